@@ -1,0 +1,51 @@
+//! # polis: an agent-based simulator of a city's economy
+//!
+//! Residents, firms and platforms live in a grid of zones and evolve month by
+//! month under a scenario file that sets the levers of the IMP / ILP / MEI
+//! urban model. Every run writes time-series CSV.
+//!
+//! ## Agents and stores
+//! - [`world::Residents`]: one worker per household: home, employer, wealth
+//!   (integer cents), skill, founder aptitude, suppliers.
+//! - [`world::Firms`]: sector, zone, owner, productivity, staff, wage offer,
+//!   price, stock, cash (integer cents).
+//! - [`world::City`]: zones with dwellings, rents and amenities; commute
+//!   times with BPR congestion.
+//! - [`world::Government`], [`world::Platforms`], [`world::Ledger`].
+//!
+//! ## One month ([`Simulation::step`])
+//! 1. events, 2. platform adoption, 3. entrepreneurship, 4. firms plan,
+//! 5. labour market, 6. production, 7. goods market, 8. incomes and exits,
+//! 9. housing and congestion, 10. metrics row and ledger recount.
+//!
+//! ## Determinism contract
+//! The same scenario and seed give byte-identical output for any thread
+//! count. Every random draw comes from a stream keyed by (seed, month, phase,
+//! agent) ([`rng`]); conflicts (the last vacancy, the last dwelling, the last
+//! unit of stock) are settled by sorted lotteries or proportional rationing,
+//! never by thread order; every sum over agents that reaches state or output
+//! is an integer sum; no hash-map order reaches the output.
+//!
+//! ## Stock-flow consistency
+//! Money is integer cents. Each phase reports the net money it moved per
+//! holder class and the ledger checks it balances; each month the ledger
+//! recounts every account ([`world::Ledger`]).
+//!
+//! The library does no process-level I/O: no printing, no argument parsing,
+//! no exit. The `polis` binary does those.
+
+#![warn(missing_docs)]
+
+pub mod error;
+pub mod metrics;
+pub mod output;
+pub mod rng;
+pub mod scenario;
+pub mod step;
+pub mod world;
+
+pub use error::Error;
+pub use metrics::Row;
+pub use scenario::Scenario;
+pub use step::Simulation;
+pub use world::World;

@@ -1,0 +1,352 @@
+//! One row of `timeseries.csv` from the world: pure, deterministic reductions.
+//!
+//! Sums over residents are integers (counts, cents, fixed-point thousandths or
+//! millionths), so the thread count cannot change them. Percentiles and Gini
+//! coefficients come from fine histograms (0.1-minute commute bins; income and
+//! wealth in bins of 1/16 of a doubling, about 4.4% wide), which are integer
+//! counts too; a Gini from such bins treats each bin as equal and is within a
+//! fraction of a percent of the exact one. Column units are in docs/OUTPUT.md.
+
+use rayon::prelude::*;
+
+use crate::scenario::{ResidentParams, Scenario};
+use crate::step::par;
+use crate::world::{CENTS, World};
+
+const COMMUTE_BINS: usize = 6000; // 0.1-minute bins up to 600 minutes
+const MONEY_BINS: usize = 1100; // 16 per doubling, up to 2^68 cents
+const MICRO: f64 = 1.0e6;
+
+/// One month of aggregate output.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    /// Month (1-based).
+    pub month: u32,
+    /// Residents.
+    pub population: u64,
+    /// Residents with a job.
+    pub employed: u64,
+    /// Unemployed over residents (every resident is in the labour force).
+    pub unemployment_rate: f64,
+    /// Open vacancies posted this month.
+    pub vacancies: u64,
+    /// Firms alive at the end of the month.
+    pub firms: u64,
+    /// Firms founded this month.
+    pub startups: u64,
+    /// Firms closed this month.
+    pub exits: u64,
+    /// Hires this month.
+    pub hires: u64,
+    /// Residents who moved home this month.
+    pub moves: u64,
+    /// Mean gross wage of the employed, yuan/month.
+    pub mean_wage: f64,
+    /// Price index (set-up = 1): budget-share-weighted mean of sector prices over their set-up level.
+    pub price_index: f64,
+    /// Output valued at set-up prices, yuan/month.
+    pub output: f64,
+    /// Household consumption spending, yuan/month.
+    pub consumption: f64,
+    /// Mean one-way commute of the employed, minutes.
+    pub mean_commute_min: f64,
+    /// 90th percentile of the one-way commute of the employed, minutes.
+    pub p90_commute_min: f64,
+    /// Mean dwelling rent paid per household, yuan/month.
+    pub mean_rent: f64,
+    /// Gini of disposable income (negative incomes counted as 0).
+    pub gini_income: f64,
+    /// Gini of wealth.
+    pub gini_wealth: f64,
+    /// Mean well-being index (log points).
+    pub wellbeing: f64,
+    /// All money in the city, yuan.
+    pub money_total: f64,
+    /// Government balance, yuan.
+    pub government_balance: f64,
+    /// Congestion factor 1 + a (V/C)^b.
+    pub congestion: f64,
+    /// Firms on the IMP platform.
+    pub imp_members: u64,
+    /// Residents using the ILP platform.
+    pub ilp_users: u64,
+    /// Share of workdays worked from home.
+    pub telework_share: f64,
+    /// Output by sector at set-up prices, yuan/month (sector order).
+    pub output_by_sector: Vec<f64>,
+    /// Share of employment by sector (sector order).
+    pub employment_share_by_sector: Vec<f64>,
+}
+
+#[derive(Clone)]
+struct Acc {
+    employed: i64,
+    commute_milli: i64,
+    commute_hist: Vec<i64>,
+    income_hist: Vec<[i64; 2]>,
+    wealth_hist: Vec<[i64; 2]>,
+    wellbeing_micro: i64,
+    rent: i64,
+    ilp: i64,
+}
+
+impl Acc {
+    fn new() -> Acc {
+        Acc {
+            employed: 0,
+            commute_milli: 0,
+            commute_hist: vec![0; COMMUTE_BINS],
+            income_hist: vec![[0; 2]; MONEY_BINS],
+            wealth_hist: vec![[0; 2]; MONEY_BINS],
+            wellbeing_micro: 0,
+            rent: 0,
+            ilp: 0,
+        }
+    }
+
+    fn merge(mut self, o: Acc) -> Acc {
+        self.employed += o.employed;
+        self.commute_milli += o.commute_milli;
+        self.wellbeing_micro += o.wellbeing_micro;
+        self.rent += o.rent;
+        self.ilp += o.ilp;
+        for (a, b) in self.commute_hist.iter_mut().zip(&o.commute_hist) {
+            *a += b;
+        }
+        self.income_hist = par::add_bins(self.income_hist, o.income_hist);
+        self.wealth_hist = par::add_bins(self.wealth_hist, o.wealth_hist);
+        self
+    }
+}
+
+fn money_bin(cents: i64) -> usize {
+    if cents <= 0 { 0 } else { (1 + ((cents as f64).log2() * 16.0) as usize).min(MONEY_BINS - 1) }
+}
+
+/// Gini coefficient from ascending bins of (count, sum).
+fn gini(bins: &[[i64; 2]]) -> f64 {
+    let n: i64 = bins.iter().map(|b| b[0]).sum();
+    let total: i128 = bins.iter().map(|b| b[1] as i128).sum();
+    if n == 0 || total <= 0 {
+        return 0.0;
+    }
+    let (mut cum, mut area) = (0i128, 0.0);
+    for b in bins.iter().filter(|b| b[0] > 0) {
+        let before = cum as f64 / total as f64;
+        cum += b[1] as i128;
+        let after = cum as f64 / total as f64;
+        area += b[0] as f64 / n as f64 * (before + after);
+    }
+    1.0 - area
+}
+
+/// Sector price index, set-up = 1.
+pub fn price_index(w: &World) -> f64 {
+    let k = w.sectors.len();
+    let mut value = vec![0.0; k];
+    let mut units = vec![0.0; k];
+    let mut price_sum = vec![0.0; k];
+    let mut firms = vec![0.0; k];
+    for f in &w.firms.list {
+        let s = f.sector as usize;
+        value[s] += f.revenue as f64;
+        units[s] += f.sales;
+        price_sum[s] += f.price as f64;
+        firms[s] += 1.0;
+    }
+    w.sectors
+        .iter()
+        .enumerate()
+        .map(|(s, sector)| {
+            let mean = if units[s] > 0.0 {
+                value[s] / units[s]
+            } else if firms[s] > 0.0 {
+                price_sum[s] / firms[s]
+            } else {
+                sector.base_price
+            };
+            sector.budget_share * mean / sector.base_price
+        })
+        .sum()
+}
+
+/// Well-being of one resident: log real consumption (yuan, at least 1) minus
+/// the commute and unemployment terms.
+#[inline]
+pub fn wellbeing(p: &ResidentParams, real_consumption: f64, commute_min: f64, unemployed: bool) -> f64 {
+    real_consumption.max(1.0).ln()
+        - p.wellbeing_commute_per_min * commute_min
+        - if unemployed { p.wellbeing_unemployed } else { 0.0 }
+}
+
+/// Computes the metrics row of the current month.
+pub fn row(w: &World, p: &Scenario) -> Row {
+    let (firms, city) = (&w.firms.list, &w.city);
+    let prices = price_index(w);
+    let n = w.residents.len();
+    let acc = w
+        .residents
+        .people
+        .par_chunks(par::chunk_len(n))
+        .map(|people| {
+            let mut a = Acc::new();
+            for r in people {
+                let mut minutes = 0.0;
+                if !r.employer.is_none() {
+                    minutes = city.commute_minutes(r.home, firms[r.employer.index()].zone);
+                    a.employed += 1;
+                    a.commute_milli += (minutes * 1000.0) as i64;
+                    a.commute_hist[((minutes * 10.0) as usize).min(COMMUTE_BINS - 1)] += 1;
+                }
+                let b = &mut a.income_hist[money_bin(r.income)];
+                b[0] += 1;
+                b[1] += r.income.max(0);
+                let b = &mut a.wealth_hist[money_bin(r.wealth)];
+                b[0] += 1;
+                b[1] += r.wealth.max(0);
+                a.rent += city.zones[r.home.index()].rent;
+                let real = r.consumption as f64 / CENTS as f64 / prices;
+                let wb = wellbeing(&p.residents, real, minutes, r.employer.is_none());
+                a.wellbeing_micro += (wb * MICRO).round() as i64;
+                a.ilp += (r.flags & crate::world::residents::FLAG_ILP != 0) as i64;
+            }
+            a
+        })
+        .reduce(Acc::new, Acc::merge);
+
+    let employed = acc.employed as u64;
+    let p90 = {
+        let target = (0.9 * employed as f64).ceil() as i64;
+        let mut cum = 0;
+        let mut bin = 0;
+        for (i, c) in acc.commute_hist.iter().enumerate() {
+            cum += c;
+            if cum >= target && employed > 0 {
+                bin = i;
+                break;
+            }
+        }
+        (bin as f64 + 0.5) / 10.0
+    };
+    let k = w.sectors.len();
+    let mut staff = vec![0u64; k];
+    for f in firms {
+        staff[f.sector as usize] += f.employees as u64;
+    }
+    let wage_bill: i64 = firms.iter().map(|f| f.wage_bill).sum();
+    let staffed: u64 = staff.iter().sum();
+    let yuan = |cents: f64| cents / CENTS as f64;
+    Row {
+        month: w.month,
+        population: n as u64,
+        employed,
+        unemployment_rate: if n > 0 { 1.0 - employed as f64 / n as f64 } else { 0.0 },
+        vacancies: firms.iter().map(|f| f.vacancies as u64).sum(),
+        firms: firms.len() as u64,
+        startups: w.counters.startups as u64,
+        exits: w.counters.exits as u64,
+        hires: w.counters.hires as u64,
+        moves: w.counters.moves as u64,
+        mean_wage: if staffed > 0 { yuan(wage_bill as f64 / staffed as f64) } else { 0.0 },
+        price_index: prices,
+        output: yuan(w.counters.real_output_cents),
+        consumption: yuan(w.counters.consumption as f64),
+        mean_commute_min: if employed > 0 { acc.commute_milli as f64 / 1000.0 / employed as f64 } else { 0.0 },
+        p90_commute_min: if employed > 0 { p90 } else { 0.0 },
+        mean_rent: if n > 0 { yuan(acc.rent as f64 / n as f64) } else { 0.0 },
+        gini_income: gini(&acc.income_hist),
+        gini_wealth: gini(&acc.wealth_hist),
+        wellbeing: if n > 0 { acc.wellbeing_micro as f64 / MICRO / n as f64 } else { 0.0 },
+        money_total: yuan(w.money_total() as f64),
+        government_balance: yuan(w.government.balance as f64),
+        congestion: city.congestion,
+        imp_members: w.platforms.imp.members as u64,
+        ilp_users: acc.ilp as u64,
+        telework_share: 0.0,
+        output_by_sector: w.counters.real_output_by_sector.iter().map(|&c| yuan(c)).collect(),
+        employment_share_by_sector: staff
+            .iter()
+            .map(|&s| if staffed > 0 { s as f64 / staffed as f64 } else { 0.0 })
+            .collect(),
+    }
+}
+
+impl Row {
+    /// Column names, with one column per sector for the per-sector series.
+    pub fn header(sectors: &[String]) -> Vec<String> {
+        let mut h: Vec<String> = [
+            "month", "population", "employed", "unemployment_rate", "vacancies", "firms", "startups", "exits",
+            "hires", "moves", "mean_wage", "price_index", "output", "consumption", "mean_commute_min",
+            "p90_commute_min", "mean_rent", "gini_income", "gini_wealth", "wellbeing", "money_total",
+            "government_balance", "congestion", "imp_members", "ilp_users", "telework_share",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        h.extend(sectors.iter().map(|s| format!("output_{s}")));
+        h.extend(sectors.iter().map(|s| format!("employment_share_{s}")));
+        h
+    }
+
+    /// The row's values, formatted for CSV in header order.
+    pub fn record(&self) -> Vec<String> {
+        let f = |x: f64| format!("{x:.6}");
+        let mut v = vec![
+            self.month.to_string(),
+            self.population.to_string(),
+            self.employed.to_string(),
+            f(self.unemployment_rate),
+            self.vacancies.to_string(),
+            self.firms.to_string(),
+            self.startups.to_string(),
+            self.exits.to_string(),
+            self.hires.to_string(),
+            self.moves.to_string(),
+            format!("{:.2}", self.mean_wage),
+            f(self.price_index),
+            format!("{:.2}", self.output),
+            format!("{:.2}", self.consumption),
+            format!("{:.3}", self.mean_commute_min),
+            format!("{:.1}", self.p90_commute_min),
+            format!("{:.2}", self.mean_rent),
+            f(self.gini_income),
+            f(self.gini_wealth),
+            f(self.wellbeing),
+            format!("{:.2}", self.money_total),
+            format!("{:.2}", self.government_balance),
+            f(self.congestion),
+            self.imp_members.to_string(),
+            self.ilp_users.to_string(),
+            f(self.telework_share),
+        ];
+        v.extend(self.output_by_sector.iter().map(|x| format!("{x:.2}")));
+        v.extend(self.employment_share_by_sector.iter().map(|&x| f(x)));
+        v
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gini_of_equal_values_is_zero_and_of_one_holder_near_one() {
+        let mut bins = vec![[0i64; 2]; 4];
+        bins[2] = [10, 1000];
+        assert!(gini(&bins).abs() < 1e-12);
+        let mut bins = vec![[0i64; 2]; 4];
+        bins[0] = [99, 0];
+        bins[3] = [1, 1000];
+        assert!((gini(&bins) - 0.99).abs() < 1e-9, "{}", gini(&bins));
+    }
+
+    #[test]
+    fn money_bins_are_ordered() {
+        let mut last = 0;
+        for v in [0, 1, 2, 100, 10_000, 1_000_000, i64::MAX / 4] {
+            let b = money_bin(v);
+            assert!(b >= last);
+            last = b;
+        }
+    }
+}

@@ -1,0 +1,367 @@
+//! Every model parameter: its table, key, type, default, unit, valid range,
+//! meaning and source. This file is table-like on purpose: one entry per
+//! parameter, read by the loader, the validator and the reference printer.
+//!
+//! Money is in yuan in scenario files (people think in yuan) and in integer
+//! cents inside the model.
+
+use serde::{Deserialize, Serialize};
+
+/// One row of the parameter reference.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ParamInfo {
+    /// Table the key lives in, e.g. `city`.
+    pub table: &'static str,
+    /// Key inside the table.
+    pub key: &'static str,
+    /// Rust type, as written in the source (`f64`, `u32`, `bool`).
+    pub ty: &'static str,
+    /// Default, as written in the source.
+    pub default: &'static str,
+    /// Unit of the value.
+    pub unit: &'static str,
+    /// Smallest valid value (inclusive).
+    pub min: f64,
+    /// Largest valid value (inclusive).
+    pub max: f64,
+    /// What the parameter means.
+    pub doc: &'static str,
+    /// Where the default comes from.
+    pub source: &'static str,
+}
+
+/// Values that can be range-checked.
+pub trait RangeValue {
+    /// The value as a number, or `None` for non-numeric values.
+    fn as_number(&self) -> Option<f64>;
+}
+macro_rules! numeric_range_value {
+    ($($t:ty),*) => { $(impl RangeValue for $t { fn as_number(&self) -> Option<f64> { Some(*self as f64) } })* };
+}
+numeric_range_value!(f64, u32, u64, i64);
+impl RangeValue for bool {
+    fn as_number(&self) -> Option<f64> {
+        None
+    }
+}
+
+/// A value outside its valid range.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RangeViolation {
+    /// Dotted key, e.g. `city.width`.
+    pub key: String,
+    /// The value found.
+    pub value: f64,
+    /// The parameter's reference row.
+    pub info: ParamInfo,
+}
+
+macro_rules! param_table {
+    (
+        $(#[doc = $tdoc:literal])*
+        $name:ident, $table:literal {
+            $(
+                $(#[doc = $doc:literal])*
+                $field:ident : $ty:ty = $default:expr,
+                    unit $unit:literal, range $lo:expr => $hi:expr, source $src:literal;
+            )*
+        }
+    ) => {
+        $(#[doc = $tdoc])*
+        #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+        #[serde(deny_unknown_fields, default)]
+        pub struct $name {
+            $( $(#[doc = $doc])* pub $field: $ty, )*
+        }
+        impl Default for $name {
+            fn default() -> Self { Self { $( $field: $default, )* } }
+        }
+        impl $name {
+            /// The reference rows of this table, in declaration order.
+            pub const REFERENCE: &'static [ParamInfo] = &[ $( ParamInfo {
+                table: $table, key: stringify!($field), ty: stringify!($ty),
+                default: stringify!($default), unit: $unit,
+                min: $lo as f64, max: $hi as f64,
+                doc: concat!($($doc),*), source: $src,
+            }, )* ];
+            /// Values outside their ranges, with `prefix` before the key.
+            pub fn range_violations(&self, prefix: &str, out: &mut Vec<RangeViolation>) {
+                let mut i = 0usize;
+                $(
+                    if let Some(v) = RangeValue::as_number(&self.$field) {
+                        let info = Self::REFERENCE[i];
+                        if !(v >= info.min && v <= info.max) {
+                            out.push(RangeViolation { key: format!("{prefix}{}", stringify!($field)), value: v, info });
+                        }
+                    }
+                    i += 1;
+                )*
+                let _ = i;
+            }
+        }
+    };
+}
+
+param_table! {
+    /// `[simulation]`: horizon, seed and size.
+    SimulationParams, "simulation" {
+        /// Months to simulate (one step is one month).
+        months: u32 = 120, unit "months", range 1 => 12_000,
+            source "DESIGN: ten years, long enough for firm turnover and housing to settle";
+        /// Seed of every random stream.
+        seed: u64 = 42, unit "-", range 0 => u64::MAX,
+            source "arbitrary; replicates vary it";
+        /// Number of residents (one worker per household).
+        residents: u32 = 100_000, unit "residents", range 100 => 50_000_000,
+            source "a district-sized city that runs in about a second";
+        /// Residents per firm at set-up; sets the initial firm count.
+        residents_per_firm: f64 = 20.0, unit "residents/firm", range 2.0 => 10_000.0,
+            source "mean employment per firm near the US SUSB mean of about 20";
+    }
+}
+
+param_table! {
+    /// `[city]`: zones, land use, dwellings, commuting.
+    CityParams, "city" {
+        /// Zones along the x axis.
+        width: u32 = 10, unit "zones", range 1 => 1_000, source "DESIGN: 10 x 10 grid";
+        /// Zones along the y axis.
+        height: u32 = 10, unit "zones", range 1 => 1_000, source "DESIGN: 10 x 10 grid";
+        /// Side of a square zone.
+        zone_km: f64 = 2.0, unit "km", range 0.1 => 50.0, source "DESIGN: 2 km zones (a 20 x 20 km city)";
+        /// Zones whose centre lies within this distance of the city centre are the CBD.
+        centre_radius_km: f64 = 3.0, unit "km", range 0.0 => 1_000.0,
+            source "a CBD of about 4% of the area, as in a monocentric city";
+        /// Share of zones zoned industrial, drawn among the outer half of the city.
+        industrial_share: f64 = 0.15, unit "share of zones", range 0.0 => 0.5,
+            source "industrial land is 15-25% of Chinese urban construction land (GB 50137-2011)";
+        /// Share of the remaining zones zoned mixed-use (jobs and homes side by side).
+        mixed_share: f64 = 0.10, unit "share of zones", range 0.0 => 1.0,
+            source "baseline with little mixed-use zoning; the commute-reduction lever raises it";
+        /// Target share of vacant dwellings; sets the housing stock and the rent rule.
+        vacancy_target: f64 = 0.05, unit "share of dwellings", range 0.005 => 0.5,
+            source "a typical frictional vacancy rate";
+        /// Time to walk, wait and park on each one-way trip.
+        access_min: f64 = 10.0, unit "minutes", range 0.0 => 120.0,
+            source "walk and wait time of urban transit trips";
+        /// Free-flow door-to-door speed.
+        speed_kmh: f64 = 22.0, unit "km/h", range 1.0 => 200.0,
+            source "calibrated: mean commute near Beijing's 47 min / Shanghai's 40 min";
+        /// Road distance over straight-line distance.
+        detour: f64 = 1.3, unit "ratio", range 1.0 => 3.0, source "detour index 1.2-1.4 (Ballou et al. 2002)";
+        /// BPR congestion coefficient a in 1 + a (V/C)^b.
+        bpr_a: f64 = 0.15, unit "-", range 0.0 => 10.0, source "US Bureau of Public Roads (1964)";
+        /// BPR congestion exponent b in 1 + a (V/C)^b.
+        bpr_b: f64 = 4.0, unit "-", range 0.0 => 10.0, source "US Bureau of Public Roads (1964)";
+        /// Road capacity C, as one-way commuter-km per resident.
+        road_capacity_km: f64 = 9.0, unit "km/resident", range 0.01 => 1_000.0,
+            source "calibrated so that V/C is near 1 at the baseline";
+        /// Fare and running cost per km of a trip.
+        fare_per_km: f64 = 0.5, unit "yuan/km", range 0.0 => 100.0,
+            source "a mix of metro fares (about 0.3 yuan/km) and car running costs";
+        /// Value of travel time as a share of the hourly wage.
+        value_of_time_share: f64 = 0.5, unit "share of hourly wage", range 0.0 => 5.0,
+            source "transport-economics convention (Small 2012)";
+        /// Commuting days per month.
+        workdays: f64 = 22.0, unit "days/month", range 0.0 => 31.0, source "five-day week";
+        /// Money value of one unit of zone amenity (CBD = 1).
+        amenity_value: f64 = 1_500.0, unit "yuan/month", range 0.0 => 1.0e7,
+            source "calibrated: CBD rents about twice the outskirts', as in Beijing";
+        /// Initial rent of a dwelling, before demand moves it.
+        base_rent: f64 = 2_500.0, unit "yuan/month", range 0.0 => 1.0e7,
+            source "about a quarter of the mean wage (Beijing, 2023)";
+        /// Monthly rent change per unit of excess demand for a zone's dwellings.
+        rent_adjust: f64 = 0.05, unit "1/month", range 0.0 => 1.0,
+            source "rents adjust over a few years (partial adjustment)";
+        /// Floor of a zone's rent.
+        min_rent: f64 = 300.0, unit "yuan/month", range 0.0 => 1.0e7, source "keeps rents positive";
+        /// Firms' rent per worker as a share of the zone's dwelling rent.
+        commercial_rent_share: f64 = 0.2, unit "share of dwelling rent", range 0.0 => 10.0,
+            source "office rent of a few square metres per worker";
+    }
+}
+
+param_table! {
+    /// `[residents]`: skills, wealth, consumption, search and moving.
+    ResidentParams, "residents" {
+        /// Standard deviation of log skill (skill is lognormal with mean 1).
+        skill_sigma: f64 = 0.5, unit "log points", range 0.0 => 3.0,
+            source "dispersion of log wages in Chinese cities, about 0.5-0.7";
+        /// Initial wealth in months of the resident's wage.
+        initial_wealth_months: f64 = 6.0, unit "months of income", range 0.0 => 1_000.0,
+            source "steady state of the consumption rule: (1 - income propensity) / wealth propensity";
+        /// Share of monthly disposable income consumed.
+        propensity_income: f64 = 0.7, unit "share", range 0.0 => 1.0,
+            source "Caiani et al. (2016) use 0.9; lowered for China's high household saving rate";
+        /// Share of wealth consumed each month.
+        propensity_wealth: f64 = 0.05, unit "share/month", range 0.0 => 1.0,
+            source "Caiani et al. (2016)-style wealth effect";
+        /// Monthly chance to look for a cheaper supplier in each sector.
+        supplier_search_prob: f64 = 0.25, unit "1/month", range 0.0 => 1.0, source "Lengnick (2013)";
+        /// Relative price gain needed to switch supplier.
+        supplier_switch_gain: f64 = 0.01, unit "share of price", range 0.0 => 1.0, source "Lengnick (2013): 1%";
+        /// Chance that a supplier candidate is drawn from the home zone rather than citywide.
+        local_search_share: f64 = 0.5, unit "share", range 0.0 => 1.0,
+            source "residents know nearby shops best";
+        /// Shopping travel cost per km of distance, as a share of the price.
+        shopping_cost_per_km: f64 = 0.01, unit "share of price/km", range 0.0 => 1.0,
+            source "a few trips a month, each a small share of the basket";
+        /// Job offers a searcher compares each month.
+        job_offers: u32 = 5, unit "offers", range 1 => 100, source "Lengnick (2013) samples a few firms";
+        /// Monthly chance that an employed resident searches for a better job.
+        on_the_job_search: f64 = 0.1, unit "1/month", range 0.0 => 1.0, source "Lengnick (2013): 0.1";
+        /// Relative gain in wage minus commute cost needed to change jobs.
+        job_switch_gain: f64 = 0.05, unit "share", range 0.0 => 10.0, source "switching costs";
+        /// Base monthly chance of considering a move.
+        move_prob: f64 = 0.01, unit "1/month", range 0.0 => 1.0,
+            source "about 11% of households move a year (US CPS); China lower";
+        /// Extra monthly chance of considering a move per hour of one-way commute.
+        move_prob_per_commute_hour: f64 = 0.02, unit "1/month/hour", range 0.0 => 1.0,
+            source "long commutes raise moving (Clark et al. 2003)";
+        /// Zones a mover compares.
+        move_options: u32 = 5, unit "zones", range 1 => 1_000, source "a short housing search";
+        /// Gain needed to move, as a share of monthly income.
+        move_gain: f64 = 0.05, unit "share of income", range 0.0 => 10.0, source "moving costs";
+        /// Well-being loss per minute of one-way commute.
+        wellbeing_commute_per_min: f64 = 0.0085, unit "log points/minute", range 0.0 => 1.0,
+            source "Stutzer & Frey (2008): a 1-hour one-way commute is worth a 40% income loss, ln(0.6)/60";
+        /// Well-being loss of being unemployed.
+        wellbeing_unemployed: f64 = 0.5, unit "log points", range 0.0 => 10.0,
+            source "Winkelmann & Winkelmann (1998): unemployment hurts beyond the income loss";
+    }
+}
+
+param_table! {
+    /// `[firms]`: production plans, wages, prices, dividends and exit.
+    FirmParams, "firms" {
+        /// Initial wage per efficiency unit (the mean wage at mean skill).
+        initial_wage: f64 = 10_000.0, unit "yuan/month", range 1.0 => 1.0e8,
+            source "NBS 2023: urban non-private average wage about 10,000 yuan/month";
+        /// Lower edge of the inventory band.
+        inventory_lower: f64 = 0.25, unit "months of demand", range 0.0 => 100.0, source "Lengnick (2013)";
+        /// Upper edge of the inventory band.
+        inventory_upper: f64 = 1.0, unit "months of demand", range 0.0 => 100.0, source "Lengnick (2013)";
+        /// Weight of last month's sales in expected demand.
+        demand_smoothing: f64 = 0.5, unit "share", range 0.0 => 1.0, source "adaptive expectations";
+        /// Share of the gap between wanted and actual staff closed each month.
+        labour_adjust: f64 = 0.3, unit "share/month", range 0.0 => 1.0,
+            source "hiring and firing take months";
+        /// Largest random step of a wage-offer change.
+        wage_step: f64 = 0.019, unit "share", range 0.0 => 1.0, source "Lengnick (2013): 0.019";
+        /// Months fully staffed before the wage offer is cut.
+        full_staff_months: u32 = 24, unit "months", range 1 => 1_000, source "Lengnick (2013): 24";
+        /// Chance a firm may change its price in a month (Calvo).
+        price_change_prob: f64 = 0.75, unit "1/month", range 0.0 => 1.0, source "Lengnick (2013): 0.75";
+        /// Largest random step of a price change.
+        price_step: f64 = 0.02, unit "share", range 0.0 => 1.0, source "Lengnick (2013): 0.02";
+        /// Lowest markup over unit cost at which a firm still cuts prices.
+        markup_lower: f64 = 1.025, unit "ratio", range 0.0 => 100.0, source "Lengnick (2013): 1.025";
+        /// Highest markup over unit cost at which a firm still raises prices.
+        markup_upper: f64 = 1.15, unit "ratio", range 0.0 => 100.0, source "Lengnick (2013): 1.15";
+        /// Cash kept as a buffer, in months of costs; dividends are paid above it.
+        cash_buffer_months: f64 = 2.0, unit "months of costs", range 0.0 => 1_000.0,
+            source "small firms hold one to three months of costs (JPMorgan Chase Institute 2016)";
+        /// Share of cash above the buffer paid out to the owner each month.
+        dividend_share: f64 = 0.5, unit "share/month", range 0.0 => 1.0, source "Lengnick (2013) pays all; smoothed";
+        /// Cash at set-up, in months of the firm's wage bill.
+        initial_cash_months: f64 = 3.0, unit "months of costs", range 0.0 => 1_000.0,
+            source "a buffer so that set-up firms do not fail at once";
+        /// Months with no workers and no sales before a firm closes.
+        idle_exit_months: u32 = 12, unit "months", range 1 => 1_000, source "dormant firms are struck off";
+        /// Pareto tail exponent of initial firm sizes.
+        size_tail: f64 = 1.05, unit "-", range 0.2 => 10.0, source "Axtell (2001): Zipf exponent about 1";
+    }
+}
+
+param_table! {
+    /// `[entrepreneurship]`: founding firms.
+    EntrepreneurshipParams, "entrepreneurship" {
+        /// Money a founder puts into a new firm, in months of the mean wage (the startup threshold).
+        startup_cost_months: f64 = 12.0, unit "months of mean wage", range 0.0 => 1_000.0,
+            source "a small firm's first months of payroll and equipment";
+        /// Monthly founding hazard of a resident of aptitude 1 who can pay the cost.
+        founding_hazard: f64 = 0.0025, unit "1/month", range 0.0 => 1.0,
+            source "calibrated: 8-10% of firms a year are new (US BDS, 2010s)";
+        /// Staff a founder plans for in the first month.
+        startup_staff: u32 = 3, unit "workers", range 1 => 10_000, source "most startups are small";
+        /// Price of a startup relative to its sector's mean, to win customers.
+        startup_discount: f64 = 0.03, unit "share of price", range 0.0 => 0.9, source "entry pricing";
+    }
+}
+
+param_table! {
+    /// `[government]`: taxes, benefits and transfers; the city owns the land.
+    GovernmentParams, "government" {
+        /// Flat tax on wages.
+        income_tax: f64 = 0.10, unit "share of wage", range 0.0 => 1.0,
+            source "China's individual income tax plus contributions, low average rate";
+        /// Tax on positive monthly profits.
+        profit_tax: f64 = 0.25, unit "share of profit", range 0.0 => 1.0, source "China's corporate income tax: 25%";
+        /// Unemployment benefit as a share of last month's mean wage.
+        benefit_share: f64 = 0.4, unit "share of mean wage", range 0.0 => 2.0,
+            source "replacement rates of 40-60% (OECD); Chinese insurance pays less";
+        /// Share of a positive government balance paid out each month as an equal transfer.
+        transfer_share: f64 = 0.5, unit "share/month", range 0.0 => 1.0,
+            source "the city spends land revenue on residents within a few months";
+    }
+}
+
+/// `[sectors.NAME]`: one sector of production.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct SectorParams {
+    /// Share of household spending on this sector.
+    pub budget_share: f64,
+    /// Share of firms in this sector at set-up.
+    pub firm_share: f64,
+    /// Output per efficiency unit of labour.
+    pub productivity: f64,
+    /// Manufacturing sectors locate in industrial and mixed zones.
+    pub manufacturing: bool,
+    /// Flagged as in excess capacity (a target of capacity cuts).
+    pub excess_capacity: bool,
+    /// Closed to new firms (a negative list).
+    pub closed_to_entry: bool,
+}
+
+impl Default for SectorParams {
+    fn default() -> Self {
+        Self {
+            budget_share: 1.0,
+            firm_share: 1.0,
+            productivity: 100.0,
+            manufacturing: false,
+            excess_capacity: false,
+            closed_to_entry: false,
+        }
+    }
+}
+
+impl SectorParams {
+    /// Reference rows for `[sectors.NAME]` keys.
+    pub const REFERENCE: &'static [ParamInfo] = &[
+        ParamInfo { table: "sectors.NAME", key: "budget_share", ty: "f64", default: "see sectors", unit: "share", min: 0.0, max: 1.0, doc: "Share of household spending on this sector; shares sum to 1.", source: "NBS 2023 household survey: manufactured goods about 40%, services about 60%" },
+        ParamInfo { table: "sectors.NAME", key: "firm_share", ty: "f64", default: "see sectors", unit: "share", min: 0.0, max: 1.0, doc: "Share of firms in this sector at set-up; shares sum to 1.", source: "services hold most firms" },
+        ParamInfo { table: "sectors.NAME", key: "productivity", ty: "f64", default: "100.0", unit: "units/efficiency unit/month", min: 1e-6, max: 1e12, doc: "Output per efficiency unit of labour at set-up.", source: "a scale: prices come out in yuan per unit" },
+        ParamInfo { table: "sectors.NAME", key: "manufacturing", ty: "bool", default: "see sectors", unit: "-", min: 0.0, max: 0.0, doc: "Manufacturing firms locate in industrial and mixed zones.", source: "zoning" },
+        ParamInfo { table: "sectors.NAME", key: "excess_capacity", ty: "bool", default: "false", unit: "-", min: 0.0, max: 0.0, doc: "Flags a sector in excess capacity (steel, coal).", source: "seeds: capacity cuts" },
+        ParamInfo { table: "sectors.NAME", key: "closed_to_entry", ty: "bool", default: "false", unit: "-", min: 0.0, max: 0.0, doc: "No new firms may enter (a negative list).", source: "seeds: negative list" },
+    ];
+}
+
+/// The default sectors: basic and advanced manufacturing, and services.
+pub fn default_sectors() -> std::collections::BTreeMap<String, SectorParams> {
+    let sector = |budget_share, firm_share, manufacturing| SectorParams {
+        budget_share,
+        firm_share,
+        manufacturing,
+        ..SectorParams::default()
+    };
+    [
+        ("basic_manufacturing".to_string(), sector(0.25, 0.2, true)),
+        ("advanced_manufacturing".to_string(), sector(0.15, 0.1, true)),
+        ("services".to_string(), sector(0.60, 0.7, false)),
+    ]
+    .into_iter()
+    .collect()
+}

@@ -1,0 +1,177 @@
+//! Phase 7: the goods market.
+//!
+//! Budgets: a resident spends `propensity_income` of last month's disposable
+//! income plus `propensity_wealth` of wealth (never more than its wealth),
+//! split across sectors by budget shares.
+//!
+//! Supplier choice (Lengnick 2013): a resident buys each sector's goods from
+//! one supplier. Each month, with probability `supplier_search_prob`, it
+//! draws a candidate (from its home zone with probability
+//! `local_search_share`, otherwise citywide) and switches if the candidate's
+//! price plus travel cost is lower by `supplier_switch_gain`. A resident
+//! rationed by its supplier last month replaces it.
+//!
+//! Rationing: a firm whose orders exceed its stock serves every order in the
+//! same proportion (stock / orders), so the outcome does not depend on who
+//! came first. Unspent budget stays in the resident's wealth.
+
+use rayon::prelude::*;
+
+use crate::rng::{self, Phase, StepCtx};
+use crate::scenario::Scenario;
+use crate::step::par;
+use crate::world::{FirmId, Firms, Flows, World, ZoneId};
+
+/// Firms grouped by sector and by (zone, sector), for candidate draws.
+struct FirmIndex {
+    by_sector: Vec<Vec<FirmId>>,
+    /// `offsets[z * sectors + s]..offsets[z * sectors + s + 1]` indexes `local`.
+    offsets: Vec<u32>,
+    local: Vec<FirmId>,
+    sectors: usize,
+}
+
+impl FirmIndex {
+    fn build(firms: &Firms, zones: usize, sectors: usize) -> FirmIndex {
+        let mut by_sector = vec![Vec::new(); sectors];
+        let mut counts = vec![0u32; zones * sectors + 1];
+        for (i, f) in firms.list.iter().enumerate() {
+            by_sector[f.sector as usize].push(FirmId(i as u32));
+            counts[f.zone.index() * sectors + f.sector as usize + 1] += 1;
+        }
+        for k in 1..counts.len() {
+            counts[k] += counts[k - 1];
+        }
+        let mut fill = counts.clone();
+        let mut local = vec![FirmId::NONE; firms.len()];
+        for (i, f) in firms.list.iter().enumerate() {
+            let key = f.zone.index() * sectors + f.sector as usize;
+            local[fill[key] as usize] = FirmId(i as u32);
+            fill[key] += 1;
+        }
+        FirmIndex { by_sector, offsets: counts, local, sectors }
+    }
+
+    fn local(&self, zone: ZoneId, sector: usize) -> &[FirmId] {
+        let key = zone.index() * self.sectors + sector;
+        &self.local[self.offsets[key] as usize..self.offsets[key + 1] as usize]
+    }
+}
+
+/// Runs the month's purchases.
+pub fn trade(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
+    let rp = &p.residents;
+    let sectors = w.sectors.len();
+    let shares: Vec<f64> = w.sectors.iter().map(|s| s.budget_share).collect();
+    let index = FirmIndex::build(&w.firms, w.city.len(), sectors);
+    let (firms, city) = (&w.firms.list, &w.city);
+    let n = w.residents.len();
+    let chunk = par::chunk_len(n);
+    let mut budgets = vec![0i64; n * sectors];
+    let score = |home: ZoneId, f: FirmId| {
+        let firm = &firms[f.index()];
+        firm.price as f64 * (1.0 + rp.shopping_cost_per_km * city.distance_km(home, firm.zone))
+    };
+
+    // Choose suppliers and place orders; total the orders per firm.
+    let orders = w
+        .residents
+        .people
+        .par_chunks(chunk)
+        .zip(w.residents.suppliers.par_chunks_mut(chunk * sectors))
+        .zip(budgets.par_chunks_mut(chunk * sectors))
+        .enumerate()
+        .map(|(c, ((people, suppliers), budgets))| {
+            let mut local = vec![[0i64; 1]; firms.len()];
+            for (j, r) in people.iter().enumerate() {
+                let mut rng = ctx.rng(Phase::Goods, (c * chunk + j) as u64);
+                let wanted = rp.propensity_income * r.income.max(0) as f64 + rp.propensity_wealth * r.wealth as f64;
+                let budget = wanted.min(r.wealth as f64).max(0.0);
+                for s in 0..sectors {
+                    let slot = &mut suppliers[j * sectors + s];
+                    let rationed = r.rationed & (1 << s) != 0;
+                    if slot.is_none() || rationed || rng::chance(&mut rng, rp.supplier_search_prob) {
+                        let near = index.local(r.home, s);
+                        let pool = if !near.is_empty() && rng::chance(&mut rng, rp.local_search_share) {
+                            near
+                        } else {
+                            &index.by_sector[s]
+                        };
+                        if !pool.is_empty() {
+                            let candidate = pool[rng::index(&mut rng, pool.len())];
+                            if slot.is_none()
+                                || rationed
+                                || score(r.home, candidate) < score(r.home, *slot) * (1.0 - rp.supplier_switch_gain)
+                            {
+                                *slot = candidate;
+                            }
+                        }
+                    }
+                    let b = (budget * shares[s]).floor() as i64;
+                    budgets[j * sectors + s] = b;
+                    if !slot.is_none() {
+                        local[slot.index()][0] += b;
+                    }
+                }
+            }
+            local
+        })
+        .reduce(|| vec![[0i64; 1]; firms.len()], par::add_bins);
+
+    // Each firm serves the same share of every order.
+    let fill: Vec<f64> = firms
+        .iter()
+        .zip(&orders)
+        .map(|(f, o)| {
+            let stock_value = f.inventory * f.price as f64;
+            if o[0] as f64 > stock_value { stock_value / o[0] as f64 } else { 1.0 }
+        })
+        .collect();
+
+    let suppliers = &w.residents.suppliers;
+    let revenue = w
+        .residents
+        .people
+        .par_chunks_mut(chunk)
+        .zip(suppliers.par_chunks(chunk * sectors))
+        .zip(budgets.par_chunks(chunk * sectors))
+        .map(|((people, suppliers), budgets)| {
+            let mut local = vec![[0i64; 2]; firms.len()];
+            for (j, r) in people.iter_mut().enumerate() {
+                let mut spent = 0i64;
+                let mut rationed = 0u8;
+                for s in 0..sectors {
+                    let f = suppliers[j * sectors + s];
+                    let b = budgets[j * sectors + s];
+                    if f.is_none() || b <= 0 {
+                        continue;
+                    }
+                    let pay = (b as f64 * fill[f.index()]).floor() as i64;
+                    if pay < b {
+                        rationed |= 1 << s;
+                    }
+                    local[f.index()][0] += pay;
+                    spent += pay;
+                }
+                r.wealth -= spent;
+                r.consumption = spent;
+                r.rationed = rationed;
+                local[0][1] += spent;
+            }
+            local
+        })
+        .reduce(|| vec![[0i64; 2]; firms.len()], par::add_bins);
+
+    let spent_by_residents = revenue.first().map_or(0, |b| b[1]);
+    let mut earned = 0i64;
+    for (f, r) in w.firms.list.iter_mut().zip(&revenue) {
+        let sold = r[0] as f64 / f.price as f64;
+        f.revenue = r[0];
+        f.cash += r[0];
+        f.sales = sold;
+        f.inventory = (f.inventory - sold).max(0.0);
+        earned += r[0];
+    }
+    w.counters.consumption = spent_by_residents;
+    Flows { residents: -spent_by_residents, firms: earned, ..Flows::default() }
+}

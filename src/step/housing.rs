@@ -1,0 +1,130 @@
+//! Phase 9: housing and commuting.
+//!
+//! Moves: each month a resident considers moving with probability
+//! `move_prob` plus `move_prob_per_commute_hour` per hour of one-way commute
+//! (always, if it could not pay its rent). It compares `move_options` zones
+//! with free dwellings by amenity value minus rent minus the money cost of
+//! commuting to its job, and applies to the best if it beats home by
+//! `move_gain` of its income. Applications are accepted per zone in lottery
+//! order up to the zone's free dwellings.
+//!
+//! Rents: each zone's rent moves by `rent_adjust` times the gap between its
+//! demand (occupants plus turned-away applicants, over dwellings) and the
+//! target occupancy 1 - `vacancy_target`.
+//!
+//! Congestion: the citywide factor 1 + a (V/C)^b is recomputed from the
+//! one-way commuter-km of all workers, summed in integer metres.
+
+use rayon::prelude::*;
+
+use crate::rng::{self, Phase, StepCtx};
+use crate::scenario::Scenario;
+use crate::step::labour::wage_of;
+use crate::step::par;
+use crate::world::city::commute_cost_cents;
+use crate::world::residents::FLAG_MUST_MOVE;
+use crate::world::{City, Flows, World, ZoneId, yuan_to_cents};
+
+/// Moves residents, adjusts rents and updates congestion. Moves no money.
+pub fn move_and_price(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
+    let rp = &p.residents;
+    let cp = &p.city;
+    let (firms, city) = (&w.firms.list, &w.city);
+    let zones = city.len();
+    // Zones' value to a resident working in `work` (None: unemployed).
+    let value = |z: ZoneId, work: Option<(ZoneId, f64)>| {
+        let zone = &city.zones[z.index()];
+        let commute = work.map_or(0.0, |(wz, wage)| {
+            commute_cost_cents(cp, city.commute_minutes(z, wz), city.distance_km(z, wz), wage)
+        });
+        cp.amenity_value * 100.0 * zone.amenity - zone.rent as f64 - commute
+    };
+    let mut applications: Vec<u128> = w
+        .residents
+        .people
+        .par_iter()
+        .enumerate()
+        .filter_map(|(i, r)| {
+            let mut rng = ctx.rng(Phase::Housing, i as u64);
+            let work = (!r.employer.is_none()).then(|| {
+                let f = &firms[r.employer.index()];
+                (f.zone, wage_of(f.wage, r.skill_milli) as f64)
+            });
+            let minutes = work.map_or(0.0, |(wz, _)| city.commute_minutes(r.home, wz));
+            let must = r.flags & FLAG_MUST_MOVE != 0;
+            let p_move = rp.move_prob + rp.move_prob_per_commute_hour * minutes / 60.0;
+            if !must && !rng::chance(&mut rng, p_move) {
+                return None;
+            }
+            let here = value(r.home, work);
+            let mut best = (f64::MIN, r.home);
+            for _ in 0..rp.move_options {
+                let z = ZoneId(rng::index(&mut rng, zones) as u16);
+                let zone = &city.zones[z.index()];
+                if z == r.home || zone.occupants >= zone.dwellings {
+                    continue;
+                }
+                let v = value(z, work);
+                if v > best.0 {
+                    best = (v, z);
+                }
+            }
+            let home_rent = city.zones[r.home.index()].rent;
+            let better = best.0 > here + rp.move_gain * r.income.max(0) as f64;
+            let cheaper = must && best.1 != r.home && city.zones[best.1.index()].rent < home_rent;
+            if best.1 == r.home || !(better || cheaper) {
+                return None;
+            }
+            let ticket = rng::index(&mut rng, u32::MAX as usize) as u128;
+            Some(((best.1.0 as u128) << 64) | (ticket << 32) | i as u128)
+        })
+        .collect();
+    applications.par_sort_unstable();
+
+    let mut turned_away = vec![0u32; zones];
+    let mut moves = 0u32;
+    for a in applications {
+        let (z, i) = ((a >> 64) as usize, (a & 0xFFFF_FFFF) as usize);
+        if w.city.zones[z].occupants < w.city.zones[z].dwellings {
+            let r = &mut w.residents.people[i];
+            w.city.zones[r.home.index()].occupants -= 1;
+            w.city.zones[z].occupants += 1;
+            r.home = ZoneId(z as u16);
+            r.flags &= !FLAG_MUST_MOVE;
+            moves += 1;
+        } else {
+            turned_away[z] += 1;
+        }
+    }
+    w.counters.moves = moves;
+    adjust_rents(&mut w.city, p, &turned_away);
+    w.city.congestion = congestion(w, p);
+    Flows::default()
+}
+
+fn adjust_rents(city: &mut City, p: &Scenario, turned_away: &[u32]) {
+    let cp = &p.city;
+    let target = 1.0 - cp.vacancy_target;
+    let floor = yuan_to_cents(cp.min_rent);
+    for (zone, &extra) in city.zones.iter_mut().zip(turned_away) {
+        if zone.dwellings == 0 {
+            continue;
+        }
+        let demand = (zone.occupants + extra) as f64 / zone.dwellings as f64;
+        let change = (cp.rent_adjust * (demand - target) / target).clamp(-cp.rent_adjust, cp.rent_adjust);
+        zone.rent = ((zone.rent as f64 * (1.0 + change)).round() as i64).max(floor);
+    }
+}
+
+/// The BPR factor from this month's commuter-km.
+fn congestion(w: &World, p: &Scenario) -> f64 {
+    let (firms, city) = (&w.firms.list, &w.city);
+    let metres = par::accumulate::<_, 1, _>(&w.residents.people, 1, |_, r, bins| {
+        if !r.employer.is_none() {
+            let km = city.distance_km(r.home, firms[r.employer.index()].zone);
+            bins[0][0] += (km * 1000.0) as i64;
+        }
+    })[0][0];
+    let capacity = p.city.road_capacity_km * w.residents.len() as f64;
+    City::bpr(&p.city, metres as f64 / 1000.0, capacity)
+}

@@ -1,0 +1,148 @@
+//! Phase 8: incomes, taxes, rents, dividends and exits.
+//!
+//! 1. Firms: a firm that cannot pay this month's wage bill and workplace rent,
+//!    or that has had neither workers nor sales for `idle_exit_months`,
+//!    closes: its cash goes to its owner and its workers become unemployed.
+//!    The others pay wages and rent, a tax on positive profit, and pay the
+//!    owner `dividend_share` of cash above a buffer of `cash_buffer_months`
+//!    of costs.
+//! 2. Residents: wage less income tax, or the unemployment benefit
+//!    (`benefit_share` of last month's mean wage); an equal transfer of
+//!    `transfer_share` of the government's balance; dividends and closing
+//!    payouts; less the rent of their dwelling (paid as far as money allows;
+//!    a resident who cannot pay in full must move).
+//! 3. Closed firms are removed and every reference to them is remapped in
+//!    the same pass over residents.
+//!
+//! All of it is integer cents; the phase reports the net change of each
+//! holder class to the ledger.
+
+use rayon::prelude::*;
+
+use crate::rng::StepCtx;
+use crate::scenario::Scenario;
+use crate::step::labour::wage_of;
+use crate::step::par;
+use crate::world::residents::FLAG_MUST_MOVE;
+use crate::world::{FirmId, Flows, World};
+
+/// Pays the month's incomes and closes failed firms.
+pub fn pay(w: &mut World, p: &Scenario, _ctx: StepCtx) -> Flows {
+    let g = &p.government;
+    let fp = &p.firms;
+    let rent_share = p.city.commercial_rent_share;
+    let mut flows = Flows::default();
+
+    // Firms: pay or close. Dividends and payouts go to owners' receivables.
+    let mut remap = vec![FirmId::NONE; w.firms.len()];
+    let mut alive = 0u32;
+    let mut exits = 0u32;
+    let mut firm_taxes_and_rent = 0i64;
+    for (i, f) in w.firms.list.iter_mut().enumerate() {
+        let rent = (w.city.zones[f.zone.index()].rent as f64 * rent_share).round() as i64 * f.employees as i64;
+        let costs = f.wage_bill + rent;
+        if f.cash < costs || f.months_idle as u32 >= fp.idle_exit_months {
+            w.residents.receivable[f.owner.0 as usize] += f.cash;
+            flows.firms -= f.cash;
+            flows.residents += f.cash;
+            f.cash = 0;
+            exits += 1;
+            continue;
+        }
+        let profit = f.revenue - costs;
+        let tax = if profit > 0 { (profit as f64 * g.profit_tax).floor() as i64 } else { 0 };
+        f.cash -= costs + tax;
+        let buffer = (costs as f64 * fp.cash_buffer_months).round() as i64;
+        let dividend = if f.cash > buffer { ((f.cash - buffer) as f64 * fp.dividend_share).floor() as i64 } else { 0 };
+        f.cash -= dividend;
+        w.residents.receivable[f.owner.0 as usize] += dividend;
+        flows.firms -= costs + tax + dividend;
+        flows.residents += dividend;
+        firm_taxes_and_rent += rent + tax;
+        remap[i] = FirmId(alive);
+        alive += 1;
+    }
+    flows.government += firm_taxes_and_rent;
+
+    let n = w.residents.len() as i64;
+    let transfer = if w.government.balance > 0 { (w.government.balance as f64 * g.transfer_share / n as f64).floor() as i64 } else { 0 };
+    let benefit = w.government.benefit;
+    let (firms, zones) = (&w.firms.list, &w.city.zones);
+    let sectors = w.residents.sectors;
+    let chunk = par::chunk_len(w.residents.len());
+    let remap_ref = &remap;
+    // Totals: wages, income tax, benefits, transfers, rent paid, receivables, employed.
+    let totals = w
+        .residents
+        .people
+        .par_chunks_mut(chunk)
+        .zip(w.residents.suppliers.par_chunks_mut(chunk * sectors))
+        .zip(w.residents.receivable.par_chunks_mut(chunk))
+        .map(|((people, suppliers), receivable)| {
+            let mut t = [0i64; 7];
+            for (j, r) in people.iter_mut().enumerate() {
+                let mut gross = 0i64;
+                if !r.employer.is_none() {
+                    let old = r.employer;
+                    r.employer = remap_ref[old.index()];
+                    if !r.employer.is_none() {
+                        let wage = wage_of(firms[old.index()].wage, r.skill_milli);
+                        let tax = (wage as f64 * g.income_tax).floor() as i64;
+                        t[0] += wage;
+                        t[1] += tax;
+                        t[6] += 1;
+                        gross += wage - tax;
+                    }
+                }
+                if r.employer.is_none() {
+                    gross += benefit;
+                    t[2] += benefit;
+                    r.months_unemployed = r.months_unemployed.saturating_add(1);
+                }
+                gross += transfer + receivable[j];
+                t[3] += transfer;
+                t[5] += receivable[j];
+                receivable[j] = 0;
+                let rent = zones[r.home.index()].rent;
+                let paid = rent.min(r.wealth + gross).max(0);
+                t[4] += paid;
+                if paid < rent {
+                    r.flags |= FLAG_MUST_MOVE;
+                }
+                r.wealth += gross - paid;
+                r.income = gross - paid;
+                for s in &mut suppliers[j * sectors..(j + 1) * sectors] {
+                    if !s.is_none() {
+                        *s = remap_ref[s.index()];
+                    }
+                }
+            }
+            vec![t]
+        })
+        .reduce(|| vec![[0i64; 7]], par::add_bins)[0];
+    let [wages, income_tax, benefits, transfers, rents, received, employed] = totals;
+
+    // Wage bills left the firms above; here wages reach residents (net of
+    // tax). Receivables were counted as residents' money when booked, so
+    // paying them out moves nothing between classes.
+    flows.residents += wages - income_tax + benefits + transfers - rents;
+    flows.government += income_tax + rents - benefits - transfers;
+    let _ = received;
+    w.government.balance += firm_taxes_and_rent + income_tax + rents - benefits - transfers;
+
+    // Close failed firms.
+    if exits > 0 {
+        let mut k = 0;
+        w.firms.list.retain(|_| {
+            let keep = !remap[k].is_none();
+            k += 1;
+            keep
+        });
+    }
+    w.counters.exits = exits;
+    if employed > 0 {
+        w.mean_wage = wages / employed;
+    }
+    w.government.benefit = (g.benefit_share * w.mean_wage as f64).floor() as i64;
+    flows
+}

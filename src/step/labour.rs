@@ -1,0 +1,124 @@
+//! Phase 5: the labour market.
+//!
+//! 1. Layoffs: a worker of a firm that lays off k of its n workers leaves
+//!    with probability k/n (independent draws from each worker's stream, so
+//!    the count is binomial around k and no thread order is involved).
+//! 2. Search: the unemployed every month, the employed with probability
+//!    `on_the_job_search`, draw `job_offers` vacancies (a vacancy-weighted
+//!    draw over firms) and rank them by wage minus commute cost. The
+//!    unemployed apply to the best one that pays more than it costs; the
+//!    employed apply only if it beats their job by `job_switch_gain`.
+//! 3. Matching: applications are sorted by (firm, lottery ticket, resident)
+//!    and each firm accepts them in that order up to its vacancies. The
+//!    result is the same for any thread count.
+//! 4. Recount: employees, skill sums and wage bills per firm, as integer sums.
+
+use rayon::prelude::*;
+
+use crate::rng::{self, Phase, StepCtx};
+use crate::scenario::Scenario;
+use crate::step::par;
+use crate::world::city::commute_cost_cents;
+use crate::world::{FirmId, Flows, World};
+
+/// Gross monthly wage of a worker of `skill_milli` at a firm offering `wage`
+/// per efficiency unit, cents. Firms pay exactly the sum of these.
+#[inline(always)]
+pub fn wage_of(wage: i64, skill_milli: u16) -> i64 {
+    ((wage as i128 * skill_milli as i128) / 1000) as i64
+}
+
+/// Runs layoffs, search and matching, then recounts the firms' staff.
+pub fn match_jobs(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
+    let rp = &p.residents;
+    let mut slots = Vec::with_capacity(w.firms.len());
+    let mut total = 0u64;
+    for f in &w.firms.list {
+        total += f.vacancies as u64;
+        slots.push(total);
+    }
+    let (firms, city) = (&w.firms.list, &w.city);
+    let net = |home, f: FirmId, skill| {
+        let firm = &firms[f.index()];
+        let wage = wage_of(firm.wage, skill) as f64;
+        let minutes = city.commute_minutes(home, firm.zone);
+        wage - commute_cost_cents(&p.city, minutes, city.distance_km(home, firm.zone), wage)
+    };
+    let mut applications: Vec<u128> = w
+        .residents
+        .people
+        .par_iter_mut()
+        .enumerate()
+        .filter_map(|(i, r)| {
+            let mut rng = ctx.rng(Phase::Labour, i as u64);
+            if !r.employer.is_none() {
+                let f = &firms[r.employer.index()];
+                if f.layoffs > 0 && rng::chance(&mut rng, f.layoffs as f64 / f.employees.max(1) as f64) {
+                    r.employer = FirmId::NONE;
+                }
+            }
+            let employed = !r.employer.is_none();
+            if total == 0 || (employed && !rng::chance(&mut rng, rp.on_the_job_search)) {
+                return None;
+            }
+            let mut best = (f64::MIN, FirmId::NONE);
+            for _ in 0..rp.job_offers {
+                let slot = ((rng::unit(&mut rng) * total as f64) as u64).min(total - 1);
+                let f = FirmId(slots.partition_point(|&c| c <= slot) as u32);
+                if f == r.employer {
+                    continue;
+                }
+                let value = net(r.home, f, r.skill_milli);
+                if value > best.0 {
+                    best = (value, f);
+                }
+            }
+            let bar = if employed {
+                let now = net(r.home, r.employer, r.skill_milli);
+                now + now.abs() * rp.job_switch_gain
+            } else {
+                0.0
+            };
+            if best.1.is_none() || best.0 <= bar {
+                return None;
+            }
+            let ticket = rng::index(&mut rng, u32::MAX as usize) as u128;
+            Some(((best.1.0 as u128) << 64) | (ticket << 32) | i as u128)
+        })
+        .collect();
+    applications.par_sort_unstable();
+
+    let mut hires = 0u32;
+    for a in applications {
+        let (f, i) = ((a >> 64) as usize, (a & 0xFFFF_FFFF) as usize);
+        let firm = &mut w.firms.list[f];
+        if firm.hires < firm.vacancies {
+            firm.hires += 1;
+            hires += 1;
+            let r = &mut w.residents.people[i];
+            r.employer = FirmId(f as u32);
+            r.months_unemployed = 0;
+        }
+    }
+    w.counters.hires = hires;
+    recount_staff(w);
+    Flows::default()
+}
+
+/// Employees, skill sums and wage bills per firm, from the residents.
+pub fn recount_staff(w: &mut World) {
+    let firms = &w.firms.list;
+    let staff = par::accumulate::<_, 3, _>(&w.residents.people, firms.len(), |_, r, bins| {
+        if !r.employer.is_none() {
+            let b = &mut bins[r.employer.index()];
+            b[0] += 1;
+            b[1] += r.skill_milli as i64;
+            b[2] += wage_of(firms[r.employer.index()].wage, r.skill_milli);
+        }
+    });
+    for (f, s) in w.firms.list.iter_mut().zip(staff) {
+        f.employees = s[0] as u32;
+        f.skill_milli_sum = s[1] as u64;
+        f.wage_bill = s[2];
+    }
+}

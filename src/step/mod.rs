@@ -1,0 +1,127 @@
+//! One month of the city: an ordered list of phases, each in its own file.
+//!
+//! A phase decides in parallel from shared state (every random draw from the
+//! agent's own stream) and applies its decisions in a fixed order, so the
+//! result does not depend on the thread count. Each phase that moves money
+//! returns [`Flows`], which the ledger checks at once; at the end of the month
+//! the ledger recounts every account.
+
+mod entrepreneurship;
+mod events;
+mod goods;
+mod housing;
+mod incomes;
+mod labour;
+pub mod par;
+mod plan;
+mod platforms;
+mod production;
+
+use std::time::Instant;
+
+use crate::error::Error;
+use crate::metrics::{self, Row};
+use crate::rng::{Phase, StepCtx};
+use crate::scenario::Scenario;
+use crate::world::{Flows, MonthCounters, World};
+
+/// The phases of a month, in order, with their display names.
+pub const PHASES: [(Phase, &str); 10] = [
+    (Phase::Events, "events"),
+    (Phase::Platforms, "platforms"),
+    (Phase::Entrepreneurship, "entrepreneurship"),
+    (Phase::Plan, "plan"),
+    (Phase::Labour, "labour"),
+    (Phase::Production, "production"),
+    (Phase::Goods, "goods"),
+    (Phase::Incomes, "incomes"),
+    (Phase::Housing, "housing"),
+    (Phase::Setup, "metrics+ledger"),
+];
+
+/// Wall time spent in each phase since the start of the run, seconds.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Timings {
+    /// Seconds per entry of [`PHASES`], in the same order.
+    pub seconds: [f64; PHASES.len()],
+    /// Seconds spent building the world.
+    pub setup: f64,
+}
+
+impl Timings {
+    /// (name, seconds) pairs in phase order.
+    pub fn table(&self) -> Vec<(&'static str, f64)> {
+        PHASES.iter().zip(self.seconds).map(|((_, name), s)| (*name, s)).collect()
+    }
+}
+
+/// A running simulation: the world, its scenario, and the timers.
+pub struct Simulation {
+    world: World,
+    scenario: Scenario,
+    timings: Timings,
+}
+
+impl Simulation {
+    /// Builds month 0 of a (validated) scenario.
+    pub fn new(scenario: Scenario) -> Simulation {
+        let start = Instant::now();
+        let world = World::build(&scenario);
+        let timings = Timings { setup: start.elapsed().as_secs_f64(), ..Timings::default() };
+        Simulation { world, scenario, timings }
+    }
+
+    /// The current state.
+    pub fn world(&self) -> &World {
+        &self.world
+    }
+
+    /// The scenario being run.
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+
+    /// Time per phase so far.
+    pub fn timings(&self) -> &Timings {
+        &self.timings
+    }
+
+    /// Simulates one month and returns its metrics row.
+    pub fn step(&mut self) -> Result<Row, Error> {
+        let month = self.world.month + 1;
+        let ctx = StepCtx::new(self.scenario.simulation.seed, month);
+        self.world.month = month;
+        self.world.counters = MonthCounters {
+            real_output_by_sector: vec![0.0; self.world.sectors.len()],
+            ..MonthCounters::default()
+        };
+        self.phase(0, ctx, events::apply)?;
+        self.phase(1, ctx, platforms::adopt)?;
+        self.phase(2, ctx, entrepreneurship::found_firms)?;
+        self.phase(3, ctx, plan::plan)?;
+        self.phase(4, ctx, labour::match_jobs)?;
+        self.phase(5, ctx, production::produce)?;
+        self.phase(6, ctx, goods::trade)?;
+        self.phase(7, ctx, incomes::pay)?;
+        self.phase(8, ctx, housing::move_and_price)?;
+        let start = Instant::now();
+        let row = metrics::row(&self.world, &self.scenario);
+        let totals = self.world.account_totals();
+        self.world.ledger.close_month(month, totals)?;
+        self.timings.seconds[9] += start.elapsed().as_secs_f64();
+        Ok(row)
+    }
+
+    /// Runs phase `k` of [`PHASES`], times it and records its flows.
+    fn phase(
+        &mut self,
+        k: usize,
+        ctx: StepCtx,
+        f: fn(&mut World, &Scenario, StepCtx) -> Flows,
+    ) -> Result<(), Error> {
+        let start = Instant::now();
+        let flows = f(&mut self.world, &self.scenario, ctx);
+        self.timings.seconds[k] += start.elapsed().as_secs_f64();
+        self.world.ledger.record(ctx.month, PHASES[k].0, flows)
+    }
+}

@@ -1,0 +1,154 @@
+//! Zones and commuting. A zone is a square cell of the grid with a land use,
+//! dwellings, workplace capacity, an amenity level and a rent. Commute times
+//! are computed from zone coordinates on demand (no zone-by-zone matrix, so a
+//! city of 10,000 zones costs nothing extra), with a citywide BPR congestion
+//! factor updated once a month.
+
+use serde::Serialize;
+
+use crate::scenario::CityParams;
+
+/// Index of a zone in `City::zones`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Default)]
+#[repr(transparent)]
+pub struct ZoneId(pub u16);
+
+impl ZoneId {
+    /// The index into `City::zones`.
+    #[inline(always)]
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// What a zone is zoned for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum LandUse {
+    /// Central business district: offices, shops, some dwellings.
+    Centre,
+    /// Mostly homes, with local services.
+    Residential,
+    /// Factories and warehouses.
+    Industrial,
+    /// Homes and workplaces side by side.
+    Mixed,
+}
+
+impl LandUse {
+    /// Relative density of dwellings.
+    pub fn dwelling_weight(self) -> f64 {
+        match self {
+            LandUse::Centre => 1.0,
+            LandUse::Residential => 1.2,
+            LandUse::Industrial => 0.1,
+            LandUse::Mixed => 1.0,
+        }
+    }
+
+    /// Relative attraction for firms of a manufacturing or a service sector.
+    pub fn firm_weight(self, manufacturing: bool) -> f64 {
+        match (self, manufacturing) {
+            (LandUse::Centre, false) => 8.0,
+            (LandUse::Residential, false) => 0.4,
+            (LandUse::Industrial, false) => 0.3,
+            (LandUse::Mixed, false) => 1.5,
+            (LandUse::Centre, true) => 0.2,
+            (LandUse::Residential, true) => 0.0,
+            (LandUse::Industrial, true) => 5.0,
+            (LandUse::Mixed, true) => 1.5,
+        }
+    }
+
+    /// Amenity level (the CBD is 1).
+    pub fn amenity(self) -> f64 {
+        match self {
+            LandUse::Centre => 1.0,
+            LandUse::Residential => 0.4,
+            LandUse::Industrial => 0.0,
+            LandUse::Mixed => 0.6,
+        }
+    }
+}
+
+/// One zone of the grid.
+#[derive(Debug, Clone, Serialize)]
+pub struct Zone {
+    /// Column.
+    pub x: u16,
+    /// Row.
+    pub y: u16,
+    /// Land use.
+    pub land_use: LandUse,
+    /// Dwellings (one household each).
+    pub dwellings: u32,
+    /// Households living here.
+    pub occupants: u32,
+    /// Amenity level (CBD = 1).
+    pub amenity: f64,
+    /// Monthly rent of a dwelling, cents.
+    pub rent: i64,
+}
+
+/// The grid of zones and the commuting model.
+#[derive(Debug, Clone, Serialize)]
+pub struct City {
+    /// Zones along x.
+    pub width: u32,
+    /// Zones along y.
+    pub height: u32,
+    /// Side of a zone, km.
+    pub zone_km: f64,
+    /// Zones, row by row.
+    pub zones: Vec<Zone>,
+    /// Walk and wait minutes per trip.
+    pub access_min: f64,
+    /// Free-flow speed, km/h.
+    pub speed_kmh: f64,
+    /// Road over straight-line distance.
+    pub detour: f64,
+    /// Current congestion factor 1 + a (V/C)^b.
+    pub congestion: f64,
+}
+
+impl City {
+    /// Road distance between zone centres, km; within a zone, the mean
+    /// distance between two random points of a square (0.5214 of its side).
+    #[inline]
+    pub fn distance_km(&self, a: ZoneId, b: ZoneId) -> f64 {
+        let (za, zb) = (&self.zones[a.index()], &self.zones[b.index()]);
+        let dx = za.x as f64 - zb.x as f64;
+        let dy = za.y as f64 - zb.y as f64;
+        let cells = if a == b { 0.5214 } else { (dx * dx + dy * dy).sqrt() };
+        cells * self.zone_km * self.detour
+    }
+
+    /// One-way commute minutes between two zones at the current congestion.
+    #[inline]
+    pub fn commute_minutes(&self, a: ZoneId, b: ZoneId) -> f64 {
+        self.access_min + self.distance_km(a, b) / self.speed_kmh * 60.0 * self.congestion
+    }
+
+    /// The BPR factor for commuter-km `v` against capacity `c`.
+    pub fn bpr(p: &CityParams, v: f64, c: f64) -> f64 {
+        1.0 + p.bpr_a * (v / c.max(1e-9)).powf(p.bpr_b)
+    }
+
+    /// Number of zones.
+    pub fn len(&self) -> usize {
+        self.zones.len()
+    }
+
+    /// True when the city has no zones.
+    pub fn is_empty(&self) -> bool {
+        self.zones.is_empty()
+    }
+}
+
+/// Monthly money cost of commuting, cents: time valued at a share of the
+/// hourly wage plus fares, for two trips a workday.
+#[inline]
+pub fn commute_cost_cents(p: &CityParams, minutes: f64, km: f64, monthly_wage_cents: f64) -> f64 {
+    let trips = 2.0 * p.workdays;
+    let hourly_wage = monthly_wage_cents / (p.workdays.max(1.0) * 8.0);
+    trips * (minutes / 60.0 * p.value_of_time_share * hourly_wage + km * p.fare_per_km * 100.0)
+}

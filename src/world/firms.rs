@@ -1,0 +1,111 @@
+//! Firms. Ids are positions in the store; when firms exit the store is
+//! compacted and every reference (employers, suppliers) is remapped in one
+//! parallel pass, so ids stay dense and lookups stay direct.
+
+use crate::world::{ResidentId, ZoneId};
+
+/// Index of a firm in `Firms::list`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[repr(transparent)]
+pub struct FirmId(pub u32);
+
+impl FirmId {
+    /// No firm (unemployed, or no supplier yet).
+    pub const NONE: FirmId = FirmId(u32::MAX);
+
+    /// The index into `Firms::list`.
+    #[inline(always)]
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+
+    /// True for `FirmId::NONE`.
+    #[inline(always)]
+    pub fn is_none(self) -> bool {
+        self == Self::NONE
+    }
+}
+
+impl Default for FirmId {
+    fn default() -> Self {
+        Self::NONE
+    }
+}
+
+/// Flag bit: member of the IMP platform.
+pub const FIRM_IMP: u8 = 1 << 0;
+/// Flag bit: incubated by an MEI base.
+pub const FIRM_INCUBATED: u8 = 1 << 1;
+
+/// One firm.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Firm {
+    /// Cash, cents.
+    pub cash: i64,
+    /// Wage offer per efficiency unit (a worker of skill s earns s times it), cents/month.
+    pub wage: i64,
+    /// Price, cents per unit.
+    pub price: i64,
+    /// This month's sales revenue, cents.
+    pub revenue: i64,
+    /// This month's wage bill, cents.
+    pub wage_bill: i64,
+    /// Goods in stock, units.
+    pub inventory: f64,
+    /// Expected monthly demand, units.
+    pub expected_demand: f64,
+    /// Output per efficiency unit of labour per month.
+    pub productivity: f64,
+    /// Last month's sales, units.
+    pub sales: f64,
+    /// Last month's output, units.
+    pub output: f64,
+    /// Sum of employees' skills, thousandths.
+    pub skill_milli_sum: u64,
+    /// Workers.
+    pub employees: u32,
+    /// Open vacancies this month.
+    pub vacancies: u32,
+    /// Workers to let go this month.
+    pub layoffs: u32,
+    /// Hires this month.
+    pub hires: u32,
+    /// Owner (receives dividends).
+    pub owner: ResidentId,
+    /// Months since founding.
+    pub age: u32,
+    /// Consecutive months fully staffed.
+    pub months_full: u16,
+    /// Consecutive months with neither workers nor sales.
+    pub months_idle: u16,
+    /// Location.
+    pub zone: ZoneId,
+    /// Sector index.
+    pub sector: u8,
+    /// `FIRM_*` bits.
+    pub flags: u8,
+}
+
+/// The firms' store.
+#[derive(Debug, Clone, Default)]
+pub struct Firms {
+    /// Alive firms.
+    pub list: Vec<Firm>,
+}
+
+impl Firms {
+    /// Number of firms.
+    pub fn len(&self) -> usize {
+        self.list.len()
+    }
+
+    /// True when there are no firms.
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
+    /// Total cash, cents.
+    pub fn money(&self) -> i64 {
+        self.list.iter().map(|f| f.cash).sum()
+    }
+}

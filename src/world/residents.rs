@@ -1,0 +1,80 @@
+//! Residents: one worker per household. The hot fields sit in one 48-byte
+//! record so that a month's scans read one cache line per resident or less;
+//! each resident's current supplier per sector sits in a separate flat array
+//! (`sectors` entries per resident).
+
+use crate::world::{FirmId, ZoneId};
+
+/// Index of a resident; residents never leave, so ids are stable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+#[repr(transparent)]
+pub struct ResidentId(pub u32);
+
+/// Flag bit: uses the ILP platform.
+pub const FLAG_ILP: u8 = 1 << 0;
+/// Flag bit: could not pay the full rent last month and must move.
+pub const FLAG_MUST_MOVE: u8 = 1 << 1;
+
+/// One household.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Resident {
+    /// Wealth, cents (never negative).
+    pub wealth: i64,
+    /// Last month's disposable income (after tax and rent), cents.
+    pub income: i64,
+    /// Last month's consumption spending, cents.
+    pub consumption: i64,
+    /// Employer, or `FirmId::NONE`.
+    pub employer: FirmId,
+    /// Founder aptitude (exponential, mean 1).
+    pub aptitude: f32,
+    /// Home zone.
+    pub home: ZoneId,
+    /// Skill in thousandths (lognormal, mean 1000).
+    pub skill_milli: u16,
+    /// Months without a job (0 when employed).
+    pub months_unemployed: u16,
+    /// `FLAG_*` bits.
+    pub flags: u8,
+    /// Bit s set: rationed by the sector-s supplier last month.
+    pub rationed: u8,
+}
+
+/// The residents' store.
+#[derive(Debug, Clone, Default)]
+pub struct Residents {
+    /// The households.
+    pub people: Vec<Resident>,
+    /// Current supplier per (resident, sector): `people.len() * sectors` entries.
+    pub suppliers: Vec<FirmId>,
+    /// Money owed to each resident by firms this month (dividends, closing
+    /// payouts), paid out in the incomes phase, cents.
+    pub receivable: Vec<i64>,
+    /// Sectors (stride of `suppliers`).
+    pub sectors: usize,
+}
+
+impl Residents {
+    /// Number of residents.
+    pub fn len(&self) -> usize {
+        self.people.len()
+    }
+
+    /// True when there are no residents.
+    pub fn is_empty(&self) -> bool {
+        self.people.is_empty()
+    }
+
+    /// Total wealth plus money owed to residents, cents.
+    pub fn money(&self) -> i64 {
+        use rayon::prelude::*;
+        let wealth: i64 = self.people.par_iter().map(|r| r.wealth).sum();
+        let owed: i64 = self.receivable.par_iter().sum();
+        wealth + owed
+    }
+
+    /// Bytes of state per resident (record + suppliers + receivable).
+    pub fn bytes_per_resident(&self) -> usize {
+        std::mem::size_of::<Resident>() + self.sectors * std::mem::size_of::<FirmId>() + 8
+    }
+}
