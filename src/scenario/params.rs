@@ -145,7 +145,7 @@ param_table! {
         access_min: f64 = 10.0, unit "minutes", range 0.0 => 120.0,
             source "walk and wait time of urban transit trips";
         /// Free-flow door-to-door speed.
-        speed_kmh: f64 = 22.0, unit "km/h", range 1.0 => 200.0,
+        speed_kmh: f64 = 20.0, unit "km/h", range 1.0 => 200.0,
             source "calibrated: mean commute near Beijing's 47 min / Shanghai's 40 min";
         /// Road distance over straight-line distance.
         detour: f64 = 1.3, unit "ratio", range 1.0 => 3.0, source "detour index 1.2-1.4 (Ballou et al. 2002)";
@@ -206,12 +206,18 @@ param_table! {
         /// Shopping travel cost per km of distance, as a share of the price.
         shopping_cost_per_km: f64 = 0.01, unit "share of price/km", range 0.0 => 1.0,
             source "a few trips a month, each a small share of the basket";
+        /// Monthly chance that an unemployed resident finds openings to apply to (offer arrival rate).
+        unemployed_search_prob: f64 = 0.6, unit "1/month", range 0.0 => 1.0,
+            source "job-finding rates of 0.3-0.45 a month (Shimer 2005, US)";
         /// Job offers a searcher compares each month.
-        job_offers: u32 = 5, unit "offers", range 1 => 100, source "Lengnick (2013) samples a few firms";
+        job_offers: u32 = 3, unit "offers", range 1 => 100, source "Lengnick (2013) samples a few firms";
+        /// Spread of the non-wage match quality of a job offer, as a share of the wage (uniform, +/-).
+        match_spread: f64 = 0.3, unit "share of wage", range 0.0 => 5.0,
+            source "calibrated: commutes as long as Beijing's and Shanghai's need job heterogeneity";
         /// Monthly chance that an employed resident searches for a better job.
         on_the_job_search: f64 = 0.1, unit "1/month", range 0.0 => 1.0, source "Lengnick (2013): 0.1";
         /// Relative gain in wage minus commute cost needed to change jobs.
-        job_switch_gain: f64 = 0.05, unit "share", range 0.0 => 10.0, source "switching costs";
+        job_switch_gain: f64 = 0.1, unit "share", range 0.0 => 10.0, source "switching costs";
         /// Base monthly chance of considering a move.
         move_prob: f64 = 0.01, unit "1/month", range 0.0 => 1.0,
             source "about 11% of households move a year (US CPS); China lower";
@@ -264,7 +270,7 @@ param_table! {
         /// Share of cash above the buffer paid out to the owner each month.
         dividend_share: f64 = 0.5, unit "share/month", range 0.0 => 1.0, source "Lengnick (2013) pays all; smoothed";
         /// Cash at set-up, in months of the firm's wage bill.
-        initial_cash_months: f64 = 3.0, unit "months of costs", range 0.0 => 1_000.0,
+        initial_cash_months: f64 = 2.5, unit "months of costs", range 0.0 => 1_000.0,
             source "a buffer so that set-up firms do not fail at once";
         /// Months with no workers and no sales before a firm closes.
         idle_exit_months: u32 = 12, unit "months", range 1 => 1_000, source "dormant firms are struck off";

@@ -5,7 +5,7 @@
 //!    closes: its cash goes to its owner and its workers become unemployed.
 //!    The others pay wages and rent, a tax on positive profit, and pay the
 //!    owner `dividend_share` of cash above a buffer of `cash_buffer_months`
-//!    of costs.
+//!    of costs, but never more than the month's profit after tax.
 //! 2. Residents: wage less income tax, or the unemployment benefit
 //!    (`benefit_share` of last month's mean wage); an equal transfer of
 //!    `transfer_share` of the government's balance; dividends and closing
@@ -53,7 +53,12 @@ pub fn pay(w: &mut World, p: &Scenario, _ctx: StepCtx) -> Flows {
         let tax = if profit > 0 { (profit as f64 * g.profit_tax).floor() as i64 } else { 0 };
         f.cash -= costs + tax;
         let buffer = (costs as f64 * fp.cash_buffer_months).round() as i64;
-        let dividend = if f.cash > buffer { ((f.cash - buffer) as f64 * fp.dividend_share).floor() as i64 } else { 0 };
+        // Dividends come out of this month's profit after tax, and only above the buffer.
+        let dividend = if f.cash > buffer && profit > tax {
+            (((f.cash - buffer) as f64 * fp.dividend_share).floor() as i64).min(profit - tax)
+        } else {
+            0
+        };
         f.cash -= dividend;
         w.residents.receivable[f.owner.0 as usize] += dividend;
         flows.firms -= costs + tax + dividend;

@@ -3,7 +3,8 @@
 //! 1. Layoffs: a worker of a firm that lays off k of its n workers leaves
 //!    with probability k/n (independent draws from each worker's stream, so
 //!    the count is binomial around k and no thread order is involved).
-//! 2. Search: the unemployed every month, the employed with probability
+//! 2. Search: the unemployed with probability `unemployed_search_prob` (the
+//!    offer arrival rate), the employed with probability
 //!    `on_the_job_search`, draw `job_offers` vacancies (a vacancy-weighted
 //!    draw over firms) and rank them by wage minus commute cost. The
 //!    unemployed apply to the best one that pays more than it costs; the
@@ -38,13 +39,13 @@ pub fn match_jobs(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
         slots.push(total);
     }
     let (firms, city) = (&w.firms.list, &w.city);
-    let net = |home, f: FirmId, skill| {
+    let net = |home, f: FirmId, skill, fit: f64| {
         let firm = &firms[f.index()];
         let wage = wage_of(firm.wage, skill) as f64;
         let minutes = city.commute_minutes(home, firm.zone);
-        wage - commute_cost_cents(&p.city, minutes, city.distance_km(home, firm.zone), wage)
+        wage * (1.0 + fit) - commute_cost_cents(&p.city, minutes, city.distance_km(home, firm.zone), wage)
     };
-    let mut applications: Vec<u128> = w
+    let mut applications: Vec<(u128, f32)> = w
         .residents
         .people
         .par_iter_mut()
@@ -58,23 +59,25 @@ pub fn match_jobs(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
                 }
             }
             let employed = !r.employer.is_none();
-            if total == 0 || (employed && !rng::chance(&mut rng, rp.on_the_job_search)) {
+            let search = if employed { rp.on_the_job_search } else { rp.unemployed_search_prob };
+            if total == 0 || !rng::chance(&mut rng, search) {
                 return None;
             }
-            let mut best = (f64::MIN, FirmId::NONE);
+            let mut best = (f64::MIN, FirmId::NONE, 0.0);
             for _ in 0..rp.job_offers {
                 let slot = ((rng::unit(&mut rng) * total as f64) as u64).min(total - 1);
                 let f = FirmId(slots.partition_point(|&c| c <= slot) as u32);
+                let fit = rp.match_spread * (2.0 * rng::unit(&mut rng) - 1.0);
                 if f == r.employer {
                     continue;
                 }
-                let value = net(r.home, f, r.skill_milli);
+                let value = net(r.home, f, r.skill_milli, fit);
                 if value > best.0 {
-                    best = (value, f);
+                    best = (value, f, fit);
                 }
             }
             let bar = if employed {
-                let now = net(r.home, r.employer, r.skill_milli);
+                let now = net(r.home, r.employer, r.skill_milli, r.job_match as f64);
                 now + now.abs() * rp.job_switch_gain
             } else {
                 0.0
@@ -83,13 +86,13 @@ pub fn match_jobs(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
                 return None;
             }
             let ticket = rng::index(&mut rng, u32::MAX as usize) as u128;
-            Some(((best.1.0 as u128) << 64) | (ticket << 32) | i as u128)
+            Some((((best.1.0 as u128) << 64) | (ticket << 32) | i as u128, best.2 as f32))
         })
         .collect();
-    applications.par_sort_unstable();
+    applications.par_sort_unstable_by_key(|a| a.0);
 
     let mut hires = 0u32;
-    for a in applications {
+    for (a, fit) in applications {
         let (f, i) = ((a >> 64) as usize, (a & 0xFFFF_FFFF) as usize);
         let firm = &mut w.firms.list[f];
         if firm.hires < firm.vacancies {
@@ -98,6 +101,7 @@ pub fn match_jobs(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
             let r = &mut w.residents.people[i];
             r.employer = FirmId(f as u32);
             r.months_unemployed = 0;
+            r.job_match = fit;
         }
     }
     w.counters.hires = hires;

@@ -112,6 +112,28 @@ impl Simulation {
         Ok(row)
     }
 
+    /// Runs phase `k` of [`PHASES`] (0-8) once more within the current month,
+    /// outside the normal order: for benchmarks of a single phase. The ledger
+    /// still checks its flows.
+    pub fn rerun_phase(&mut self, k: usize) -> Result<(), Error> {
+        const RUNNERS: [fn(&mut World, &Scenario, StepCtx) -> Flows; 9] = [
+            events::apply,
+            platforms::adopt,
+            entrepreneurship::found_firms,
+            plan::plan,
+            labour::match_jobs,
+            production::produce,
+            goods::trade,
+            incomes::pay,
+            housing::move_and_price,
+        ];
+        let ctx = StepCtx::new(self.scenario.simulation.seed, self.world.month.max(1));
+        match RUNNERS.get(k) {
+            Some(&f) => self.phase(k, ctx, f),
+            None => Ok(()),
+        }
+    }
+
     /// Runs phase `k` of [`PHASES`], times it and records its flows.
     fn phase(
         &mut self,

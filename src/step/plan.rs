@@ -57,14 +57,21 @@ pub fn plan(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
         f.vacancies = 0;
         f.layoffs = 0;
         f.hires = 0;
-        if gap > 0.0 && f.inventory <= upper {
+        let rent = zones[f.zone.index()].rent as f64 * rent_share;
+        let cost_per_worker = f.wage as f64 * skill + rent;
+        let losing = f.employees > 0 && (f.revenue as f64) < cost_per_worker * f.employees as f64;
+        if losing {
+            // Sales do not cover costs: shed part of the staff that sales cannot pay.
+            let affordable = (f.revenue as f64 / cost_per_worker).floor();
+            let surplus = f.employees as f64 - affordable;
+            f.layoffs = ((fp.labour_adjust * surplus).ceil() as u32).min(f.employees);
+        } else if gap > 0.0 && f.inventory <= upper {
             f.vacancies = (fp.labour_adjust * gap).ceil() as u32;
         } else if gap < 0.0 && f.inventory > upper {
             f.layoffs = ((fp.labour_adjust * -gap).ceil() as u32).min(f.employees);
         }
 
         // Price: Calvo adjustment inside the markup band over unit cost.
-        let rent = zones[f.zone.index()].rent as f64 * rent_share;
         let unit_cost = (f.wage as f64 * skill + rent) / per_worker;
         let price = f.price as f64;
         if rng::chance(&mut rng, fp.price_change_prob) {

@@ -22,7 +22,6 @@ impl World {
     pub fn build(s: &Scenario) -> World {
         let seed = s.simulation.seed;
         let mut city = build_city(s, seed);
-        let n = s.simulation.residents as usize;
         let sectors = build_sectors(s);
         let mut residents = build_residents(s, &mut city, seed);
         let mut firms = build_firms(s, &city, &sectors, seed);
@@ -38,14 +37,14 @@ impl World {
                 .fold((0.0, 0.0), |(s, c), f| (s + f.price as f64, c + 1.0));
             sector.base_price = if count > 0.0 { sum / count } else { 1.0 };
         }
-        seed_wealth(s, &city, &mut residents, &firms, n);
+        let balance = seed_wealth(s, &city, &mut residents, &firms);
         let mut world = World {
             month: 0,
             city,
             residents,
             firms,
             sectors,
-            government: Government::default(),
+            government: Government { balance, benefit: 0 },
             platforms: Platforms::default(),
             ledger: Ledger::default(),
             counters: MonthCounters::default(),
@@ -274,33 +273,57 @@ pub(crate) fn pick(cumulative: &[f64], rng: &mut AgentRng) -> Option<usize> {
     Some(cumulative.partition_point(|&c| c <= target).min(cumulative.len() - 1))
 }
 
-/// Employs 94% of residents: each draws a few firms with probability
-/// proportional to a Pareto size weight and takes the one with the best wage
-/// net of commute cost, so firm sizes start Zipf-like and commutes plausible.
+/// Employs 94% of residents. Each worker's sector is drawn by budget share
+/// (so that each sector's output matches what households will buy); within
+/// it, the worker draws a few firms with probability proportional to a
+/// Pareto size weight and takes the best wage net of commute cost, so firm
+/// sizes start Zipf-like and commutes plausible.
 fn assign_jobs(s: &Scenario, city: &City, residents: &mut Residents, firms: &mut Firms, seed: u64) {
     let alpha = s.firms.size_tail;
-    let size_weights: Vec<f64> = (0..firms.len())
-        .map(|f| {
-            let mut rng = stream(seed, 0, Phase::Setup, (2 << 40) + f as u64);
-            (1.0 - unit(&mut rng)).powf(-1.0 / alpha).min(1.0e4)
+    let sectors: Vec<&crate::scenario::SectorParams> = s.sectors.values().collect();
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); sectors.len()];
+    for (i, f) in firms.list.iter().enumerate() {
+        members[f.sector as usize].push(i);
+    }
+    let cumulative: Vec<Vec<f64>> = members
+        .iter()
+        .map(|ids| {
+            let weights: Vec<f64> = ids
+                .iter()
+                .map(|&f| {
+                    let mut rng = stream(seed, 0, Phase::Setup, (2 << 40) + f as u64);
+                    (1.0 - unit(&mut rng)).powf(-1.0 / alpha).min(1.0e4)
+                })
+                .collect();
+            cumulate(&weights)
         })
         .collect();
-    let cumulative = cumulate(&size_weights);
+    let demand: Vec<f64> = sectors
+        .iter()
+        .enumerate()
+        .map(|(k, p)| if members[k].is_empty() { 0.0 } else { p.budget_share / p.productivity })
+        .collect();
+    let sector_cumulative = cumulate(&demand);
     for (i, r) in residents.people.iter_mut().enumerate() {
         let mut rng = stream(seed, 0, Phase::Setup, (3 << 40) + i as u64);
         if rng::chance(&mut rng, INITIAL_UNEMPLOYMENT) {
             r.months_unemployed = 1;
             continue;
         }
+        let Some(k) = pick(&sector_cumulative, &mut rng) else { continue };
         let wage = s.firms.initial_wage * 100.0 * r.skill_milli as f64 / 1000.0;
-        let mut best = (f64::MIN, 0usize);
+        let mut best = (f64::MIN, usize::MAX);
         for _ in 0..3 {
-            let f = pick(&cumulative, &mut rng).unwrap_or(0);
+            let Some(j) = pick(&cumulative[k], &mut rng) else { break };
+            let f = members[k][j];
             let zone = firms.list[f].zone;
             let cost = commute_cost_cents(&s.city, city.commute_minutes(r.home, zone), city.distance_km(r.home, zone), wage);
             if wage - cost > best.0 {
                 best = (wage - cost, f);
             }
+        }
+        if best.1 == usize::MAX {
+            continue;
         }
         r.employer = FirmId(best.1 as u32);
         let firm = &mut firms.list[best.1];
@@ -339,28 +362,52 @@ fn settle_firms(s: &Scenario, city: &City, firms: &mut Firms, sectors: &[Sector]
         f.expected_demand = f.output;
         f.sales = f.output;
         f.inventory = 0.5 * f.output;
+        f.wage_bill = (f.wage as f64 * eff).round() as i64;
+        f.revenue = (f.price as f64 * f.output).round() as i64;
         let costs = f.wage as f64 * eff.max(1.0) + rent_per_worker * f.employees.max(1) as f64;
         f.cash = (costs * p.initial_cash_months).round() as i64;
     }
 }
 
 /// Wealth at a few months of income, and last month's income as if the
-/// economy had been running.
-fn seed_wealth(s: &Scenario, city: &City, residents: &mut Residents, firms: &Firms, n: usize) {
+/// economy had been running: wages net of tax or the benefit, the owner's
+/// dividends, and the equal transfer that recycles the city's net revenue
+/// (land rents and taxes less benefits). Returns the government balance
+/// that pays that transfer at the steady state of the transfer rule.
+fn seed_wealth(s: &Scenario, city: &City, residents: &mut Residents, firms: &Firms) -> i64 {
     let g = &s.government;
+    let n = residents.len() as f64;
     let wage0 = yuan_to_cents(s.firms.initial_wage) as f64;
     let benefit = g.benefit_share * wage0;
-    // Per-capita transfer implied by the land rents and taxes the city will collect.
-    let rents: f64 = city.zones.iter().map(|z| z.rent as f64 * z.occupants as f64).sum::<f64>() / n as f64;
-    let transfer = rents + g.income_tax * wage0 - INITIAL_UNEMPLOYMENT * benefit;
-    for r in &mut residents.people {
-        let gross = match r.employer {
+    let mut dividends = vec![0.0; residents.len()];
+    let mut revenue = 0.0;
+    for f in &firms.list {
+        let rent = city.zones[f.zone.index()].rent as f64 * s.city.commercial_rent_share * f.employees as f64;
+        let wage_bill = f.wage as f64 * f.skill_milli_sum as f64 / 1000.0;
+        let profit = f.price as f64 * f.output - wage_bill - rent;
+        dividends[f.owner.0 as usize] += profit.max(0.0) * (1.0 - g.profit_tax);
+        revenue += rent + profit.max(0.0) * g.profit_tax;
+    }
+    let mut wages = 0.0;
+    let mut unemployed = 0.0;
+    for r in &residents.people {
+        match r.employer {
+            FirmId::NONE => unemployed += 1.0,
+            f => wages += firms.list[f.index()].wage as f64 * r.skill_milli as f64 / 1000.0,
+        }
+        revenue += city.zones[r.home.index()].rent as f64;
+    }
+    revenue += g.income_tax * wages - unemployed * benefit;
+    let transfer = (revenue / n).max(0.0);
+    for (r, dividend) in residents.people.iter_mut().zip(dividends) {
+        let net = match r.employer {
             FirmId::NONE => benefit,
             f => firms.list[f.index()].wage as f64 * r.skill_milli as f64 / 1000.0 * (1.0 - g.income_tax),
-        };
+        } + transfer
+            + dividend;
         let rent = city.zones[r.home.index()].rent as f64;
-        let income = (gross + transfer - rent).max(0.0);
-        r.income = income.round() as i64;
-        r.wealth = (s.residents.initial_wealth_months * (gross + transfer)).round() as i64;
+        r.income = (net - rent).round() as i64;
+        r.wealth = (s.residents.initial_wealth_months * net).round() as i64;
     }
+    if g.transfer_share > 0.0 { (transfer * n / g.transfer_share).round() as i64 } else { 0 }
 }

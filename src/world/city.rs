@@ -49,7 +49,7 @@ impl LandUse {
     pub fn firm_weight(self, manufacturing: bool) -> f64 {
         match (self, manufacturing) {
             (LandUse::Centre, false) => 8.0,
-            (LandUse::Residential, false) => 0.4,
+            (LandUse::Residential, false) => 0.15,
             (LandUse::Industrial, false) => 0.3,
             (LandUse::Mixed, false) => 1.5,
             (LandUse::Centre, true) => 0.2,

@@ -28,6 +28,9 @@ pub struct Resident {
     pub employer: FirmId,
     /// Founder aptitude (exponential, mean 1).
     pub aptitude: f32,
+    /// Non-wage quality of the current job match, as a share of the wage
+    /// (drawn with the offer; 0 when unemployed).
+    pub job_match: f32,
     /// Home zone.
     pub home: ZoneId,
     /// Skill in thousandths (lognormal, mean 1000).
