@@ -14,7 +14,11 @@ use polis::output::{self, AgentCounts, Manifest};
 use polis::{Error, Scenario, Simulation};
 
 #[derive(Parser)]
-#[command(name = "polis", version, about = "An agent-based simulator of a city's economy (IMP / ILP / MEI levers)")]
+#[command(
+    name = "polis",
+    version,
+    about = "An agent-based simulator of a city's economy (IMP / ILP / MEI levers)"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -55,7 +59,10 @@ struct Failure {
 
 impl From<Error> for Failure {
     fn from(e: Error) -> Self {
-        Failure { code: if e.is_bad_input() { 2 } else { 1 }, error: e.into() }
+        Failure {
+            code: if e.is_bad_input() { 2 } else { 1 },
+            error: e.into(),
+        }
     }
 }
 
@@ -91,7 +98,10 @@ fn run(args: RunArgs) -> Result<(), Failure> {
     }
     if let Some(steps) = args.steps {
         if steps == 0 {
-            return Err(Failure { code: 2, error: anyhow::anyhow!("--steps must be at least 1") });
+            return Err(Failure {
+                code: 2,
+                error: anyhow::anyhow!("--steps must be at least 1"),
+            });
         }
         scenario.simulation.months = steps;
     }
@@ -99,11 +109,16 @@ fn run(args: RunArgs) -> Result<(), Failure> {
         .threads
         .map(|t| t as usize)
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    let out = args.out.unwrap_or_else(|| PathBuf::from("out").join(&scenario.name));
+    let out = args
+        .out
+        .unwrap_or_else(|| PathBuf::from("out").join(&scenario.name));
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
-        .map_err(|e| Error::Threads { threads, message: e.to_string() })?;
+        .map_err(|e| Error::Threads {
+            threads,
+            message: e.to_string(),
+        })?;
 
     let months = scenario.simulation.months;
     let progress = Progress::new(months, args.quiet);
@@ -130,12 +145,18 @@ fn run(args: RunArgs) -> Result<(), Failure> {
         threads,
         wall_seconds: wall,
         setup_seconds: sim.timings().setup,
-        phase_seconds: sim.timings().table().into_iter().map(|(n, s)| (n.to_string(), s)).collect(),
+        phase_seconds: sim
+            .timings()
+            .table()
+            .into_iter()
+            .map(|(n, s)| (n.to_string(), s))
+            .collect(),
         agents: AgentCounts {
             residents: world.residents.len(),
             zones: world.city.len(),
-            firms_start: (scenario.simulation.residents as f64 / scenario.simulation.residents_per_firm).round()
-                as usize,
+            firms_start: (scenario.simulation.residents as f64
+                / scenario.simulation.residents_per_firm)
+                .round() as usize,
             firms_end: world.firms.len(),
         },
         bytes_per_resident: world.residents.bytes_per_resident(),
@@ -177,25 +198,34 @@ impl Progress {
         if std::io::stderr().is_terminal() {
             let bar = ProgressBar::new(months as u64);
             bar.set_style(
-                ProgressStyle::with_template("{elapsed_precise} [{bar:40}] month {pos}/{len} {msg}")
-                    .expect("the template is valid")
-                    .progress_chars("=> "),
+                ProgressStyle::with_template(
+                    "{elapsed_precise} [{bar:40}] month {pos}/{len} {msg}",
+                )
+                .expect("the template is valid")
+                .progress_chars("=> "),
             );
             Progress::Bar(bar)
         } else {
-            Progress::Lines { months, every: (months / 10).max(1) }
+            Progress::Lines {
+                months,
+                every: (months / 10).max(1),
+            }
         }
     }
 
     fn month(&self, row: &polis::Row) {
-        let msg = format!("unemployment {:.1}% firms {}", row.unemployment_rate * 100.0, row.firms);
+        let msg = format!(
+            "unemployment {:.1}% firms {}",
+            row.unemployment_rate * 100.0,
+            row.firms
+        );
         match self {
             Progress::Bar(bar) => {
                 bar.set_message(msg);
                 bar.inc(1);
             }
             Progress::Lines { months, every } => {
-                if row.month % every == 0 || row.month == *months {
+                if row.month.is_multiple_of(*every) || row.month == *months {
                     eprintln!("month {}/{}: {msg}", row.month, months);
                 }
             }

@@ -14,7 +14,7 @@ use crate::step::par;
 use crate::world::{CENTS, World};
 
 const COMMUTE_BINS: usize = 6000; // 0.1-minute bins up to 600 minutes
-const MONEY_BINS: usize = 1100; // 16 per doubling, up to 2^68 cents
+const MONEY_BINS: usize = 1 + 64 * 16; // 16 per doubling over the whole u64 range
 const MICRO: f64 = 1.0e6;
 
 /// One month of aggregate output.
@@ -119,8 +119,20 @@ impl Acc {
     }
 }
 
+/// Bin of an amount: 16 bins per doubling (the octave and the next four
+/// bits), from integer operations only.
 fn money_bin(cents: i64) -> usize {
-    if cents <= 0 { 0 } else { (1 + ((cents as f64).log2() * 16.0) as usize).min(MONEY_BINS - 1) }
+    if cents <= 0 {
+        return 0;
+    }
+    let v = cents as u64;
+    let octave = 63 - v.leading_zeros() as usize;
+    let sub = if octave >= 4 {
+        ((v >> (octave - 4)) & 15) as usize
+    } else {
+        ((v << (4 - octave)) & 15) as usize
+    };
+    (1 + octave * 16 + sub).min(MONEY_BINS - 1)
 }
 
 /// Gini coefficient from ascending bins of (count, sum).
@@ -173,10 +185,19 @@ pub fn price_index(w: &World) -> f64 {
 /// Well-being of one resident: log real consumption (yuan, at least 1) minus
 /// the commute and unemployment terms.
 #[inline]
-pub fn wellbeing(p: &ResidentParams, real_consumption: f64, commute_min: f64, unemployed: bool) -> f64 {
+pub fn wellbeing(
+    p: &ResidentParams,
+    real_consumption: f64,
+    commute_min: f64,
+    unemployed: bool,
+) -> f64 {
     real_consumption.max(1.0).ln()
         - p.wellbeing_commute_per_min * commute_min
-        - if unemployed { p.wellbeing_unemployed } else { 0.0 }
+        - if unemployed {
+            p.wellbeing_unemployed
+        } else {
+            0.0
+        }
 }
 
 /// Computes the metrics row of the current month.
@@ -207,7 +228,7 @@ pub fn row(w: &World, p: &Scenario) -> Row {
                 a.rent += city.zones[r.home.index()].rent;
                 let real = r.consumption as f64 / CENTS as f64 / prices;
                 let wb = wellbeing(&p.residents, real, minutes, r.employer.is_none());
-                a.wellbeing_micro += (wb * MICRO).round() as i64;
+                a.wellbeing_micro += (wb * MICRO) as i64;
                 a.ilp += (r.flags & crate::world::residents::FLAG_ILP != 0) as i64;
             }
             a
@@ -240,33 +261,64 @@ pub fn row(w: &World, p: &Scenario) -> Row {
         month: w.month,
         population: n as u64,
         employed,
-        unemployment_rate: if n > 0 { 1.0 - employed as f64 / n as f64 } else { 0.0 },
+        unemployment_rate: if n > 0 {
+            1.0 - employed as f64 / n as f64
+        } else {
+            0.0
+        },
         vacancies: firms.iter().map(|f| f.vacancies as u64).sum(),
         firms: firms.len() as u64,
         startups: w.counters.startups as u64,
         exits: w.counters.exits as u64,
         hires: w.counters.hires as u64,
         moves: w.counters.moves as u64,
-        mean_wage: if staffed > 0 { yuan(wage_bill as f64 / staffed as f64) } else { 0.0 },
+        mean_wage: if staffed > 0 {
+            yuan(wage_bill as f64 / staffed as f64)
+        } else {
+            0.0
+        },
         price_index: prices,
         output: yuan(w.counters.real_output_cents),
         consumption: yuan(w.counters.consumption as f64),
-        mean_commute_min: if employed > 0 { acc.commute_milli as f64 / 1000.0 / employed as f64 } else { 0.0 },
+        mean_commute_min: if employed > 0 {
+            acc.commute_milli as f64 / 1000.0 / employed as f64
+        } else {
+            0.0
+        },
         p90_commute_min: if employed > 0 { p90 } else { 0.0 },
-        mean_rent: if n > 0 { yuan(acc.rent as f64 / n as f64) } else { 0.0 },
+        mean_rent: if n > 0 {
+            yuan(acc.rent as f64 / n as f64)
+        } else {
+            0.0
+        },
         gini_income: gini(&acc.income_hist),
         gini_wealth: gini(&acc.wealth_hist),
-        wellbeing: if n > 0 { acc.wellbeing_micro as f64 / MICRO / n as f64 } else { 0.0 },
+        wellbeing: if n > 0 {
+            acc.wellbeing_micro as f64 / MICRO / n as f64
+        } else {
+            0.0
+        },
         money_total: yuan(w.money_total() as f64),
         government_balance: yuan(w.government.balance as f64),
         congestion: city.congestion,
         imp_members: w.platforms.imp.members as u64,
         ilp_users: acc.ilp as u64,
         telework_share: 0.0,
-        output_by_sector: w.counters.real_output_by_sector.iter().map(|&c| yuan(c)).collect(),
+        output_by_sector: w
+            .counters
+            .real_output_by_sector
+            .iter()
+            .map(|&c| yuan(c))
+            .collect(),
         employment_share_by_sector: staff
             .iter()
-            .map(|&s| if staffed > 0 { s as f64 / staffed as f64 } else { 0.0 })
+            .map(|&s| {
+                if staffed > 0 {
+                    s as f64 / staffed as f64
+                } else {
+                    0.0
+                }
+            })
             .collect(),
     }
 }
@@ -275,10 +327,32 @@ impl Row {
     /// Column names, with one column per sector for the per-sector series.
     pub fn header(sectors: &[String]) -> Vec<String> {
         let mut h: Vec<String> = [
-            "month", "population", "employed", "unemployment_rate", "vacancies", "firms", "startups", "exits",
-            "hires", "moves", "mean_wage", "price_index", "output", "consumption", "mean_commute_min",
-            "p90_commute_min", "mean_rent", "gini_income", "gini_wealth", "wellbeing", "money_total",
-            "government_balance", "congestion", "imp_members", "ilp_users", "telework_share",
+            "month",
+            "population",
+            "employed",
+            "unemployment_rate",
+            "vacancies",
+            "firms",
+            "startups",
+            "exits",
+            "hires",
+            "moves",
+            "mean_wage",
+            "price_index",
+            "output",
+            "consumption",
+            "mean_commute_min",
+            "p90_commute_min",
+            "mean_rent",
+            "gini_income",
+            "gini_wealth",
+            "wellbeing",
+            "money_total",
+            "government_balance",
+            "congestion",
+            "imp_members",
+            "ilp_users",
+            "telework_share",
         ]
         .iter()
         .map(|s| s.to_string())

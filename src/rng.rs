@@ -113,8 +113,12 @@ mod tests {
 
     #[test]
     fn streams_depend_only_on_their_key() {
-        let a: Vec<u64> = (0..4).map(|_| stream(7, 3, Phase::Goods, 11).random()).collect();
-        let b: Vec<u64> = (0..4).map(|_| stream(7, 3, Phase::Goods, 11).random()).collect();
+        let a: Vec<u64> = (0..4)
+            .map(|_| stream(7, 3, Phase::Goods, 11).random())
+            .collect();
+        let b: Vec<u64> = (0..4)
+            .map(|_| stream(7, 3, Phase::Goods, 11).random())
+            .collect();
         assert_eq!(a, b);
         let other = stream(7, 3, Phase::Labour, 11).random::<u64>();
         assert_ne!(a[0], other, "phases must not share streams");

@@ -63,19 +63,31 @@ pub fn git_commit() -> &'static str {
 /// `timeseries.csv` as bytes.
 pub fn timeseries_csv(rows: &[Row], sectors: &[String]) -> Result<Vec<u8>, Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    let io = |e: csv::Error| Error::Io { path: "timeseries.csv".into(), source: std::io::Error::other(e) };
+    let io = |e: csv::Error| Error::Io {
+        path: "timeseries.csv".into(),
+        source: std::io::Error::other(e),
+    };
     w.write_record(Row::header(sectors)).map_err(io)?;
     for r in rows {
         w.write_record(r.record()).map_err(io)?;
     }
-    w.into_inner().map_err(|e| Error::Io { path: "timeseries.csv".into(), source: e.into_error() })
+    w.into_inner().map_err(|e| Error::Io {
+        path: "timeseries.csv".into(),
+        source: e.into_error(),
+    })
 }
 
 /// Writes `bytes` to `path` atomically: a temporary file beside it, flushed,
 /// then renamed over `path`. On failure the temporary file is removed.
 pub fn atomic_write(path: &Path, bytes: &[u8]) -> Result<(), Error> {
-    let io = |source| Error::Io { path: path.display().to_string(), source };
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let io = |source| Error::Io {
+        path: path.display().to_string(),
+        source,
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let tmp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
@@ -90,9 +102,17 @@ pub fn atomic_write(path: &Path, bytes: &[u8]) -> Result<(), Error> {
 }
 
 /// Writes a run's files into `dir` (created if needed); returns their paths.
-pub fn write_run(dir: &Path, rows: &[Row], sectors: &[String], manifest: &mut Manifest) -> Result<Vec<PathBuf>, Error> {
+pub fn write_run(
+    dir: &Path,
+    rows: &[Row],
+    sectors: &[String],
+    manifest: &mut Manifest,
+) -> Result<Vec<PathBuf>, Error> {
     let csv = timeseries_csv(rows, sectors)?;
-    std::fs::create_dir_all(dir).map_err(|source| Error::Io { path: dir.display().to_string(), source })?;
+    std::fs::create_dir_all(dir).map_err(|source| Error::Io {
+        path: dir.display().to_string(),
+        source,
+    })?;
     manifest.files = vec!["timeseries.csv".into(), "manifest.json".into()];
     let json = serde_json::to_vec_pretty(manifest).map_err(|e| Error::Io {
         path: "manifest.json".into(),

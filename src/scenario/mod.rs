@@ -77,7 +77,11 @@ impl std::fmt::Display for ScenarioError {
         }
         write!(f, ": {}", self.message)?;
         if let (Some(text), Some((_, col))) = (&self.line_text, self.location) {
-            write!(f, "\n    {text}\n    {}^", " ".repeat(col.saturating_sub(1)))?;
+            write!(
+                f,
+                "\n    {text}\n    {}^",
+                " ".repeat(col.saturating_sub(1))
+            )?;
         }
         if let Some(hint) = &self.hint {
             write!(f, "\n  hint: {hint}")?;
@@ -146,7 +150,8 @@ impl Scenario {
         self.city.range_violations("city.", &mut ranges);
         self.residents.range_violations("residents.", &mut ranges);
         self.firms.range_violations("firms.", &mut ranges);
-        self.entrepreneurship.range_violations("entrepreneurship.", &mut ranges);
+        self.entrepreneurship
+            .range_violations("entrepreneurship.", &mut ranges);
         self.government.range_violations("government.", &mut ranges);
         let mut out: Vec<(String, String)> = ranges
             .into_iter()
@@ -176,7 +181,10 @@ impl Scenario {
         let firms = self.simulation.residents as f64 / self.simulation.residents_per_firm;
         if firms < self.sectors.len() as f64 {
             out.push((
-                format!("{firms:.0} firms at set-up cannot cover {} sectors", self.sectors.len()),
+                format!(
+                    "{firms:.0} firms at set-up cannot cover {} sectors",
+                    self.sectors.len()
+                ),
                 "raise `simulation.residents` or lower `simulation.residents_per_firm`".into(),
             ));
         }
@@ -191,7 +199,10 @@ impl Scenario {
             ));
         }
         for (name, s) in &self.sectors {
-            for (key, v) in [("budget_share", s.budget_share), ("firm_share", s.firm_share)] {
+            for (key, v) in [
+                ("budget_share", s.budget_share),
+                ("firm_share", s.firm_share),
+            ] {
                 if !(0.0..=1.0).contains(&v) {
                     out.push((
                         format!("`sectors.{name}.{key}` = {v} is out of range"),
@@ -201,14 +212,23 @@ impl Scenario {
             }
             if !(s.productivity > 0.0 && s.productivity.is_finite()) {
                 out.push((
-                    format!("`sectors.{name}.productivity` = {} must be positive", s.productivity),
+                    format!(
+                        "`sectors.{name}.productivity` = {} must be positive",
+                        s.productivity
+                    ),
                     "output per efficiency unit of labour, for example 100".into(),
                 ));
             }
         }
         for (key, total) in [
-            ("budget_share", self.sectors.values().map(|s| s.budget_share).sum::<f64>()),
-            ("firm_share", self.sectors.values().map(|s| s.firm_share).sum::<f64>()),
+            (
+                "budget_share",
+                self.sectors.values().map(|s| s.budget_share).sum::<f64>(),
+            ),
+            (
+                "firm_share",
+                self.sectors.values().map(|s| s.firm_share).sum::<f64>(),
+            ),
         ] {
             if (total - 1.0).abs() > 1e-6 {
                 out.push((
@@ -262,6 +282,9 @@ mod tests {
     fn budget_shares_must_sum_to_one() {
         let text = "[sectors.a]\nbudget_share = 0.5\nfirm_share = 1.0\n";
         let err = Scenario::from_toml(text, Path::new("x.toml")).unwrap_err();
-        assert!(err.iter().any(|e| e.message.contains("budget_share")), "{err:?}");
+        assert!(
+            err.iter().any(|e| e.message.contains("budget_share")),
+            "{err:?}"
+        );
     }
 }

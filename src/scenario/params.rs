@@ -187,9 +187,9 @@ param_table! {
         /// Standard deviation of log skill (skill is lognormal with mean 1).
         skill_sigma: f64 = 0.5, unit "log points", range 0.0 => 3.0,
             source "dispersion of log wages in Chinese cities, about 0.5-0.7";
-        /// Initial wealth in months of the resident's wage.
+        /// Initial wealth in months of income before rent.
         initial_wealth_months: f64 = 6.0, unit "months of income", range 0.0 => 1_000.0,
-            source "steady state of the consumption rule: (1 - income propensity) / wealth propensity";
+            source "near the steady state of the consumption rule: (1 - propensity_income) / propensity_wealth = 6";
         /// Share of monthly disposable income consumed.
         propensity_income: f64 = 0.7, unit "share", range 0.0 => 1.0,
             source "Caiani et al. (2016) use 0.9; lowered for China's high household saving rate";
@@ -265,12 +265,12 @@ param_table! {
         /// Highest markup over unit cost at which a firm still raises prices.
         markup_upper: f64 = 1.15, unit "ratio", range 0.0 => 100.0, source "Lengnick (2013): 1.15";
         /// Cash kept as a buffer, in months of costs; dividends are paid above it.
-        cash_buffer_months: f64 = 2.0, unit "months of costs", range 0.0 => 1_000.0,
+        cash_buffer_months: f64 = 3.0, unit "months of costs", range 0.0 => 1_000.0,
             source "small firms hold one to three months of costs (JPMorgan Chase Institute 2016)";
         /// Share of cash above the buffer paid out to the owner each month.
         dividend_share: f64 = 0.5, unit "share/month", range 0.0 => 1.0, source "Lengnick (2013) pays all; smoothed";
         /// Cash at set-up, in months of the firm's wage bill.
-        initial_cash_months: f64 = 2.5, unit "months of costs", range 0.0 => 1_000.0,
+        initial_cash_months: f64 = 4.0, unit "months of costs", range 0.0 => 1_000.0,
             source "a buffer so that set-up firms do not fail at once";
         /// Months with no workers and no sales before a firm closes.
         idle_exit_months: u32 = 12, unit "months", range 1 => 1_000, source "dormant firms are struck off";
@@ -346,12 +346,72 @@ impl Default for SectorParams {
 impl SectorParams {
     /// Reference rows for `[sectors.NAME]` keys.
     pub const REFERENCE: &'static [ParamInfo] = &[
-        ParamInfo { table: "sectors.NAME", key: "budget_share", ty: "f64", default: "see sectors", unit: "share", min: 0.0, max: 1.0, doc: "Share of household spending on this sector; shares sum to 1.", source: "NBS 2023 household survey: manufactured goods about 40%, services about 60%" },
-        ParamInfo { table: "sectors.NAME", key: "firm_share", ty: "f64", default: "see sectors", unit: "share", min: 0.0, max: 1.0, doc: "Share of firms in this sector at set-up; shares sum to 1.", source: "services hold most firms" },
-        ParamInfo { table: "sectors.NAME", key: "productivity", ty: "f64", default: "100.0", unit: "units/efficiency unit/month", min: 1e-6, max: 1e12, doc: "Output per efficiency unit of labour at set-up.", source: "a scale: prices come out in yuan per unit" },
-        ParamInfo { table: "sectors.NAME", key: "manufacturing", ty: "bool", default: "see sectors", unit: "-", min: 0.0, max: 0.0, doc: "Manufacturing firms locate in industrial and mixed zones.", source: "zoning" },
-        ParamInfo { table: "sectors.NAME", key: "excess_capacity", ty: "bool", default: "false", unit: "-", min: 0.0, max: 0.0, doc: "Flags a sector in excess capacity (steel, coal).", source: "seeds: capacity cuts" },
-        ParamInfo { table: "sectors.NAME", key: "closed_to_entry", ty: "bool", default: "false", unit: "-", min: 0.0, max: 0.0, doc: "No new firms may enter (a negative list).", source: "seeds: negative list" },
+        ParamInfo {
+            table: "sectors.NAME",
+            key: "budget_share",
+            ty: "f64",
+            default: "see sectors",
+            unit: "share",
+            min: 0.0,
+            max: 1.0,
+            doc: "Share of household spending on this sector; shares sum to 1.",
+            source: "NBS 2023 household survey: manufactured goods about 40%, services about 60%",
+        },
+        ParamInfo {
+            table: "sectors.NAME",
+            key: "firm_share",
+            ty: "f64",
+            default: "see sectors",
+            unit: "share",
+            min: 0.0,
+            max: 1.0,
+            doc: "Share of firms in this sector at set-up; shares sum to 1.",
+            source: "services hold most firms",
+        },
+        ParamInfo {
+            table: "sectors.NAME",
+            key: "productivity",
+            ty: "f64",
+            default: "100.0",
+            unit: "units/efficiency unit/month",
+            min: 1e-6,
+            max: 1e12,
+            doc: "Output per efficiency unit of labour at set-up.",
+            source: "a scale: prices come out in yuan per unit",
+        },
+        ParamInfo {
+            table: "sectors.NAME",
+            key: "manufacturing",
+            ty: "bool",
+            default: "see sectors",
+            unit: "-",
+            min: 0.0,
+            max: 0.0,
+            doc: "Manufacturing firms locate in industrial and mixed zones.",
+            source: "zoning",
+        },
+        ParamInfo {
+            table: "sectors.NAME",
+            key: "excess_capacity",
+            ty: "bool",
+            default: "false",
+            unit: "-",
+            min: 0.0,
+            max: 0.0,
+            doc: "Flags a sector in excess capacity (steel, coal).",
+            source: "seeds: capacity cuts",
+        },
+        ParamInfo {
+            table: "sectors.NAME",
+            key: "closed_to_entry",
+            ty: "bool",
+            default: "false",
+            unit: "-",
+            min: 0.0,
+            max: 0.0,
+            doc: "No new firms may enter (a negative list).",
+            source: "seeds: negative list",
+        },
     ];
 }
 
@@ -365,7 +425,10 @@ pub fn default_sectors() -> std::collections::BTreeMap<String, SectorParams> {
     };
     [
         ("basic_manufacturing".to_string(), sector(0.25, 0.2, true)),
-        ("advanced_manufacturing".to_string(), sector(0.15, 0.1, true)),
+        (
+            "advanced_manufacturing".to_string(),
+            sector(0.15, 0.1, true),
+        ),
         ("services".to_string(), sector(0.60, 0.7, false)),
     ]
     .into_iter()

@@ -25,7 +25,13 @@ pub fn found_firms(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
     let open: Vec<f64> = w
         .sectors
         .iter()
-        .map(|s| if s.closed_to_entry { 0.0 } else { s.budget_share })
+        .map(|s| {
+            if s.closed_to_entry {
+                0.0
+            } else {
+                s.budget_share
+            }
+        })
         .collect();
     let sector_cumulative = cumulate(&open);
     if sector_cumulative.last().copied().unwrap_or(0.0) <= 0.0 || e.founding_hazard <= 0.0 {
@@ -34,7 +40,15 @@ pub fn found_firms(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
     let zone_cumulative: Vec<Vec<f64>> = w
         .sectors
         .iter()
-        .map(|s| cumulate(&w.city.zones.iter().map(|z| z.land_use.firm_weight(s.manufacturing)).collect::<Vec<_>>()))
+        .map(|s| {
+            cumulate(
+                &w.city
+                    .zones
+                    .iter()
+                    .map(|z| z.land_use.firm_weight(s.manufacturing))
+                    .collect::<Vec<_>>(),
+            )
+        })
         .collect();
     let (city, sectors) = (&w.city, &w.sectors);
     let foundings: Vec<Founding> = w
@@ -50,9 +64,20 @@ pub fn found_firms(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
             }
             let sector = pick(&sector_cumulative, &mut rng)?;
             // Founders open where they live when the zoning allows the sector.
-            let home_ok = city.zones[r.home.index()].land_use.firm_weight(sectors[sector].manufacturing) >= 1.0;
-            let zone = if home_ok { r.home } else { ZoneId(pick(&zone_cumulative[sector], &mut rng)? as u16) };
-            Some(Founding { resident: i as u32, sector: sector as u8, zone })
+            let home_ok = city.zones[r.home.index()]
+                .land_use
+                .firm_weight(sectors[sector].manufacturing)
+                >= 1.0;
+            let zone = if home_ok {
+                r.home
+            } else {
+                ZoneId(pick(&zone_cumulative[sector], &mut rng)? as u16)
+            };
+            Some(Founding {
+                resident: i as u32,
+                sector: sector as u8,
+                zone,
+            })
         })
         .collect();
     if foundings.is_empty() {
@@ -68,7 +93,9 @@ pub fn found_firms(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
         w.firms.list.push(Firm {
             cash: cost,
             wage,
-            price: ((price as f64) * (1.0 - e.startup_discount)).round().max(1.0) as i64,
+            price: ((price as f64) * (1.0 - e.startup_discount))
+                .round()
+                .max(1.0) as i64,
             revenue: 0,
             wage_bill: 0,
             inventory: 0.0,
@@ -91,7 +118,11 @@ pub fn found_firms(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
         });
     }
     w.counters.startups += foundings.len() as u32;
-    Flows { residents: -paid, firms: paid, ..Flows::default() }
+    Flows {
+        residents: -paid,
+        firms: paid,
+        ..Flows::default()
+    }
 }
 
 /// Per sector: mean wage offer, mean price and mean productivity of its
@@ -113,7 +144,11 @@ fn sector_templates(w: &World) -> Vec<(i64, i64, f64)> {
                 let base = w.sectors[i].base_price.round() as i64;
                 (w.mean_wage, base.max(1), w.sectors[i].productivity)
             } else {
-                ((wage / n as i128) as i64, (price / n as i128) as i64, prod / n as f64)
+                (
+                    (wage / n as i128) as i64,
+                    (price / n as i128) as i64,
+                    prod / n as f64,
+                )
             }
         })
         .collect()

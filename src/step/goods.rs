@@ -13,7 +13,9 @@
 //!
 //! Rationing: a firm whose orders exceed its stock serves every order in the
 //! same proportion (stock / orders), so the outcome does not depend on who
-//! came first. Unspent budget stays in the resident's wealth.
+//! came first. A rationed resident tries one other firm of the sector in the
+//! same month (a second round, rationed the same way) and keeps it as its
+//! supplier if served. Budget still unspent stays in the resident's wealth.
 
 use rayon::prelude::*;
 
@@ -49,7 +51,12 @@ impl FirmIndex {
             local[fill[key] as usize] = FirmId(i as u32);
             fill[key] += 1;
         }
-        FirmIndex { by_sector, offsets: counts, local, sectors }
+        FirmIndex {
+            by_sector,
+            offsets: counts,
+            local,
+            sectors,
+        }
     }
 
     fn local(&self, zone: ZoneId, sector: usize) -> &[FirmId] {
@@ -85,29 +92,34 @@ pub fn trade(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
             let mut local = vec![[0i64; 1]; firms.len()];
             for (j, r) in people.iter().enumerate() {
                 let mut rng = ctx.rng(Phase::Goods, (c * chunk + j) as u64);
-                let wanted = rp.propensity_income * r.income.max(0) as f64 + rp.propensity_wealth * r.wealth as f64;
+                let wanted = rp.propensity_income * r.income.max(0) as f64
+                    + rp.propensity_wealth * r.wealth as f64;
                 let budget = wanted.min(r.wealth as f64).max(0.0);
                 for s in 0..sectors {
                     let slot = &mut suppliers[j * sectors + s];
                     let rationed = r.rationed & (1 << s) != 0;
-                    if slot.is_none() || rationed || rng::chance(&mut rng, rp.supplier_search_prob) {
+                    if slot.is_none() || rationed || rng::chance(&mut rng, rp.supplier_search_prob)
+                    {
                         let near = index.local(r.home, s);
-                        let pool = if !near.is_empty() && rng::chance(&mut rng, rp.local_search_share) {
-                            near
-                        } else {
-                            &index.by_sector[s]
-                        };
+                        let pool =
+                            if !near.is_empty() && rng::chance(&mut rng, rp.local_search_share) {
+                                near
+                            } else {
+                                &index.by_sector[s]
+                            };
                         if !pool.is_empty() {
                             let candidate = pool[rng::index(&mut rng, pool.len())];
                             if slot.is_none()
                                 || rationed
-                                || score(r.home, candidate) < score(r.home, *slot) * (1.0 - rp.supplier_switch_gain)
+                                || score(r.home, candidate)
+                                    < score(r.home, *slot) * (1.0 - rp.supplier_switch_gain)
                             {
                                 *slot = candidate;
                             }
                         }
                     }
-                    let b = (budget * shares[s]).floor() as i64;
+                    // Truncation is floor here (non-negative) and avoids a libm call.
+                    let b = (budget * shares[s]) as i64;
                     budgets[j * sectors + s] = b;
                     if !slot.is_none() {
                         local[slot.index()][0] += b;
@@ -124,54 +136,169 @@ pub fn trade(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
         .zip(&orders)
         .map(|(f, o)| {
             let stock_value = f.inventory * f.price as f64;
-            if o[0] as f64 > stock_value { stock_value / o[0] as f64 } else { 1.0 }
+            if o[0] as f64 > stock_value {
+                stock_value / o[0] as f64
+            } else {
+                1.0
+            }
         })
         .collect();
 
     let suppliers = &w.residents.suppliers;
-    let revenue = w
+    let parts: Vec<(Vec<[i64; 1]>, Vec<Leftover>)> = w
         .residents
         .people
         .par_chunks_mut(chunk)
         .zip(suppliers.par_chunks(chunk * sectors))
         .zip(budgets.par_chunks(chunk * sectors))
-        .map(|((people, suppliers), budgets)| {
-            let mut local = vec![[0i64; 2]; firms.len()];
+        .enumerate()
+        .map(|(c, ((people, suppliers), budgets))| {
+            let mut local = vec![[0i64; 1]; firms.len()];
+            let mut leftovers = Vec::new();
             for (j, r) in people.iter_mut().enumerate() {
                 let mut spent = 0i64;
                 let mut rationed = 0u8;
                 for s in 0..sectors {
                     let f = suppliers[j * sectors + s];
                     let b = budgets[j * sectors + s];
-                    if f.is_none() || b <= 0 {
+                    if b <= 0 {
                         continue;
                     }
-                    let pay = (b as f64 * fill[f.index()]).floor() as i64;
+                    let pay = if f.is_none() {
+                        0
+                    } else {
+                        (b as f64 * fill[f.index()]) as i64
+                    };
                     if pay < b {
                         rationed |= 1 << s;
+                        leftovers.push(Leftover {
+                            resident: (c * chunk + j) as u32,
+                            sector: s as u8,
+                            budget: b - pay,
+                        });
                     }
-                    local[f.index()][0] += pay;
-                    spent += pay;
+                    if pay > 0 {
+                        local[f.index()][0] += pay;
+                        spent += pay;
+                    }
                 }
                 r.wealth -= spent;
                 r.consumption = spent;
                 r.rationed = rationed;
-                local[0][1] += spent;
             }
-            local
+            (local, leftovers)
         })
-        .reduce(|| vec![[0i64; 2]; firms.len()], par::add_bins);
-
-    let spent_by_residents = revenue.first().map_or(0, |b| b[1]);
-    let mut earned = 0i64;
+        .collect();
+    let mut revenue = vec![[0i64; 1]; firms.len()];
+    let mut leftovers = Vec::new();
+    for (local, left) in parts {
+        revenue = par::add_bins(revenue, local);
+        leftovers.extend(left);
+    }
+    let mut spent_total: i64 = revenue.iter().map(|r| r[0]).sum();
     for (f, r) in w.firms.list.iter_mut().zip(&revenue) {
         let sold = r[0] as f64 / f.price as f64;
         f.revenue = r[0];
         f.cash += r[0];
         f.sales = sold;
         f.inventory = (f.inventory - sold).max(0.0);
-        earned += r[0];
     }
-    w.counters.consumption = spent_by_residents;
-    Flows { residents: -spent_by_residents, firms: earned, ..Flows::default() }
+    spent_total += second_round(w, p, ctx, &index, &leftovers);
+    w.counters.consumption = spent_total;
+    Flows {
+        residents: -spent_total,
+        firms: spent_total,
+        ..Flows::default()
+    }
+}
+
+/// Budget a rationed resident still wants to spend in a sector.
+struct Leftover {
+    resident: u32,
+    sector: u8,
+    budget: i64,
+}
+
+/// Residents rationed by their supplier try one other firm of the sector in
+/// the same month (Lengnick 2013 households try further trading partners).
+/// Each draws a candidate with stock left; candidates ration the new orders
+/// proportionally, like the first round. A resident served by the new firm
+/// takes it as its supplier. Returns the money spent.
+fn second_round(
+    w: &mut World,
+    p: &Scenario,
+    ctx: StepCtx,
+    index: &FirmIndex,
+    leftovers: &[Leftover],
+) -> i64 {
+    let rp = &p.residents;
+    let (firms, people) = (&w.firms.list, &w.residents.people);
+    let choices: Vec<FirmId> = leftovers
+        .par_iter()
+        .enumerate()
+        .map(|(k, l)| {
+            let mut rng = ctx.rng(Phase::Goods, (1 << 40) + k as u64);
+            let home = people[l.resident as usize].home;
+            let near = index.local(home, l.sector as usize);
+            let pool = if !near.is_empty() && rng::chance(&mut rng, rp.local_search_share) {
+                near
+            } else {
+                &index.by_sector[l.sector as usize]
+            };
+            if pool.is_empty() {
+                return FirmId::NONE;
+            }
+            let f = pool[rng::index(&mut rng, pool.len())];
+            if firms[f.index()].inventory > 0.0 {
+                f
+            } else {
+                FirmId::NONE
+            }
+        })
+        .collect();
+    let mut orders = vec![0i64; firms.len()];
+    for (l, f) in leftovers.iter().zip(&choices) {
+        if !f.is_none() {
+            orders[f.index()] += l.budget;
+        }
+    }
+    let fill: Vec<f64> = firms
+        .iter()
+        .zip(&orders)
+        .map(|(f, &o)| {
+            let stock_value = f.inventory * f.price as f64;
+            if o as f64 > stock_value {
+                stock_value / o as f64
+            } else {
+                1.0
+            }
+        })
+        .collect();
+    let mut spent = 0i64;
+    let sectors = w.residents.sectors;
+    for (l, &f) in leftovers.iter().zip(&choices) {
+        if f.is_none() {
+            continue;
+        }
+        let pay = (l.budget as f64 * fill[f.index()]) as i64;
+        if pay <= 0 {
+            continue;
+        }
+        let i = l.resident as usize;
+        let r = &mut w.residents.people[i];
+        r.wealth -= pay;
+        r.consumption += pay;
+        if pay == l.budget {
+            r.rationed &= !(1 << l.sector);
+        }
+        w.residents.suppliers[i * sectors + l.sector as usize] = f;
+        let firm = &mut w.firms.list[f.index()];
+        let sold = pay as f64 / firm.price as f64;
+        firm.revenue += pay;
+        firm.cash += pay;
+        firm.sales += sold;
+        firm.inventory = (firm.inventory - sold).max(0.0);
+        spent += pay;
+    }
+    spent
 }

@@ -35,7 +35,12 @@ pub fn move_and_price(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
     let value = |z: ZoneId, work: Option<(ZoneId, f64)>| {
         let zone = &city.zones[z.index()];
         let commute = work.map_or(0.0, |(wz, wage)| {
-            commute_cost_cents(cp, city.commute_minutes(z, wz), city.distance_km(z, wz), wage)
+            commute_cost_cents(
+                cp,
+                city.commute_minutes(z, wz),
+                city.distance_km(z, wz),
+                wage,
+            )
         });
         cp.amenity_value * 100.0 * zone.amenity - zone.rent as f64 - commute
     };
@@ -50,10 +55,19 @@ pub fn move_and_price(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
                 let f = &firms[r.employer.index()];
                 (f.zone, wage_of(f.wage, r.skill_milli) as f64)
             });
-            let minutes = work.map_or(0.0, |(wz, _)| city.commute_minutes(r.home, wz));
             let must = r.flags & FLAG_MUST_MOVE != 0;
-            let p_move = rp.move_prob + rp.move_prob_per_commute_hour * minutes / 60.0;
-            if !must && !rng::chance(&mut rng, p_move) {
+            // One draw decides; the commute is computed only when the draw is
+            // low enough for it to matter (commutes are under 10 hours).
+            let u = rng::unit(&mut rng);
+            let considers = must
+                || u < rp.move_prob
+                || (u < rp.move_prob + rp.move_prob_per_commute_hour * 10.0
+                    && work.is_some_and(|(wz, _)| {
+                        u < rp.move_prob
+                            + rp.move_prob_per_commute_hour * city.commute_minutes(r.home, wz)
+                                / 60.0
+                    }));
+            if !considers {
                 return None;
             }
             let here = value(r.home, work);
@@ -111,7 +125,8 @@ fn adjust_rents(city: &mut City, p: &Scenario, turned_away: &[u32]) {
             continue;
         }
         let demand = (zone.occupants + extra) as f64 / zone.dwellings as f64;
-        let change = (cp.rent_adjust * (demand - target) / target).clamp(-cp.rent_adjust, cp.rent_adjust);
+        let change =
+            (cp.rent_adjust * (demand - target) / target).clamp(-cp.rent_adjust, cp.rent_adjust);
         zone.rent = ((zone.rent as f64 * (1.0 + change)).round() as i64).max(floor);
     }
 }

@@ -39,7 +39,8 @@ pub fn pay(w: &mut World, p: &Scenario, _ctx: StepCtx) -> Flows {
     let mut exits = 0u32;
     let mut firm_taxes_and_rent = 0i64;
     for (i, f) in w.firms.list.iter_mut().enumerate() {
-        let rent = (w.city.zones[f.zone.index()].rent as f64 * rent_share).round() as i64 * f.employees as i64;
+        let rent = (w.city.zones[f.zone.index()].rent as f64 * rent_share).round() as i64
+            * f.employees as i64;
         let costs = f.wage_bill + rent;
         if f.cash < costs || f.months_idle as u32 >= fp.idle_exit_months {
             w.residents.receivable[f.owner.0 as usize] += f.cash;
@@ -50,7 +51,11 @@ pub fn pay(w: &mut World, p: &Scenario, _ctx: StepCtx) -> Flows {
             continue;
         }
         let profit = f.revenue - costs;
-        let tax = if profit > 0 { (profit as f64 * g.profit_tax).floor() as i64 } else { 0 };
+        let tax = if profit > 0 {
+            (profit as f64 * g.profit_tax).floor() as i64
+        } else {
+            0
+        };
         f.cash -= costs + tax;
         let buffer = (costs as f64 * fp.cash_buffer_months).round() as i64;
         // Dividends come out of this month's profit after tax, and only above the buffer.
@@ -70,7 +75,11 @@ pub fn pay(w: &mut World, p: &Scenario, _ctx: StepCtx) -> Flows {
     flows.government += firm_taxes_and_rent;
 
     let n = w.residents.len() as i64;
-    let transfer = if w.government.balance > 0 { (w.government.balance as f64 * g.transfer_share / n as f64).floor() as i64 } else { 0 };
+    let transfer = if w.government.balance > 0 {
+        (w.government.balance as f64 * g.transfer_share / n as f64).floor() as i64
+    } else {
+        0
+    };
     let benefit = w.government.benefit;
     let (firms, zones) = (&w.firms.list, &w.city.zones);
     let sectors = w.residents.sectors;
@@ -92,7 +101,7 @@ pub fn pay(w: &mut World, p: &Scenario, _ctx: StepCtx) -> Flows {
                     r.employer = remap_ref[old.index()];
                     if !r.employer.is_none() {
                         let wage = wage_of(firms[old.index()].wage, r.skill_milli);
-                        let tax = (wage as f64 * g.income_tax).floor() as i64;
+                        let tax = (wage as f64 * g.income_tax) as i64; // floor: wage >= 0
                         t[0] += wage;
                         t[1] += tax;
                         t[6] += 1;
@@ -125,7 +134,15 @@ pub fn pay(w: &mut World, p: &Scenario, _ctx: StepCtx) -> Flows {
             vec![t]
         })
         .reduce(|| vec![[0i64; 7]], par::add_bins)[0];
-    let [wages, income_tax, benefits, transfers, rents, received, employed] = totals;
+    let [
+        wages,
+        income_tax,
+        benefits,
+        transfers,
+        rents,
+        received,
+        employed,
+    ] = totals;
 
     // Wage bills left the firms above; here wages reach residents (net of
     // tax). Receivables were counted as residents' money when booked, so

@@ -26,8 +26,14 @@ use crate::world::{FirmId, Flows, World};
 /// per efficiency unit, cents. Firms pay exactly the sum of these.
 #[inline(always)]
 pub fn wage_of(wage: i64, skill_milli: u16) -> i64 {
-    ((wage as i128 * skill_milli as i128) / 1000) as i64
+    // i64 is exact here: wage offers are capped at MAX_WAGE cents, far below
+    // i64::MAX / 65,535. (An i128 division cost 5% of a month.)
+    wage * skill_milli as i64 / 1000
 }
+
+/// Largest wage offer per efficiency unit, cents/month (10^9 yuan): a guard
+/// that keeps `wage_of` exact in i64 under any wage spiral.
+pub const MAX_WAGE: i64 = 100_000_000_000;
 
 /// Runs layoffs, search and matching, then recounts the firms' staff.
 pub fn match_jobs(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
@@ -43,7 +49,8 @@ pub fn match_jobs(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
         let firm = &firms[f.index()];
         let wage = wage_of(firm.wage, skill) as f64;
         let minutes = city.commute_minutes(home, firm.zone);
-        wage * (1.0 + fit) - commute_cost_cents(&p.city, minutes, city.distance_km(home, firm.zone), wage)
+        wage * (1.0 + fit)
+            - commute_cost_cents(&p.city, minutes, city.distance_km(home, firm.zone), wage)
     };
     let mut applications: Vec<(u128, f32)> = w
         .residents
@@ -54,12 +61,18 @@ pub fn match_jobs(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
             let mut rng = ctx.rng(Phase::Labour, i as u64);
             if !r.employer.is_none() {
                 let f = &firms[r.employer.index()];
-                if f.layoffs > 0 && rng::chance(&mut rng, f.layoffs as f64 / f.employees.max(1) as f64) {
+                if f.layoffs > 0
+                    && rng::chance(&mut rng, f.layoffs as f64 / f.employees.max(1) as f64)
+                {
                     r.employer = FirmId::NONE;
                 }
             }
             let employed = !r.employer.is_none();
-            let search = if employed { rp.on_the_job_search } else { rp.unemployed_search_prob };
+            let search = if employed {
+                rp.on_the_job_search
+            } else {
+                rp.unemployed_search_prob
+            };
             if total == 0 || !rng::chance(&mut rng, search) {
                 return None;
             }
@@ -86,7 +99,10 @@ pub fn match_jobs(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
                 return None;
             }
             let ticket = rng::index(&mut rng, u32::MAX as usize) as u128;
-            Some((((best.1.0 as u128) << 64) | (ticket << 32) | i as u128, best.2 as f32))
+            Some((
+                ((best.1.0 as u128) << 64) | (ticket << 32) | i as u128,
+                best.2 as f32,
+            ))
         })
         .collect();
     applications.par_sort_unstable_by_key(|a| a.0);

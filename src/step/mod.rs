@@ -51,7 +51,11 @@ pub struct Timings {
 impl Timings {
     /// (name, seconds) pairs in phase order.
     pub fn table(&self) -> Vec<(&'static str, f64)> {
-        PHASES.iter().zip(self.seconds).map(|((_, name), s)| (*name, s)).collect()
+        PHASES
+            .iter()
+            .zip(self.seconds)
+            .map(|((_, name), s)| (*name, s))
+            .collect()
     }
 }
 
@@ -67,8 +71,15 @@ impl Simulation {
     pub fn new(scenario: Scenario) -> Simulation {
         let start = Instant::now();
         let world = World::build(&scenario);
-        let timings = Timings { setup: start.elapsed().as_secs_f64(), ..Timings::default() };
-        Simulation { world, scenario, timings }
+        let timings = Timings {
+            setup: start.elapsed().as_secs_f64(),
+            ..Timings::default()
+        };
+        Simulation {
+            world,
+            scenario,
+            timings,
+        }
     }
 
     /// The current state.

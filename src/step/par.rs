@@ -56,7 +56,10 @@ mod tests {
     fn totals_do_not_depend_on_thread_count() {
         let items: Vec<i64> = (0..100_000).map(|i| (i * 7919) % 1013).collect();
         let run = |threads| {
-            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
             pool.install(|| {
                 accumulate::<_, 2, _>(&items, 17, |i, v, bins| {
                     bins[i % 17][0] += v;

@@ -29,9 +29,14 @@ pub fn plan(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
     w.firms.list.par_iter_mut().enumerate().for_each(|(i, f)| {
         let mut rng = ctx.rng(Phase::Plan, i as u64);
         f.age += 1;
-        f.expected_demand = fp.demand_smoothing * f.sales + (1.0 - fp.demand_smoothing) * f.expected_demand;
+        f.expected_demand =
+            fp.demand_smoothing * f.sales + (1.0 - fp.demand_smoothing) * f.expected_demand;
         let idle = f.employees == 0 && f.sales <= 0.0;
-        f.months_idle = if idle { f.months_idle.saturating_add(1) } else { 0 };
+        f.months_idle = if idle {
+            f.months_idle.saturating_add(1)
+        } else {
+            0
+        };
 
         // Wage offer: respond to last month's hiring.
         let unfilled = f.vacancies > f.hires;
@@ -47,7 +52,11 @@ pub fn plan(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
         }
 
         // Staff for expected demand plus a mid-band stock.
-        let skill = if f.employees > 0 { f.skill_milli_sum as f64 / 1000.0 / f.employees as f64 } else { 1.0 };
+        let skill = if f.employees > 0 {
+            f.skill_milli_sum as f64 / 1000.0 / f.employees as f64
+        } else {
+            1.0
+        };
         let per_worker = (f.productivity * skill).max(1e-9);
         let lower = fp.inventory_lower * f.expected_demand;
         let upper = fp.inventory_upper * f.expected_demand;
@@ -89,5 +98,5 @@ pub fn plan(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
 /// `value * factor`, rounded, at least 1 cent.
 #[inline]
 pub(crate) fn scale(value: i64, factor: f64) -> i64 {
-    ((value as f64 * factor).round() as i64).max(1)
+    ((value as f64 * factor).round() as i64).clamp(1, crate::step::labour::MAX_WAGE)
 }

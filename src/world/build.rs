@@ -44,13 +44,17 @@ impl World {
             residents,
             firms,
             sectors,
-            government: Government { balance, benefit: 0 },
+            government: Government {
+                balance,
+                benefit: 0,
+            },
             platforms: Platforms::default(),
             ledger: Ledger::default(),
             counters: MonthCounters::default(),
             mean_wage: yuan_to_cents(s.firms.initial_wage),
         };
-        world.government.benefit = (s.government.benefit_share * yuan_to_cents(s.firms.initial_wage) as f64) as i64;
+        world.government.benefit =
+            (s.government.benefit_share * yuan_to_cents(s.firms.initial_wage) as f64) as i64;
         world.ledger = Ledger::open(world.account_totals());
         world
     }
@@ -104,8 +108,14 @@ fn build_city(s: &Scenario, seed: u64) -> City {
     for &i in picked.iter().take(industrial) {
         land[i] = LandUse::Industrial;
     }
-    let mut rest: Vec<usize> = (0..w * h).filter(|&i| land[i] == LandUse::Residential).collect();
-    rest.sort_by(|&a, &b| keys[(a * 7 + 3) % (w * h)].total_cmp(&keys[(b * 7 + 3) % (w * h)]).then(a.cmp(&b)));
+    let mut rest: Vec<usize> = (0..w * h)
+        .filter(|&i| land[i] == LandUse::Residential)
+        .collect();
+    rest.sort_by(|&a, &b| {
+        keys[(a * 7 + 3) % (w * h)]
+            .total_cmp(&keys[(b * 7 + 3) % (w * h)])
+            .then(a.cmp(&b))
+    });
     let mixed = (rest.len() as f64 * p.mixed_share).round() as usize;
     for &i in rest.iter().take(mixed) {
         land[i] = LandUse::Mixed;
@@ -153,7 +163,11 @@ pub(crate) fn apportion(total: u64, weights: &[f64]) -> Vec<u64> {
     let mut parts: Vec<u64> = exact.iter().map(|e| e.floor() as u64).collect();
     let mut left = total.saturating_sub(parts.iter().sum());
     let mut order: Vec<usize> = (0..weights.len()).collect();
-    order.sort_by(|&a, &b| (exact[b] - exact[b].floor()).total_cmp(&(exact[a] - exact[a].floor())).then(a.cmp(&b)));
+    order.sort_by(|&a, &b| {
+        (exact[b] - exact[b].floor())
+            .total_cmp(&(exact[a] - exact[a].floor()))
+            .then(a.cmp(&b))
+    });
     for &i in order.iter().cycle().take(weights.len() * 2) {
         if left == 0 {
             break;
@@ -210,13 +224,19 @@ fn build_residents(s: &Scenario, city: &mut City, seed: u64) -> Residents {
 }
 
 fn build_firms(s: &Scenario, city: &City, sectors: &[Sector], seed: u64) -> Firms {
-    let n_firms = ((s.simulation.residents as f64 / s.simulation.residents_per_firm).round() as usize).max(sectors.len());
+    let n_firms = ((s.simulation.residents as f64 / s.simulation.residents_per_firm).round()
+        as usize)
+        .max(sectors.len());
     let shares: Vec<f64> = s.sectors.values().map(|p| p.firm_share).collect();
     let per_sector = apportion(n_firms as u64, &shares);
     let wage = yuan_to_cents(s.firms.initial_wage);
     let mut list = Vec::with_capacity(n_firms);
     for (k, &count) in per_sector.iter().enumerate() {
-        let zone_weights: Vec<f64> = city.zones.iter().map(|z| z.land_use.firm_weight(sectors[k].manufacturing)).collect();
+        let zone_weights: Vec<f64> = city
+            .zones
+            .iter()
+            .map(|z| z.land_use.firm_weight(sectors[k].manufacturing))
+            .collect();
         let cumulative = cumulate(&zone_weights);
         for _ in 0..count {
             let id = list.len() as u64;
@@ -270,7 +290,11 @@ pub(crate) fn pick(cumulative: &[f64], rng: &mut AgentRng) -> Option<usize> {
         return None;
     }
     let target = unit(rng) * total;
-    Some(cumulative.partition_point(|&c| c <= target).min(cumulative.len() - 1))
+    Some(
+        cumulative
+            .partition_point(|&c| c <= target)
+            .min(cumulative.len() - 1),
+    )
 }
 
 /// Employs 94% of residents. Each worker's sector is drawn by budget share
@@ -301,7 +325,13 @@ fn assign_jobs(s: &Scenario, city: &City, residents: &mut Residents, firms: &mut
     let demand: Vec<f64> = sectors
         .iter()
         .enumerate()
-        .map(|(k, p)| if members[k].is_empty() { 0.0 } else { p.budget_share / p.productivity })
+        .map(|(k, p)| {
+            if members[k].is_empty() {
+                0.0
+            } else {
+                p.budget_share / p.productivity
+            }
+        })
         .collect();
     let sector_cumulative = cumulate(&demand);
     for (i, r) in residents.people.iter_mut().enumerate() {
@@ -310,14 +340,23 @@ fn assign_jobs(s: &Scenario, city: &City, residents: &mut Residents, firms: &mut
             r.months_unemployed = 1;
             continue;
         }
-        let Some(k) = pick(&sector_cumulative, &mut rng) else { continue };
+        let Some(k) = pick(&sector_cumulative, &mut rng) else {
+            continue;
+        };
         let wage = s.firms.initial_wage * 100.0 * r.skill_milli as f64 / 1000.0;
         let mut best = (f64::MIN, usize::MAX);
         for _ in 0..3 {
-            let Some(j) = pick(&cumulative[k], &mut rng) else { break };
+            let Some(j) = pick(&cumulative[k], &mut rng) else {
+                break;
+            };
             let f = members[k][j];
             let zone = firms.list[f].zone;
-            let cost = commute_cost_cents(&s.city, city.commute_minutes(r.home, zone), city.distance_km(r.home, zone), wage);
+            let cost = commute_cost_cents(
+                &s.city,
+                city.commute_minutes(r.home, zone),
+                city.distance_km(r.home, zone),
+                wage,
+            );
             if wage - cost > best.0 {
                 best = (wage - cost, f);
             }
@@ -336,8 +375,13 @@ fn assign_jobs(s: &Scenario, city: &City, residents: &mut Residents, firms: &mut
 /// proportional to that firm's output, so demand starts matched to supply.
 fn assign_suppliers(residents: &mut Residents, firms: &Firms, sectors: usize, seed: u64) {
     for k in 0..sectors {
-        let ids: Vec<usize> = (0..firms.len()).filter(|&f| firms.list[f].sector as usize == k).collect();
-        let weights: Vec<f64> = ids.iter().map(|&f| firms.list[f].skill_milli_sum as f64 + 1.0).collect();
+        let ids: Vec<usize> = (0..firms.len())
+            .filter(|&f| firms.list[f].sector as usize == k)
+            .collect();
+        let weights: Vec<f64> = ids
+            .iter()
+            .map(|&f| firms.list[f].skill_milli_sum as f64 + 1.0)
+            .collect();
         let cumulative = cumulate(&weights);
         for i in 0..residents.len() {
             let mut rng = stream(seed, 0, Phase::Setup, (4 << 40) + (i * sectors + k) as u64);
@@ -382,7 +426,9 @@ fn seed_wealth(s: &Scenario, city: &City, residents: &mut Residents, firms: &Fir
     let mut dividends = vec![0.0; residents.len()];
     let mut revenue = 0.0;
     for f in &firms.list {
-        let rent = city.zones[f.zone.index()].rent as f64 * s.city.commercial_rent_share * f.employees as f64;
+        let rent = city.zones[f.zone.index()].rent as f64
+            * s.city.commercial_rent_share
+            * f.employees as f64;
         let wage_bill = f.wage as f64 * f.skill_milli_sum as f64 / 1000.0;
         let profit = f.price as f64 * f.output - wage_bill - rent;
         dividends[f.owner.0 as usize] += profit.max(0.0) * (1.0 - g.profit_tax);
@@ -402,12 +448,21 @@ fn seed_wealth(s: &Scenario, city: &City, residents: &mut Residents, firms: &Fir
     for (r, dividend) in residents.people.iter_mut().zip(dividends) {
         let net = match r.employer {
             FirmId::NONE => benefit,
-            f => firms.list[f.index()].wage as f64 * r.skill_milli as f64 / 1000.0 * (1.0 - g.income_tax),
+            f => {
+                firms.list[f.index()].wage as f64 * r.skill_milli as f64 / 1000.0
+                    * (1.0 - g.income_tax)
+            }
         } + transfer
             + dividend;
         let rent = city.zones[r.home.index()].rent as f64;
         r.income = (net - rent).round() as i64;
+        // Wealth in months of income before rent: with rent paid out of it the
+        // consumption rule then spends about what firms sell at set-up.
         r.wealth = (s.residents.initial_wealth_months * net).round() as i64;
     }
-    if g.transfer_share > 0.0 { (transfer * n / g.transfer_share).round() as i64 } else { 0 }
+    if g.transfer_share > 0.0 {
+        (transfer * n / g.transfer_share).round() as i64
+    } else {
+        0
+    }
 }

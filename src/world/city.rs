@@ -118,7 +118,11 @@ impl City {
         let (za, zb) = (&self.zones[a.index()], &self.zones[b.index()]);
         let dx = za.x as f64 - zb.x as f64;
         let dy = za.y as f64 - zb.y as f64;
-        let cells = if a == b { 0.5214 } else { (dx * dx + dy * dy).sqrt() };
+        let cells = if a == b {
+            0.5214
+        } else {
+            (dx * dx + dy * dy).sqrt()
+        };
         cells * self.zone_km * self.detour
     }
 

@@ -54,7 +54,10 @@ pub struct Ledger {
 impl Ledger {
     /// Starts the books from the set-up totals.
     pub fn open(totals: [i64; 4]) -> Self {
-        Self { opening: totals, ..Self::default() }
+        Self {
+            opening: totals,
+            ..Self::default()
+        }
     }
 
     /// Records one phase's flows; fails if they do not balance.
@@ -89,7 +92,12 @@ impl Ledger {
             self.opening[2] + f.government,
             self.opening[3] + f.platforms,
         ];
-        let names = ["residents' wealth", "firms' cash", "government balance", "platforms' cash"];
+        let names = [
+            "residents' wealth",
+            "firms' cash",
+            "government balance",
+            "platforms' cash",
+        ];
         for k in 0..4 {
             if totals[k] != expected[k] {
                 return Err(Error::Ledger(LedgerViolation {
@@ -118,7 +126,11 @@ mod tests {
     #[test]
     fn unbalanced_phase_is_named() {
         let mut l = Ledger::open([100, 0, 0, 0]);
-        let bad = Flows { residents: -10, firms: 9, ..Flows::default() };
+        let bad = Flows {
+            residents: -10,
+            firms: 9,
+            ..Flows::default()
+        };
         let err = l.record(3, Phase::Goods, bad).unwrap_err().to_string();
         assert!(err.contains("month 3") && err.contains("Goods"), "{err}");
     }
@@ -126,16 +138,32 @@ mod tests {
     #[test]
     fn unrecorded_change_is_caught_at_the_recount() {
         let mut l = Ledger::open([100, 50, 0, 0]);
-        l.record(1, Phase::Goods, Flows { residents: -10, firms: 10, ..Flows::default() }).unwrap();
+        l.record(
+            1,
+            Phase::Goods,
+            Flows {
+                residents: -10,
+                firms: 10,
+                ..Flows::default()
+            },
+        )
+        .unwrap();
         assert!(l.close_month(1, [90, 60, 0, 0]).is_ok());
         let err = l.close_month(2, [90, 61, 0, 0]).unwrap_err().to_string();
-        assert!(err.contains("firms' cash") && err.contains("month 2"), "{err}");
+        assert!(
+            err.contains("firms' cash") && err.contains("month 2"),
+            "{err}"
+        );
     }
 
     #[test]
     fn external_inflow_balances() {
         let mut l = Ledger::open([0; 4]);
-        let inflow = Flows { firms: 500, external: 500, ..Flows::default() };
+        let inflow = Flows {
+            firms: 500,
+            external: 500,
+            ..Flows::default()
+        };
         l.record(1, Phase::Entrepreneurship, inflow).unwrap();
         assert_eq!(l.external_in, 500);
         assert!(l.close_month(1, [0, 500, 0, 0]).is_ok());

@@ -131,7 +131,10 @@ pub struct World {
 impl World {
     /// All money in the city, cents: residents + firms + government + platforms.
     pub fn money_total(&self) -> i64 {
-        self.residents.money() + self.firms.money() + self.government.balance + self.platforms_money()
+        self.residents.money()
+            + self.firms.money()
+            + self.government.balance
+            + self.platforms_money()
     }
 
     /// Money held by platforms, cents.
