@@ -1,0 +1,173 @@
+//! The determinism contract: the same scenario and seed give byte-identical
+//! `timeseries.csv` for any thread count; a different seed gives a different
+//! one.
+
+use std::path::Path;
+use std::process::Command;
+
+use polis::{Scenario, Simulation};
+
+use crate::{first_difference, load_baseline, repo_path};
+
+/// Residents and months of the smaller scenario used through the library.
+const RESIDENTS: u32 = 20_000;
+const MONTHS: u32 = 36;
+
+fn small_scenario(seed: u64) -> Scenario {
+    let mut scenario = load_baseline();
+    scenario.simulation.residents = RESIDENTS;
+    scenario.simulation.months = MONTHS;
+    scenario.simulation.seed = seed;
+    scenario
+}
+
+/// Runs `scenario` for all its months on a pool of `threads` threads and
+/// returns `timeseries.csv` as bytes.
+fn csv_with_threads(scenario: &Scenario, threads: usize) -> Vec<u8> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .unwrap_or_else(|e| panic!("cannot build a pool of {threads} threads: {e}"));
+    pool.install(|| {
+        assert_eq!(
+            rayon::current_num_threads(),
+            threads,
+            "the run is not inside the {threads}-thread pool"
+        );
+        let mut sim = Simulation::new(scenario.clone());
+        let mut rows = Vec::with_capacity(scenario.simulation.months as usize);
+        for month in 1..=scenario.simulation.months {
+            let row = sim.step().unwrap_or_else(|e| {
+                panic!(
+                    "{threads} threads, seed {}: month {month} failed: {e}",
+                    scenario.simulation.seed
+                )
+            });
+            rows.push(row);
+        }
+        let csv = polis::output::timeseries_csv(&rows, &scenario.sector_names())
+            .unwrap_or_else(|e| panic!("{threads} threads: timeseries_csv failed: {e}"));
+        let lines = String::from_utf8_lossy(&csv).lines().count();
+        assert_eq!(
+            lines,
+            scenario.simulation.months as usize + 1,
+            "{threads} threads: timeseries.csv should have a header and one line per month"
+        );
+        csv
+    })
+}
+
+#[test]
+fn library_csv_is_identical_for_1_2_and_8_threads() {
+    let scenario = small_scenario(42);
+    let one = csv_with_threads(&scenario, 1);
+    for threads in [2, 8] {
+        let other = csv_with_threads(&scenario, threads);
+        assert!(
+            one == other,
+            "timeseries.csv differs between 1 and {threads} threads ({RESIDENTS} residents, {MONTHS} months, seed 42); {}",
+            first_difference(&one, &other)
+        );
+    }
+}
+
+#[test]
+fn library_csv_differs_for_a_different_seed() {
+    let a = csv_with_threads(&small_scenario(42), 2);
+    let b = csv_with_threads(&small_scenario(43), 2);
+    assert!(
+        a != b,
+        "seeds 42 and 43 gave byte-identical timeseries.csv: the seed does not reach the model"
+    );
+    // The data rows, not just some column, should differ from the first month on.
+    let (la, lb): (Vec<&[u8]>, Vec<&[u8]>) = (
+        a.split(|&c| c == b'\n').collect(),
+        b.split(|&c| c == b'\n').collect(),
+    );
+    assert_eq!(la[0], lb[0], "the header should not depend on the seed");
+    let differing = la.iter().zip(&lb).skip(1).filter(|(x, y)| x != y).count();
+    assert!(
+        differing >= (MONTHS as usize) / 2,
+        "seeds 42 and 43 differ in only {differing} of {MONTHS} months: the seed barely reaches the model"
+    );
+}
+
+/// Runs `polis run scenarios/baseline.toml --steps 24 --threads N --out DIR --quiet`.
+fn cli_run(threads: u32, out: &Path) {
+    let output = Command::new(env!("CARGO_BIN_EXE_polis"))
+        .arg("run")
+        .arg(repo_path("scenarios/baseline.toml"))
+        .args([
+            "--steps",
+            "24",
+            "--threads",
+            &threads.to_string(),
+            "--quiet",
+            "--out",
+        ])
+        .arg(out)
+        .output()
+        .expect("cannot start the polis binary");
+    assert!(
+        output.status.success(),
+        "polis run --threads {threads} failed with {}:\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// The manifest as JSON, without the fields that may differ between thread
+/// counts (timings and the thread count itself).
+fn manifest_without_timings(dir: &Path) -> serde_json::Value {
+    let path = dir.join("manifest.json");
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let mut json: serde_json::Value = serde_json::from_str(&text)
+        .unwrap_or_else(|e| panic!("{} is not JSON: {e}", path.display()));
+    let object = json
+        .as_object_mut()
+        .unwrap_or_else(|| panic!("{} is not a JSON object", path.display()));
+    for key in ["wall_seconds", "setup_seconds", "phase_seconds", "threads"] {
+        assert!(
+            object.remove(key).is_some(),
+            "{} has no `{key}` field",
+            path.display()
+        );
+    }
+    json
+}
+
+#[test]
+fn cli_output_is_identical_for_1_and_2_threads() {
+    let tmp = tempfile::tempdir().expect("cannot create a temporary folder");
+    let (dir1, dir2) = (tmp.path().join("threads1"), tmp.path().join("threads2"));
+    cli_run(1, &dir1);
+    cli_run(2, &dir2);
+
+    let read = |dir: &Path| {
+        let path = dir.join("timeseries.csv");
+        std::fs::read(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+    };
+    let (csv1, csv2) = (read(&dir1), read(&dir2));
+    assert_eq!(
+        String::from_utf8_lossy(&csv1).lines().count(),
+        25,
+        "expected a header and 24 months"
+    );
+    assert!(
+        csv1 == csv2,
+        "timeseries.csv differs between --threads 1 and --threads 2; {}",
+        first_difference(&csv1, &csv2)
+    );
+
+    let (m1, m2) = (
+        manifest_without_timings(&dir1),
+        manifest_without_timings(&dir2),
+    );
+    assert!(
+        m1 == m2,
+        "manifest.json differs between --threads 1 and --threads 2 beyond timings and threads:\n{}\n---\n{}",
+        serde_json::to_string_pretty(&m1).unwrap_or_default(),
+        serde_json::to_string_pretty(&m2).unwrap_or_default()
+    );
+}

@@ -1,0 +1,72 @@
+//! Stock-flow consistency over the full baseline: every month steps without a
+//! ledger violation, and the money total never changes (the core has no
+//! flows into or out of the city).
+
+use crate::{BASELINE_MONTHS, SEEDS, baseline_run};
+
+#[test]
+fn full_baseline_steps_without_ledger_violation_and_keeps_its_money() {
+    for seed in SEEDS {
+        let run = baseline_run(seed);
+        assert!(
+            run.initial_money > 0,
+            "seed {seed}: the city starts with no money ({} cents)",
+            run.initial_money
+        );
+        if let Some(failure) = &run.failure {
+            panic!("seed {seed}: step() returned an error in {failure}");
+        }
+        assert_eq!(
+            run.rows.len(),
+            BASELINE_MONTHS as usize,
+            "seed {seed}: expected one row per month"
+        );
+        assert_eq!(
+            run.final_money,
+            run.initial_money,
+            "seed {seed}: world.money_total() after {BASELINE_MONTHS} months is {} cents, at set-up {} cents \
+             (difference {} cents)",
+            run.final_money,
+            run.initial_money,
+            run.final_money - run.initial_money
+        );
+        // The money_total column (yuan, from integer cents) must show the same
+        // total in every month, not only at the end.
+        for row in &run.rows {
+            let cents = (row.money_total * 100.0).round() as i64;
+            assert_eq!(
+                cents, run.initial_money,
+                "seed {seed}, month {}: money_total column is {} cents, at set-up {} cents",
+                row.month, cents, run.initial_money
+            );
+        }
+    }
+}
+
+#[test]
+fn full_baseline_rows_are_numbered_months_with_the_whole_population() {
+    for seed in SEEDS {
+        let run = baseline_run(seed);
+        run.assert_complete();
+        for (i, row) in run.rows.iter().enumerate() {
+            assert_eq!(
+                row.month as usize,
+                i + 1,
+                "seed {seed}: row {i} has the wrong month number"
+            );
+            assert_eq!(
+                row.population,
+                u64::from(crate::BASELINE_RESIDENTS),
+                "seed {seed}, month {}: population changed (the core has no births, deaths or migration)",
+                row.month
+            );
+            assert!(
+                row.employed <= row.population,
+                "seed {seed}, month {}: {} employed out of {} residents",
+                row.month,
+                row.employed,
+                row.population
+            );
+        }
+    }
+}
