@@ -23,8 +23,9 @@
 //! count. Every random draw comes from a stream keyed by (seed, month, phase,
 //! agent) ([`rng`]); conflicts (the last vacancy, the last dwelling, the last
 //! unit of stock) are settled by sorted lotteries or proportional rationing,
-//! never by thread order; every sum over agents that reaches state or output
-//! is an integer sum; no hash-map order reaches the output.
+//! never by thread order; every parallel sum over agents is an integer sum
+//! (float sums run sequentially in a fixed order); no hash-map order reaches
+//! the output.
 //!
 //! ## Stock-flow consistency
 //! Money is integer cents. Each phase reports the net money it moved per

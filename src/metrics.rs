@@ -52,7 +52,7 @@ pub struct Row {
     pub mean_commute_min: f64,
     /// 90th percentile of the one-way commute of the employed, minutes.
     pub p90_commute_min: f64,
-    /// Mean dwelling rent paid per household, yuan/month.
+    /// Mean posted dwelling rent of residents' home zones (after this month's adjustment), yuan/month.
     pub mean_rent: f64,
     /// Gini of disposable income (negative incomes counted as 0).
     pub gini_income: f64,

@@ -41,8 +41,6 @@ pub enum Phase {
     Incomes = 8,
     /// Home moves, rents, congestion.
     Housing = 9,
-    /// Lotteries that break ties in matching (kept apart from choices).
-    Lottery = 10,
     /// City layout.
     City = 11,
 }

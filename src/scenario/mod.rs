@@ -123,7 +123,7 @@ impl Scenario {
                 location,
                 line_text: location.map(|(l, _)| text.lines().nth(l - 1).unwrap_or("").to_string()),
                 message: e.message().trim().to_string(),
-                hint: Some("see `polis params` for every key, its type and its range".into()),
+                hint: Some("docs/MODEL.md lists every key with its type, unit and range".into()),
             }]
         })?;
         let problems = scenario.validate();

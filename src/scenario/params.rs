@@ -115,8 +115,8 @@ param_table! {
         residents: u32 = 100_000, unit "residents", range 100 => 50_000_000,
             source "a district-sized city that runs in about a second";
         /// Residents per firm at set-up; sets the initial firm count.
-        residents_per_firm: f64 = 20.0, unit "residents/firm", range 2.0 => 10_000.0,
-            source "mean employment per firm near the US SUSB mean of about 20";
+        residents_per_firm: f64 = 27.0, unit "residents/firm", range 2.0 => 10_000.0,
+            source "calibrated: near the firm count at which entry and exit balance in the baseline (mean firm size about 25; US SUSB mean about 20)";
     }
 }
 
@@ -145,7 +145,7 @@ param_table! {
         access_min: f64 = 10.0, unit "minutes", range 0.0 => 120.0,
             source "walk and wait time of urban transit trips";
         /// Free-flow door-to-door speed.
-        speed_kmh: f64 = 20.0, unit "km/h", range 1.0 => 200.0,
+        speed_kmh: f64 = 18.0, unit "km/h", range 1.0 => 200.0,
             source "calibrated: mean commute near Beijing's 47 min / Shanghai's 40 min";
         /// Road distance over straight-line distance.
         detour: f64 = 1.3, unit "ratio", range 1.0 => 3.0, source "detour index 1.2-1.4 (Ballou et al. 2002)";
@@ -166,7 +166,7 @@ param_table! {
         workdays: f64 = 22.0, unit "days/month", range 0.0 => 31.0, source "five-day week";
         /// Money value of one unit of zone amenity (CBD = 1).
         amenity_value: f64 = 1_500.0, unit "yuan/month", range 0.0 => 1.0e7,
-            source "calibrated: CBD rents about twice the outskirts', as in Beijing";
+            source "calibrated: CBD rents about 1.4 times residential zones' at set-up, before demand moves them";
         /// Initial rent of a dwelling, before demand moves it.
         base_rent: f64 = 2_500.0, unit "yuan/month", range 0.0 => 1.0e7,
             source "about a quarter of the mean wage (Beijing, 2023)";
@@ -187,9 +187,9 @@ param_table! {
         /// Standard deviation of log skill (skill is lognormal with mean 1).
         skill_sigma: f64 = 0.5, unit "log points", range 0.0 => 3.0,
             source "dispersion of log wages in Chinese cities, about 0.5-0.7";
-        /// Initial wealth in months of income before rent.
+        /// Initial wealth in months of disposable income.
         initial_wealth_months: f64 = 6.0, unit "months of income", range 0.0 => 1_000.0,
-            source "near the steady state of the consumption rule: (1 - propensity_income) / propensity_wealth = 6";
+            source "the steady state of the consumption rule: (1 - propensity_income) / propensity_wealth = 6";
         /// Share of monthly disposable income consumed.
         propensity_income: f64 = 0.7, unit "share", range 0.0 => 1.0,
             source "Caiani et al. (2016) use 0.9; lowered for China's high household saving rate";
@@ -197,9 +197,9 @@ param_table! {
         propensity_wealth: f64 = 0.05, unit "share/month", range 0.0 => 1.0,
             source "Caiani et al. (2016)-style wealth effect";
         /// Monthly chance to look for a cheaper supplier in each sector.
-        supplier_search_prob: f64 = 0.25, unit "1/month", range 0.0 => 1.0, source "Lengnick (2013)";
+        supplier_search_prob: f64 = 0.1, unit "1/month", range 0.0 => 1.0, source "Lengnick (2013) uses 0.25 with seven suppliers a household; one supplier a sector here, so stickier";
         /// Relative price gain needed to switch supplier.
-        supplier_switch_gain: f64 = 0.01, unit "share of price", range 0.0 => 1.0, source "Lengnick (2013): 1%";
+        supplier_switch_gain: f64 = 0.05, unit "share of price", range 0.0 => 1.0, source "Lengnick (2013) uses 1% with seven suppliers a household; 5% here, as a household has one supplier a sector and switching costs more";
         /// Chance that a supplier candidate is drawn from the home zone rather than citywide.
         local_search_share: f64 = 0.5, unit "share", range 0.0 => 1.0,
             source "residents know nearby shops best";
@@ -207,7 +207,7 @@ param_table! {
         shopping_cost_per_km: f64 = 0.01, unit "share of price/km", range 0.0 => 1.0,
             source "a few trips a month, each a small share of the basket";
         /// Monthly chance that an unemployed resident finds openings to apply to (offer arrival rate).
-        unemployed_search_prob: f64 = 0.6, unit "1/month", range 0.0 => 1.0,
+        unemployed_search_prob: f64 = 0.35, unit "1/month", range 0.0 => 1.0,
             source "job-finding rates of 0.3-0.45 a month (Shimer 2005, US)";
         /// Job offers a searcher compares each month.
         job_offers: u32 = 3, unit "offers", range 1 => 100, source "Lengnick (2013) samples a few firms";
@@ -254,6 +254,9 @@ param_table! {
             source "hiring and firing take months";
         /// Largest random step of a wage-offer change.
         wage_step: f64 = 0.019, unit "share", range 0.0 => 1.0, source "Lengnick (2013): 0.019";
+        /// A firm that fails to fill vacancies raises its offer only while it pays less than the market wage plus this share.
+        wage_premium_cap: f64 = 0.02, unit "share of market wage", range 0.0 => 10.0,
+            source "firms benchmark pay against the going wage; keeps unseen vacancies from ratcheting wages up";
         /// Months fully staffed before the wage offer is cut.
         full_staff_months: u32 = 24, unit "months", range 1 => 1_000, source "Lengnick (2013): 24";
         /// Chance a firm may change its price in a month (Calvo).
@@ -274,6 +277,12 @@ param_table! {
             source "a buffer so that set-up firms do not fail at once";
         /// Months with no workers and no sales before a firm closes.
         idle_exit_months: u32 = 12, unit "months", range 1 => 1_000, source "dormant firms are struck off";
+        /// Returns to scale: output grows as efficiency units of labour to this power.
+        returns_to_scale: f64 = 1.0, unit "-", range 0.1 => 1.0,
+            source "plant-level returns near or slightly below 1 (Basu & Fernald 1997); the span of control (Lucas 1978) limits firm size";
+        /// Firm size, in efficiency units of labour, at which output per unit equals the sector's productivity.
+        reference_size: f64 = 20.0, unit "efficiency units", range 1.0 => 1.0e6,
+            source "the mean firm size at set-up";
         /// Pareto tail exponent of initial firm sizes.
         size_tail: f64 = 1.05, unit "-", range 0.2 => 10.0, source "Axtell (2001): Zipf exponent about 1";
     }
@@ -286,7 +295,7 @@ param_table! {
         startup_cost_months: f64 = 12.0, unit "months of mean wage", range 0.0 => 1_000.0,
             source "a small firm's first months of payroll and equipment";
         /// Monthly founding hazard of a resident of aptitude 1 who can pay the cost.
-        founding_hazard: f64 = 0.0025, unit "1/month", range 0.0 => 1.0,
+        founding_hazard: f64 = 0.005, unit "1/month", range 0.0 => 1.0,
             source "calibrated: 8-10% of firms a year are new (US BDS, 2010s)";
         /// Staff a founder plans for in the first month.
         startup_staff: u32 = 3, unit "workers", range 1 => 10_000, source "most startups are small";

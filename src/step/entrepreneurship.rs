@@ -108,7 +108,9 @@ pub fn found_firms(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
             vacancies: 0,
             layoffs: 0,
             hires: 0,
+            turned_away: 0,
             owner: ResidentId(f.resident),
+            serial: w.firms.next_serial,
             age: 0,
             months_full: 0,
             months_idle: 0,
@@ -116,6 +118,7 @@ pub fn found_firms(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
             sector: f.sector,
             flags: 0,
         });
+        w.firms.next_serial += 1;
     }
     w.counters.startups += foundings.len() as u32;
     Flows {

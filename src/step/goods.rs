@@ -9,13 +9,14 @@
 //! draws a candidate (from its home zone with probability
 //! `local_search_share`, otherwise citywide) and switches if the candidate's
 //! price plus travel cost is lower by `supplier_switch_gain`. A resident
-//! rationed by its supplier last month replaces it.
+//! rationed by its supplier last month searches for sure and leaves for any
+//! candidate not dearer by more than that margin.
 //!
 //! Rationing: a firm whose orders exceed its stock serves every order in the
 //! same proportion (stock / orders), so the outcome does not depend on who
 //! came first. A rationed resident tries one other firm of the sector in the
-//! same month (a second round, rationed the same way) and keeps it as its
-//! supplier if served. Budget still unspent stays in the resident's wealth.
+//! same month (a second round, rationed the same way). Budget still unspent
+//! stays in the resident's wealth.
 
 use rayon::prelude::*;
 
@@ -109,10 +110,15 @@ pub fn trade(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
                             };
                         if !pool.is_empty() {
                             let candidate = pool[rng::index(&mut rng, pool.len())];
+                            // A rationed resident leaves for any candidate not
+                            // dearer by more than the switching margin.
+                            let margin = if rationed {
+                                1.0 + rp.supplier_switch_gain
+                            } else {
+                                1.0 - rp.supplier_switch_gain
+                            };
                             if slot.is_none()
-                                || rationed
-                                || score(r.home, candidate)
-                                    < score(r.home, *slot) * (1.0 - rp.supplier_switch_gain)
+                                || score(r.home, candidate) < score(r.home, *slot) * margin
                             {
                                 *slot = candidate;
                             }
@@ -222,8 +228,9 @@ struct Leftover {
 /// Residents rationed by their supplier try one other firm of the sector in
 /// the same month (Lengnick 2013 households try further trading partners).
 /// Each draws a candidate with stock left; candidates ration the new orders
-/// proportionally, like the first round. A resident served by the new firm
-/// takes it as its supplier. Returns the money spent.
+/// proportionally, like the first round. The resident keeps its supplier and
+/// its rationed flag, which makes it look for another next month. Returns the
+/// money spent.
 fn second_round(
     w: &mut World,
     p: &Scenario,
@@ -275,7 +282,6 @@ fn second_round(
         })
         .collect();
     let mut spent = 0i64;
-    let sectors = w.residents.sectors;
     for (l, &f) in leftovers.iter().zip(&choices) {
         if f.is_none() {
             continue;
@@ -288,10 +294,6 @@ fn second_round(
         let r = &mut w.residents.people[i];
         r.wealth -= pay;
         r.consumption += pay;
-        if pay == l.budget {
-            r.rationed &= !(1 << l.sector);
-        }
-        w.residents.suppliers[i * sectors + l.sector as usize] = f;
         let firm = &mut w.firms.list[f.index()];
         let sold = pay as f64 / firm.price as f64;
         firm.revenue += pay;

@@ -5,12 +5,14 @@
 //! (always, if it could not pay its rent). It compares `move_options` zones
 //! with free dwellings by amenity value minus rent minus the money cost of
 //! commuting to its job, and applies to the best if it beats home by
-//! `move_gain` of its income. Applications are accepted per zone in lottery
-//! order up to the zone's free dwellings.
+//! `move_gain` of its income (a resident who must move takes any cheaper
+//! zone). Applications are accepted per zone in lottery order up to the
+//! zone's free dwellings.
 //!
-//! Rents: each zone's rent moves by `rent_adjust` times the gap between its
-//! demand (occupants plus turned-away applicants, over dwellings) and the
-//! target occupancy 1 - `vacancy_target`.
+//! Rents: each zone's rent moves by `rent_adjust` times the relative gap
+//! between its demand (occupants plus turned-away applicants, over
+//! dwellings) and the target occupancy T = 1 - `vacancy_target`, that is
+//! `rent_adjust * (demand - T) / T`, capped at +/- `rent_adjust` a month.
 //!
 //! Congestion: the citywide factor 1 + a (V/C)^b is recomputed from the
 //! one-way commuter-km of all workers, summed in integer metres.

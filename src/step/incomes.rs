@@ -43,6 +43,10 @@ pub fn pay(w: &mut World, p: &Scenario, _ctx: StepCtx) -> Flows {
             * f.employees as i64;
         let costs = f.wage_bill + rent;
         if f.cash < costs || f.months_idle as u32 >= fp.idle_exit_months {
+            if f.cash >= costs {
+                w.counters.idle_exits += 1;
+            }
+            w.counters.exit_ages.push(f.age);
             w.residents.receivable[f.owner.0 as usize] += f.cash;
             flows.firms -= f.cash;
             flows.residents += f.cash;
@@ -99,7 +103,9 @@ pub fn pay(w: &mut World, p: &Scenario, _ctx: StepCtx) -> Flows {
                 if !r.employer.is_none() {
                     let old = r.employer;
                     r.employer = remap_ref[old.index()];
-                    if !r.employer.is_none() {
+                    if r.employer.is_none() {
+                        r.job_match = 0.0;
+                    } else {
                         let wage = wage_of(firms[old.index()].wage, r.skill_milli);
                         let tax = (wage as f64 * g.income_tax) as i64; // floor: wage >= 0
                         t[0] += wage;

@@ -65,6 +65,7 @@ pub fn match_jobs(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
                     && rng::chance(&mut rng, f.layoffs as f64 / f.employees.max(1) as f64)
                 {
                     r.employer = FirmId::NONE;
+                    r.job_match = 0.0;
                 }
             }
             let employed = !r.employer.is_none();
@@ -118,6 +119,8 @@ pub fn match_jobs(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
             r.employer = FirmId(f as u32);
             r.months_unemployed = 0;
             r.job_match = fit;
+        } else {
+            firm.turned_away += 1;
         }
     }
     w.counters.hires = hires;

@@ -2,16 +2,22 @@
 //!
 //! - Expected demand is an average of last month's sales and the old
 //!   expectation.
-//! - Staff: below the inventory band, open vacancies to close part of the gap
+//! - Staff: unless stock is above the inventory band, open vacancies to close part of the gap
 //!   between the workers needed for expected demand plus a mid-band stock and
-//!   the workers on hand; above the band, lay part of the surplus off.
+//!   the workers on hand; above the band, lay part of the surplus off. A firm
+//!   whose sales did not cover its costs last month while it had stock to
+//!   sell lays off part of the staff its sales cannot pay.
 //! - Wage offer: raised by a random step up to `wage_step` after a month with
-//!   unfilled vacancies; cut by such a step after `full_staff_months` fully
-//!   staffed.
-//! - Price (Calvo): with probability `price_change_prob`, raised by a random
-//!   step when stock is short and the markup over unit cost is below the band's
-//!   top, cut when stock is long and the markup is above its bottom. A price
-//!   below unit cost is raised whatever the stock.
+//!   unfilled vacancies, unless it is already `wage_premium_cap` above the
+//!   market wage (a vacancy nobody saw is not cured by pay); cut by such a step after a month in which it turned
+//!   applicants away, or after `full_staff_months` fully staffed (Lengnick's
+//!   rule, with the turned-away signal added so that wages answer
+//!   unemployment within months rather than years).
+//! - Price (Calvo): with probability `price_change_prob` the firm reprices at
+//!   its markup over current unit cost, the markup raised by a random step up
+//!   to `price_step` when stock is short, cut when it is long, and kept within
+//!   [`markup_lower`, `markup_upper`] (Lengnick's band), so wage changes pass
+//!   through to prices at the next repricing.
 //!
 //! Each firm writes only itself, so the phase is a parallel loop.
 
@@ -19,13 +25,26 @@ use rayon::prelude::*;
 
 use crate::rng::{self, Phase, StepCtx};
 use crate::scenario::Scenario;
-use crate::world::{Flows, World};
+use crate::world::{Flows, World, labour_for, output_of};
 
 /// Updates every firm's plan for the month. Moves no money.
 pub fn plan(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
     let fp = &p.firms;
     let rent_share = p.city.commercial_rent_share;
     let zones = &w.city.zones;
+    // The market wage per efficiency unit: last month's wage bills over the
+    // skills they paid for (integer sums, so the same for any thread count).
+    let (bill, skill): (i64, u64) = w
+        .firms
+        .list
+        .iter()
+        .fold((0, 0), |(b, s), f| (b + f.wage_bill, s + f.skill_milli_sum));
+    let market_wage = if skill > 0 {
+        bill as f64 * 1000.0 / skill as f64
+    } else {
+        f64::INFINITY
+    };
+    let raise_cap = market_wage * (1.0 + fp.wage_premium_cap);
     w.firms.list.par_iter_mut().enumerate().for_each(|(i, f)| {
         let mut rng = ctx.rng(Phase::Plan, i as u64);
         f.age += 1;
@@ -40,8 +59,15 @@ pub fn plan(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
 
         // Wage offer: respond to last month's hiring.
         let unfilled = f.vacancies > f.hires;
-        if unfilled {
+        if unfilled && (f.wage as f64) < raise_cap {
             f.wage = scale(f.wage, 1.0 + fp.wage_step * rng::unit(&mut rng));
+            f.months_full = 0;
+        } else if unfilled {
+            // Already paying above the market: the offer is not the problem.
+            f.months_full = 0;
+        } else if f.turned_away > 0 {
+            // More applicants than openings: the offer was above what it takes.
+            f.wage = scale(f.wage, 1.0 - fp.wage_step * rng::unit(&mut rng));
             f.months_full = 0;
         } else {
             f.months_full = f.months_full.saturating_add(1);
@@ -57,18 +83,23 @@ pub fn plan(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
         } else {
             1.0
         };
-        let per_worker = (f.productivity * skill).max(1e-9);
+        let (returns, reference) = (fp.returns_to_scale, fp.reference_size);
         let lower = fp.inventory_lower * f.expected_demand;
         let upper = fp.inventory_upper * f.expected_demand;
         let wanted_output = (f.expected_demand + (lower + upper) / 2.0 - f.inventory).max(0.0);
-        let wanted = (wanted_output / per_worker).ceil();
+        let wanted = (labour_for(wanted_output, f.productivity, returns, reference) / skill).ceil();
         let gap = wanted - f.employees as f64;
         f.vacancies = 0;
         f.layoffs = 0;
         f.hires = 0;
+        f.turned_away = 0;
         let rent = zones[f.zone.index()].rent as f64 * rent_share;
         let cost_per_worker = f.wage as f64 * skill + rent;
-        let losing = f.employees > 0 && (f.revenue as f64) < cost_per_worker * f.employees as f64;
+        // Losing: sales below costs while stock is not short (a firm that sold
+        // out was limited by its output, not by demand).
+        let losing = f.employees > 0
+            && f.inventory >= lower
+            && (f.revenue as f64) < cost_per_worker * f.employees as f64;
         if losing {
             // Sales do not cover costs: shed part of the staff that sales cannot pay.
             let affordable = (f.revenue as f64 / cost_per_worker).floor();
@@ -81,15 +112,24 @@ pub fn plan(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
         }
 
         // Price: Calvo adjustment inside the markup band over unit cost.
-        let unit_cost = (f.wage as f64 * skill + rent) / per_worker;
-        let price = f.price as f64;
+        // Average cost per unit at the current staff (one worker if none).
+        let staff = f.employees.max(1) as f64;
+        let made = output_of(f.productivity, skill * staff, returns, reference).max(1e-9);
+        let unit_cost = (f.wage as f64 * skill + rent) * staff / made;
+        // The firm's markup moves by a random step with its stock and stays
+        // in the band, so wage changes pass through to prices when it reprices.
         if rng::chance(&mut rng, fp.price_change_prob) {
             let step = fp.price_step * rng::unit(&mut rng);
-            if price < unit_cost || (f.inventory < lower && price < fp.markup_upper * unit_cost) {
-                f.price = scale(f.price, 1.0 + step);
-            } else if f.inventory > upper && price > fp.markup_lower * unit_cost {
-                f.price = scale(f.price, 1.0 - step);
-            }
+            let markup = f.price as f64 / unit_cost;
+            let markup = if f.inventory < lower {
+                markup * (1.0 + step)
+            } else if f.inventory > upper {
+                markup * (1.0 - step)
+            } else {
+                markup
+            };
+            let markup = markup.clamp(fp.markup_lower, fp.markup_upper);
+            f.price = ((markup * unit_cost).round() as i64).max(1);
         }
     });
     Flows::default()

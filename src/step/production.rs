@@ -1,18 +1,25 @@
-//! Phase 6: production. Each firm makes productivity x the sum of its
-//! workers' skills, adds it to stock, and the month's output is valued at
-//! set-up prices for the real-output series. (Innovation, which moves
+//! Phase 6: production. Each firm makes `output_of` the sum of its workers'
+//! skills (its productivity, with returns to scale `returns_to_scale`), adds
+//! it to stock, and the month's output is valued at set-up prices for the
+//! real-output series. (Innovation, which moves
 //! productivity, arrives with the innovation lever.)
 
 use rayon::prelude::*;
 
 use crate::rng::StepCtx;
 use crate::scenario::Scenario;
-use crate::world::{Flows, World};
+use crate::world::{Flows, World, output_of};
 
 /// Produces this month's goods. Moves no money.
-pub fn produce(w: &mut World, _p: &Scenario, _ctx: StepCtx) -> Flows {
+pub fn produce(w: &mut World, p: &Scenario, _ctx: StepCtx) -> Flows {
+    let (returns, reference) = (p.firms.returns_to_scale, p.firms.reference_size);
     w.firms.list.par_iter_mut().for_each(|f| {
-        f.output = f.productivity * f.skill_milli_sum as f64 / 1000.0;
+        f.output = output_of(
+            f.productivity,
+            f.skill_milli_sum as f64 / 1000.0,
+            returns,
+            reference,
+        );
         f.inventory += f.output;
     });
     // Sequential float sums: the grouping is fixed, so the total is too.

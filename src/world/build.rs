@@ -11,8 +11,12 @@ use crate::world::city::commute_cost_cents;
 use crate::world::residents::ResidentId;
 use crate::world::{
     City, Firm, FirmId, Firms, Government, LandUse, Ledger, MonthCounters, Platforms, Resident,
-    Residents, Sector, World, Zone, ZoneId, yuan_to_cents,
+    Residents, Sector, World, Zone, ZoneId, output_of, yuan_to_cents,
 };
+
+/// Largest Pareto size weight at set-up (the smallest is 1): keeps the
+/// largest initial firm near a few hundred workers in the baseline.
+const MAX_SIZE_WEIGHT: f64 = 100.0;
 
 /// Unemployment rate at set-up.
 const INITIAL_UNEMPLOYMENT: f64 = 0.06;
@@ -27,14 +31,17 @@ impl World {
         let mut firms = build_firms(s, &city, &sectors, seed);
         assign_jobs(s, &city, &mut residents, &mut firms, seed);
         assign_suppliers(&mut residents, &firms, sectors.len(), seed);
-        settle_firms(s, &city, &mut firms, &sectors);
+        settle_firms(s, &city, &mut firms);
         let mut sectors = sectors;
         for (k, sector) in sectors.iter_mut().enumerate() {
             let (sum, count) = firms
                 .list
                 .iter()
                 .filter(|f| f.sector as usize == k)
-                .fold((0.0, 0.0), |(s, c), f| (s + f.price as f64, c + 1.0));
+                .fold((0.0, 0.0), |(s, c), f| {
+                    (s + f.price as f64 * f.output, c + f.output)
+                });
+            // The sales-weighted mean, as the price index measures it later.
             sector.base_price = if count > 0.0 { sum / count } else { 1.0 };
         }
         let balance = seed_wealth(s, &city, &mut residents, &firms);
@@ -258,7 +265,9 @@ fn build_firms(s: &Scenario, city: &City, sectors: &[Sector], seed: u64) -> Firm
                 vacancies: 0,
                 layoffs: 0,
                 hires: 0,
+                turned_away: 0,
                 owner: ResidentId(index(&mut rng, s.simulation.residents as usize) as u32),
+                serial: id as u32,
                 age: 24 + index(&mut rng, 120) as u32,
                 months_full: 0,
                 months_idle: 0,
@@ -268,7 +277,10 @@ fn build_firms(s: &Scenario, city: &City, sectors: &[Sector], seed: u64) -> Firm
             });
         }
     }
-    Firms { list }
+    Firms {
+        next_serial: list.len() as u32,
+        list,
+    }
 }
 
 /// Running sums of weights, for weighted draws by bisection.
@@ -316,7 +328,9 @@ fn assign_jobs(s: &Scenario, city: &City, residents: &mut Residents, firms: &mut
                 .iter()
                 .map(|&f| {
                     let mut rng = stream(seed, 0, Phase::Setup, (2 << 40) + f as u64);
-                    (1.0 - unit(&mut rng)).powf(-1.0 / alpha).min(1.0e4)
+                    (1.0 - unit(&mut rng))
+                        .powf(-1.0 / alpha)
+                        .min(MAX_SIZE_WEIGHT)
                 })
                 .collect();
             cumulate(&weights)
@@ -394,15 +408,22 @@ fn assign_suppliers(residents: &mut Residents, firms: &Firms, sectors: usize, se
 
 /// Sets prices at the middle of the markup band over unit cost, demand at
 /// output, half a month of stock, and cash for a few months of costs.
-fn settle_firms(s: &Scenario, city: &City, firms: &mut Firms, sectors: &[Sector]) {
+fn settle_firms(s: &Scenario, city: &City, firms: &mut Firms) {
     let p = &s.firms;
     let markup = (p.markup_lower + p.markup_upper) / 2.0;
     for f in &mut firms.list {
         let eff = f.skill_milli_sum as f64 / 1000.0;
         let rent_per_worker = city.zones[f.zone.index()].rent as f64 * s.city.commercial_rent_share;
-        let unit_cost = (f.wage as f64 + rent_per_worker) / sectors[f.sector as usize].productivity;
+        let made = output_of(
+            f.productivity,
+            eff.max(1.0),
+            p.returns_to_scale,
+            p.reference_size,
+        );
+        let unit_cost =
+            (f.wage as f64 * eff.max(1.0) + rent_per_worker * f.employees.max(1) as f64) / made;
         f.price = (unit_cost * markup).round().max(1.0) as i64;
-        f.output = f.productivity * eff;
+        f.output = output_of(f.productivity, eff, p.returns_to_scale, p.reference_size);
         f.expected_demand = f.output;
         f.sales = f.output;
         f.inventory = 0.5 * f.output;
@@ -456,9 +477,9 @@ fn seed_wealth(s: &Scenario, city: &City, residents: &mut Residents, firms: &Fir
             + dividend;
         let rent = city.zones[r.home.index()].rent as f64;
         r.income = (net - rent).round() as i64;
-        // Wealth in months of income before rent: with rent paid out of it the
-        // consumption rule then spends about what firms sell at set-up.
-        r.wealth = (s.residents.initial_wealth_months * net).round() as i64;
+        // At the steady state of the consumption rule wealth is
+        // (1 - propensity_income) / propensity_wealth months of disposable income.
+        r.wealth = (s.residents.initial_wealth_months * r.income.max(0) as f64).round() as i64;
     }
     if g.transfer_share > 0.0 {
         (transfer * n / g.transfer_share).round() as i64

@@ -70,8 +70,12 @@ pub struct Firm {
     pub layoffs: u32,
     /// Hires this month.
     pub hires: u32,
+    /// Applicants turned away this month (more applicants than vacancies).
+    pub turned_away: u32,
     /// Owner (receives dividends).
     pub owner: ResidentId,
+    /// Stable firm number (set-up firms first, then startups in founding order).
+    pub serial: u32,
     /// Months since founding.
     pub age: u32,
     /// Consecutive months fully staffed.
@@ -86,11 +90,34 @@ pub struct Firm {
     pub flags: u8,
 }
 
+/// Output of a month's labour: `productivity * reference * (efficiency /
+/// reference)^returns`, so a firm of `reference` efficiency units produces
+/// `productivity` per unit and larger firms less per unit when `returns` < 1
+/// (decreasing returns: the span of control, Lucas 1978).
+#[inline]
+pub fn output_of(productivity: f64, efficiency: f64, returns: f64, reference: f64) -> f64 {
+    if efficiency <= 0.0 {
+        return 0.0;
+    }
+    productivity * reference * (efficiency / reference).powf(returns)
+}
+
+/// Efficiency units of labour needed to make `output` (the inverse of [`output_of`]).
+#[inline]
+pub fn labour_for(output: f64, productivity: f64, returns: f64, reference: f64) -> f64 {
+    if output <= 0.0 {
+        return 0.0;
+    }
+    reference * (output / (productivity * reference)).powf(1.0 / returns)
+}
+
 /// The firms' store.
 #[derive(Debug, Clone, Default)]
 pub struct Firms {
     /// Alive firms.
     pub list: Vec<Firm>,
+    /// Serial number of the next firm founded.
+    pub next_serial: u32,
 }
 
 impl Firms {

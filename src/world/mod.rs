@@ -10,7 +10,7 @@ pub mod ledger;
 pub mod residents;
 
 pub use city::{City, LandUse, Zone, ZoneId};
-pub use firms::{Firm, FirmId, Firms};
+pub use firms::{Firm, FirmId, Firms, labour_for, output_of};
 pub use ledger::{Flows, Ledger};
 pub use residents::{Resident, ResidentId, Residents};
 
@@ -91,6 +91,10 @@ pub struct MonthCounters {
     pub startups: u32,
     /// Firms closed.
     pub exits: u32,
+    /// Firms closed this month after `idle_exit_months` with no staff or sales.
+    pub idle_exits: u32,
+    /// Ages (months) of the firms closed this month, in firm order.
+    pub exit_ages: Vec<u32>,
     /// Residents hired.
     pub hires: u32,
     /// Residents who moved home.
