@@ -72,17 +72,58 @@ impl StepCtx {
     /// The stream of `agent` in `phase` this month.
     #[inline]
     pub fn rng(&self, phase: Phase, agent: u64) -> AgentRng {
-        stream(self.seed, self.month, phase, agent)
+        self.keys(phase).rng(agent)
+    }
+
+    /// The keys of `phase` this month, computed once for a whole pass.
+    #[inline]
+    pub fn keys(&self, phase: Phase) -> PhaseKeys {
+        PhaseKeys::new(self.seed, self.month, phase)
+    }
+}
+
+/// The random keys of one phase in one month. Most agents in most phases
+/// need one or two yes/no draws (search this month? move?), so besides a
+/// full stream per agent a phase offers "coins": single uniforms that cost
+/// one hash, so that an agent who does nothing never builds a stream.
+/// Coins and streams are derived from different keys and do not overlap.
+#[derive(Debug, Clone, Copy)]
+pub struct PhaseKeys {
+    base: u64,
+    coin_base: u64,
+}
+
+impl PhaseKeys {
+    /// Keys for (seed, month, phase).
+    #[inline]
+    pub fn new(seed: u64, month: u32, phase: Phase) -> Self {
+        let base = mix64(seed ^ mix64(((month as u64) << 8) | phase as u64));
+        PhaseKeys {
+            base,
+            coin_base: mix64(base ^ 0x5851_F42D_4C95_7F2D),
+        }
+    }
+
+    /// The full stream of `agent`.
+    #[inline]
+    pub fn rng(&self, agent: u64) -> AgentRng {
+        let hi = mix64(self.base ^ agent);
+        let lo = mix64(hi ^ 0xD1B5_4A32_D192_ED03);
+        Pcg64Mcg::new(((hi as u128) << 64) | lo as u128)
+    }
+
+    /// Coin `k` (0..256) of `agent`: a uniform in [0, 1) from one hash.
+    #[inline(always)]
+    pub fn coin(&self, agent: u64, k: u64) -> f64 {
+        let z = mix64(self.coin_base ^ agent.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ (k << 56));
+        (z >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
     }
 }
 
 /// The stream for one (seed, month, phase, agent) key.
 #[inline]
 pub fn stream(seed: u64, month: u32, phase: Phase, agent: u64) -> AgentRng {
-    let base = mix64(seed ^ mix64(((month as u64) << 8) | phase as u64));
-    let hi = mix64(base ^ agent);
-    let lo = mix64(hi ^ 0xD1B5_4A32_D192_ED03);
-    Pcg64Mcg::new(((hi as u128) << 64) | lo as u128)
+    PhaseKeys::new(seed, month, phase).rng(agent)
 }
 
 /// A uniform draw in [0, 1).
@@ -134,6 +175,38 @@ mod tests {
             .sum::<f64>()
             / n as f64;
         assert!((mean - 0.5).abs() < 0.005, "mean of first draws {mean}");
+    }
+
+    #[test]
+    fn coins_are_uniform_and_apart_from_streams() {
+        let keys = PhaseKeys::new(3, 5, Phase::Housing);
+        let n = 200_000u64;
+        let mut below = [0u32; 4];
+        for i in 0..n {
+            let u = keys.coin(i, 0);
+            assert!((0.0..1.0).contains(&u));
+            below[(u * 4.0) as usize] += 1;
+        }
+        for b in below {
+            let share = b as f64 / n as f64;
+            assert!((share - 0.25).abs() < 0.005, "quartile share {share}");
+        }
+        assert_ne!(
+            keys.coin(7, 0),
+            keys.coin(7, 1),
+            "coins of one agent differ"
+        );
+        assert_ne!(
+            keys.coin(7, 0),
+            keys.coin(8, 0),
+            "coins of two agents differ"
+        );
+        let first = unit(&mut keys.rng(7));
+        assert_ne!(
+            first,
+            keys.coin(7, 0),
+            "coins and streams do not share draws"
+        );
     }
 
     #[test]

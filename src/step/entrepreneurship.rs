@@ -6,7 +6,7 @@
 
 use rayon::prelude::*;
 
-use crate::rng::{self, Phase, StepCtx};
+use crate::rng::{Phase, StepCtx};
 use crate::scenario::Scenario;
 use crate::world::build::{cumulate, pick};
 use crate::world::residents::ResidentId;
@@ -51,6 +51,7 @@ pub fn found_firms(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
         })
         .collect();
     let (city, sectors) = (&w.city, &w.sectors);
+    let keys = ctx.keys(Phase::Entrepreneurship);
     let foundings: Vec<Founding> = w
         .residents
         .people
@@ -58,10 +59,10 @@ pub fn found_firms(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
         .enumerate()
         .filter(|(_, r)| r.wealth >= cost.max(1))
         .filter_map(|(i, r)| {
-            let mut rng = ctx.rng(Phase::Entrepreneurship, i as u64);
-            if !rng::chance(&mut rng, e.founding_hazard * r.aptitude as f64) {
+            if keys.coin(i as u64, 0) >= e.founding_hazard * r.aptitude as f64 {
                 return None;
             }
+            let mut rng = keys.rng(i as u64);
             let sector = pick(&sector_cumulative, &mut rng)?;
             // Founders open where they live when the zoning allows the sector.
             let home_ok = city.zones[r.home.index()]

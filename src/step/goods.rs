@@ -81,6 +81,7 @@ pub fn trade(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
         firm.price as f64 * (1.0 + rp.shopping_cost_per_km * city.distance_km(home, firm.zone))
     };
 
+    let keys = ctx.keys(Phase::Goods);
     // Choose suppliers and place orders; total the orders per firm.
     let orders = w
         .residents
@@ -92,24 +93,28 @@ pub fn trade(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
         .map(|(c, ((people, suppliers), budgets))| {
             let mut local = vec![[0i64; 1]; firms.len()];
             for (j, r) in people.iter().enumerate() {
-                let mut rng = ctx.rng(Phase::Goods, (c * chunk + j) as u64);
+                let agent = (c * chunk + j) as u64;
+                // The stream is built only if this resident searches at all.
+                let mut stream = None;
                 let wanted = rp.propensity_income * r.income.max(0) as f64
                     + rp.propensity_wealth * r.wealth as f64;
                 let budget = wanted.min(r.wealth as f64).max(0.0);
                 for s in 0..sectors {
                     let slot = &mut suppliers[j * sectors + s];
                     let rationed = r.rationed & (1 << s) != 0;
-                    if slot.is_none() || rationed || rng::chance(&mut rng, rp.supplier_search_prob)
+                    if slot.is_none()
+                        || rationed
+                        || keys.coin(agent, s as u64) < rp.supplier_search_prob
                     {
+                        let rng = stream.get_or_insert_with(|| keys.rng(agent));
                         let near = index.local(r.home, s);
-                        let pool =
-                            if !near.is_empty() && rng::chance(&mut rng, rp.local_search_share) {
-                                near
-                            } else {
-                                &index.by_sector[s]
-                            };
+                        let pool = if !near.is_empty() && rng::chance(rng, rp.local_search_share) {
+                            near
+                        } else {
+                            &index.by_sector[s]
+                        };
                         if !pool.is_empty() {
-                            let candidate = pool[rng::index(&mut rng, pool.len())];
+                            let candidate = pool[rng::index(rng, pool.len())];
                             // A rationed resident leaves for any candidate not
                             // dearer by more than the switching margin.
                             let margin = if rationed {

@@ -46,32 +46,34 @@ pub fn move_and_price(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
         });
         cp.amenity_value * 100.0 * zone.amenity - zone.rent as f64 - commute
     };
+    let keys = ctx.keys(Phase::Housing);
     let mut applications: Vec<u128> = w
         .residents
         .people
         .par_iter()
         .enumerate()
         .filter_map(|(i, r)| {
-            let mut rng = ctx.rng(Phase::Housing, i as u64);
+            let must = r.flags & FLAG_MUST_MOVE != 0;
+            // One coin decides; the job and commute are looked up only when the
+            // coin is low enough for them to matter (commutes are under 10 hours).
+            let u = keys.coin(i as u64, 0);
+            if !must && u >= rp.move_prob + rp.move_prob_per_commute_hour * 10.0 {
+                return None;
+            }
             let work = (!r.employer.is_none()).then(|| {
                 let f = &firms[r.employer.index()];
                 (f.zone, wage_of(f.wage, r.skill_milli) as f64)
             });
-            let must = r.flags & FLAG_MUST_MOVE != 0;
-            // One draw decides; the commute is computed only when the draw is
-            // low enough for it to matter (commutes are under 10 hours).
-            let u = rng::unit(&mut rng);
             let considers = must
                 || u < rp.move_prob
-                || (u < rp.move_prob + rp.move_prob_per_commute_hour * 10.0
-                    && work.is_some_and(|(wz, _)| {
-                        u < rp.move_prob
-                            + rp.move_prob_per_commute_hour * city.commute_minutes(r.home, wz)
-                                / 60.0
-                    }));
+                || (work.is_some_and(|(wz, _)| {
+                    u < rp.move_prob
+                        + rp.move_prob_per_commute_hour * city.commute_minutes(r.home, wz) / 60.0
+                }));
             if !considers {
                 return None;
             }
+            let mut rng = keys.rng(i as u64);
             let here = value(r.home, work);
             let mut best = (f64::MIN, r.home);
             for _ in 0..rp.move_options {

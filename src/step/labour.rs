@@ -48,21 +48,21 @@ pub fn match_jobs(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
     let net = |home, f: FirmId, skill, fit: f64| {
         let firm = &firms[f.index()];
         let wage = wage_of(firm.wage, skill) as f64;
-        let minutes = city.commute_minutes(home, firm.zone);
-        wage * (1.0 + fit)
-            - commute_cost_cents(&p.city, minutes, city.distance_km(home, firm.zone), wage)
+        let km = city.distance_km(home, firm.zone);
+        wage * (1.0 + fit) - commute_cost_cents(&p.city, city.minutes_for_km(km), km, wage)
     };
+    let keys = ctx.keys(Phase::Labour);
     let mut applications: Vec<(u128, f32)> = w
         .residents
         .people
         .par_iter_mut()
         .enumerate()
         .filter_map(|(i, r)| {
-            let mut rng = ctx.rng(Phase::Labour, i as u64);
+            let agent = i as u64;
             if !r.employer.is_none() {
                 let f = &firms[r.employer.index()];
                 if f.layoffs > 0
-                    && rng::chance(&mut rng, f.layoffs as f64 / f.employees.max(1) as f64)
+                    && keys.coin(agent, 0) < f.layoffs as f64 / f.employees.max(1) as f64
                 {
                     r.employer = FirmId::NONE;
                     r.job_match = 0.0;
@@ -74,9 +74,10 @@ pub fn match_jobs(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
             } else {
                 rp.unemployed_search_prob
             };
-            if total == 0 || !rng::chance(&mut rng, search) {
+            if total == 0 || keys.coin(agent, 1) >= search {
                 return None;
             }
+            let mut rng = keys.rng(agent);
             let mut best = (f64::MIN, FirmId::NONE, 0.0);
             for _ in 0..rp.job_offers {
                 let slot = ((rng::unit(&mut rng) * total as f64) as u64).min(total - 1);

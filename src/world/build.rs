@@ -148,7 +148,7 @@ fn build_city(s: &Scenario, seed: u64) -> City {
             }
         })
         .collect();
-    City {
+    let mut city = City {
         width: p.width,
         height: p.height,
         zone_km: p.zone_km,
@@ -157,7 +157,10 @@ fn build_city(s: &Scenario, seed: u64) -> City {
         speed_kmh: p.speed_kmh,
         detour: p.detour,
         congestion: 1.0 + p.bpr_a,
-    }
+        distances: Vec::new(),
+    };
+    city.tabulate_distances();
+    city
 }
 
 /// Splits `total` into integer parts proportional to `weights` (largest remainders).

@@ -108,13 +108,29 @@ pub struct City {
     pub detour: f64,
     /// Current congestion factor 1 + a (V/C)^b.
     pub congestion: f64,
+    /// Road distances between all pairs of zones, km, for cities of up to
+    /// `DISTANCE_TABLE_MAX_ZONES` zones (empty for larger ones, which compute
+    /// them). A lookup replaces a square root in the hottest loops.
+    #[serde(skip)]
+    pub distances: Vec<f32>,
 }
+
+/// Largest city whose zone-to-zone distances are tabulated (4 MB of f32).
+pub const DISTANCE_TABLE_MAX_ZONES: usize = 1024;
 
 impl City {
     /// Road distance between zone centres, km; within a zone, the mean
     /// distance between two random points of a square (0.5214 of its side).
     #[inline]
     pub fn distance_km(&self, a: ZoneId, b: ZoneId) -> f64 {
+        if !self.distances.is_empty() {
+            return self.distances[a.index() * self.zones.len() + b.index()] as f64;
+        }
+        self.compute_distance_km(a, b)
+    }
+
+    /// Distance from coordinates (what the table holds).
+    fn compute_distance_km(&self, a: ZoneId, b: ZoneId) -> f64 {
         let (za, zb) = (&self.zones[a.index()], &self.zones[b.index()]);
         let dx = za.x as f64 - zb.x as f64;
         let dy = za.y as f64 - zb.y as f64;
@@ -129,7 +145,28 @@ impl City {
     /// One-way commute minutes between two zones at the current congestion.
     #[inline]
     pub fn commute_minutes(&self, a: ZoneId, b: ZoneId) -> f64 {
-        self.access_min + self.distance_km(a, b) / self.speed_kmh * 60.0 * self.congestion
+        self.minutes_for_km(self.distance_km(a, b))
+    }
+
+    /// One-way commute minutes for a trip of `km` at the current congestion.
+    #[inline]
+    pub fn minutes_for_km(&self, km: f64) -> f64 {
+        self.access_min + km / self.speed_kmh * 60.0 * self.congestion
+    }
+
+    /// Fills the distance table (cities of up to `DISTANCE_TABLE_MAX_ZONES` zones).
+    pub fn tabulate_distances(&mut self) {
+        let n = self.zones.len();
+        self.distances = Vec::new();
+        if n > DISTANCE_TABLE_MAX_ZONES {
+            return;
+        }
+        let table = (0..n * n)
+            .map(|k| {
+                self.compute_distance_km(ZoneId((k / n) as u16), ZoneId((k % n) as u16)) as f32
+            })
+            .collect();
+        self.distances = table;
     }
 
     /// The BPR factor for commuter-km `v` against capacity `c`.

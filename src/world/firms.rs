@@ -99,6 +99,9 @@ pub fn output_of(productivity: f64, efficiency: f64, returns: f64, reference: f6
     if efficiency <= 0.0 {
         return 0.0;
     }
+    if returns == 1.0 {
+        return productivity * efficiency;
+    }
     productivity * reference * (efficiency / reference).powf(returns)
 }
 
@@ -107,6 +110,9 @@ pub fn output_of(productivity: f64, efficiency: f64, returns: f64, reference: f6
 pub fn labour_for(output: f64, productivity: f64, returns: f64, reference: f64) -> f64 {
     if output <= 0.0 {
         return 0.0;
+    }
+    if returns == 1.0 {
+        return output / productivity;
     }
     reference * (output / (productivity * reference)).powf(1.0 / returns)
 }
