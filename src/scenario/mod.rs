@@ -1,18 +1,22 @@
 //! Scenario files: TOML in, a validated [`Scenario`] out.
 //!
-//! Loading has two stages. Serde reads the file into the parameter tables of
-//! [`params`], rejecting unknown keys and wrong types; then [`Scenario::validate`]
-//! checks ranges and combinations. Nothing here touches the simulation state.
-//! The loader reports problems as [`ScenarioError`]s with the file, line and
-//! column where it has them.
+//! Loading has two stages. Serde reads each file into the parameter tables of
+//! [`params`], rejecting unknown keys and wrong types with the place of the
+//! mistake; then [`Scenario::validate`] checks ranges and combinations, and
+//! the loader ([`load`]) puts each problem back at the line where its value
+//! was written (in the file, in a file it `extends`, or in a `--set`).
+//! Nothing here touches the simulation state.
 
+pub mod load;
 pub mod params;
+pub mod reference;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+pub use load::Loaded;
 pub use params::{
     CityParams, EntrepreneurshipParams, FirmParams, GovernmentParams, ParamInfo, ResidentParams,
     SectorParams, SimulationParams,
@@ -21,10 +25,21 @@ pub use params::{
 /// Most sectors a scenario may have (a resident keeps one flag bit per sector).
 pub const MAX_SECTORS: usize = 8;
 
+/// Most zones a city may have (zone ids are 16-bit).
+pub const MAX_ZONES: u64 = 65_535;
+
+/// Densest a city may be, residents per km² of its area (the densest urban
+/// districts in the world hold about 50,000).
+pub const MAX_DENSITY: f64 = 100_000.0;
+
 /// A whole scenario: every parameter of a run.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
+    /// Another scenario this one starts from (a path relative to this file);
+    /// resolved by the loader and not kept in the resolved scenario.
+    #[serde(default, skip_serializing)]
+    pub extends: Option<String>,
     /// A short name, used for the default output folder.
     #[serde(default)]
     pub name: String,
@@ -52,12 +67,28 @@ pub struct Scenario {
     /// Sectors by name (in name order).
     #[serde(default = "params::default_sectors")]
     pub sectors: BTreeMap<String, SectorParams>,
+    /// Dated policy changes, in the order written.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub events: Vec<Event>,
+}
+
+/// A dated change of parameters: `[[events]]` with `month` and `set`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Event {
+    /// Month at whose start the change applies (1 = the first month).
+    pub month: u32,
+    /// A label for output and charts.
+    #[serde(default)]
+    pub note: String,
+    /// Dotted keys and their new values, e.g. `"mei.startup_cost_months" = 3.0`.
+    pub set: BTreeMap<String, toml::Value>,
 }
 
 /// A problem with a scenario, located where possible.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ScenarioError {
-    /// The file (or `<string>` for in-memory scenarios).
+    /// The file (or `--set` for a command-line override).
     pub path: PathBuf,
     /// 1-based line and column, when the problem has a place in the file.
     pub location: Option<(usize, usize)>,
@@ -76,15 +107,18 @@ impl std::fmt::Display for ScenarioError {
             write!(f, ":{line}:{col}")?;
         }
         write!(f, ": {}", self.message)?;
-        if let (Some(text), Some((_, col))) = (&self.line_text, self.location) {
+        if let (Some(text), Some((line, col))) = (&self.line_text, self.location) {
+            let gutter = line.to_string().len();
             write!(
                 f,
-                "\n    {text}\n    {}^",
+                "\n {:gutter$} |\n {line} | {text}\n {:gutter$} | {}^",
+                "",
+                "",
                 " ".repeat(col.saturating_sub(1))
             )?;
         }
         if let Some(hint) = &self.hint {
-            write!(f, "\n  hint: {hint}")?;
+            write!(f, "\n  = hint: {hint}")?;
         }
         Ok(())
     }
@@ -92,59 +126,56 @@ impl std::fmt::Display for ScenarioError {
 
 impl std::error::Error for ScenarioError {}
 
+/// A validation problem before it is located: the dotted key it concerns
+/// (if any), what is wrong, and what to do.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    /// The key whose value is wrong (located by the loader).
+    pub key: Option<String>,
+    /// What is wrong.
+    pub message: String,
+    /// What to do about it.
+    pub hint: String,
+}
+
+impl Problem {
+    fn at(key: &str, message: String, hint: String) -> Problem {
+        Problem {
+            key: Some(key.to_string()),
+            message,
+            hint,
+        }
+    }
+}
+
 impl Scenario {
-    /// Reads and validates a scenario file.
+    /// Reads and validates a scenario file (with its `extends` chain).
     pub fn load(path: &Path) -> Result<Scenario, Vec<ScenarioError>> {
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            vec![ScenarioError {
-                path: path.to_path_buf(),
-                location: None,
-                line_text: None,
-                message: format!("cannot read the scenario: {e}"),
-                hint: Some("check the path; scenarios live in scenarios/".into()),
-            }]
-        })?;
-        let mut scenario = Self::from_toml(&text, path)?;
-        if scenario.name.is_empty() {
-            scenario.name = path
-                .file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_else(|| "scenario".into());
-        }
-        Ok(scenario)
+        load::load(path, &[]).map(|l| l.scenario)
     }
 
-    /// Parses and validates scenario text; `path` is used in messages only.
+    /// Reads a scenario file, applies `key=value` overrides, and validates.
+    pub fn load_with(path: &Path, overrides: &[String]) -> Result<Loaded, Vec<ScenarioError>> {
+        load::load(path, overrides)
+    }
+
+    /// Parses and validates scenario text (no `extends`); `path` is used in
+    /// messages only.
     pub fn from_toml(text: &str, path: &Path) -> Result<Scenario, Vec<ScenarioError>> {
-        let scenario: Scenario = toml::from_str(text).map_err(|e| {
-            let location = e.span().map(|s| line_col(text, s.start));
-            vec![ScenarioError {
-                path: path.to_path_buf(),
-                location,
-                line_text: location.map(|(l, _)| text.lines().nth(l - 1).unwrap_or("").to_string()),
-                message: e.message().trim().to_string(),
-                hint: Some("docs/MODEL.md lists every key with its type, unit and range".into()),
-            }]
-        })?;
-        let problems = scenario.validate();
-        if problems.is_empty() {
-            Ok(scenario)
-        } else {
-            Err(problems
-                .into_iter()
-                .map(|(message, hint)| ScenarioError {
-                    path: path.to_path_buf(),
-                    location: None,
-                    line_text: None,
-                    message,
-                    hint: Some(hint),
-                })
-                .collect())
-        }
+        load::from_text(text, path, &[]).map(|l| l.scenario)
     }
 
-    /// Checks ranges and combinations; returns (message, hint) pairs.
-    pub fn validate(&self) -> Vec<(String, String)> {
+    /// Checks ranges and combinations, including every event's changes.
+    pub fn validate(&self) -> Vec<Problem> {
+        let mut out = self.validate_values();
+        for (i, e) in self.events.iter().enumerate() {
+            out.extend(load::event_problems(self, i, e));
+        }
+        out
+    }
+
+    /// Checks ranges and combinations of the parameter values.
+    pub fn validate_values(&self) -> Vec<Problem> {
         let mut ranges = Vec::new();
         self.simulation.range_violations("simulation.", &mut ranges);
         self.city.range_violations("city.", &mut ranges);
@@ -153,34 +184,47 @@ impl Scenario {
         self.entrepreneurship
             .range_violations("entrepreneurship.", &mut ranges);
         self.government.range_violations("government.", &mut ranges);
-        let mut out: Vec<(String, String)> = ranges
+        let mut out: Vec<Problem> = ranges
             .into_iter()
             .map(|v| {
-                (
-                    format!("`{}` = {} is out of range", v.key, v.value),
-                    format!(
-                        "use a value from {} to {} ({}); the default is {}",
-                        v.info.min, v.info.max, v.info.unit, v.info.default
-                    ),
+                Problem::at(
+                    &v.key,
+                    reference::out_of_range(&v.key, v.value),
+                    reference::range_hint(&v.info),
                 )
             })
             .collect();
         self.validate_sectors(&mut out);
+        self.validate_combinations(&mut out);
+        out
+    }
+
+    fn validate_combinations(&self, out: &mut Vec<Problem>) {
         if self.firms.inventory_lower > self.firms.inventory_upper {
-            out.push((
-                "`firms.inventory_lower` is above `firms.inventory_upper`".into(),
+            out.push(Problem::at(
+                "firms.inventory_lower",
+                format!(
+                    "`firms.inventory_lower` = {} is above `firms.inventory_upper` = {}",
+                    self.firms.inventory_lower, self.firms.inventory_upper
+                ),
                 "the inventory band needs lower <= upper".into(),
             ));
         }
         if self.firms.markup_lower > self.firms.markup_upper {
-            out.push((
-                "`firms.markup_lower` is above `firms.markup_upper`".into(),
+            out.push(Problem::at(
+                "firms.markup_lower",
+                format!(
+                    "`firms.markup_lower` = {} is above `firms.markup_upper` = {}",
+                    self.firms.markup_lower, self.firms.markup_upper
+                ),
                 "the markup band needs lower <= upper".into(),
             ));
         }
-        let firms = self.simulation.residents as f64 / self.simulation.residents_per_firm;
+        let sim = &self.simulation;
+        let firms = (sim.residents as f64 / sim.residents_per_firm).round();
         if firms < self.sectors.len() as f64 {
-            out.push((
+            out.push(Problem::at(
+                "simulation.residents_per_firm",
                 format!(
                     "{firms:.0} firms at set-up cannot cover {} sectors",
                     self.sectors.len()
@@ -188,53 +232,84 @@ impl Scenario {
                 "raise `simulation.residents` or lower `simulation.residents_per_firm`".into(),
             ));
         }
-        out
-    }
-
-    fn validate_sectors(&self, out: &mut Vec<(String, String)>) {
-        if self.sectors.is_empty() || self.sectors.len() > MAX_SECTORS {
-            out.push((
-                format!("{} sectors given", self.sectors.len()),
-                format!("a scenario needs 1 to {MAX_SECTORS} sectors"),
+        let zones = self.city.width as u64 * self.city.height as u64;
+        if zones > MAX_ZONES {
+            out.push(Problem::at(
+                "city.width",
+                format!(
+                    "a {} x {} city has {zones} zones, more than {MAX_ZONES}",
+                    self.city.width, self.city.height
+                ),
+                "use larger zones (`city.zone_km`) and fewer of them".into(),
             ));
         }
-        for (name, s) in &self.sectors {
-            for (key, v) in [
-                ("budget_share", s.budget_share),
-                ("firm_share", s.firm_share),
-            ] {
-                if !(0.0..=1.0).contains(&v) {
-                    out.push((
-                        format!("`sectors.{name}.{key}` = {v} is out of range"),
-                        "use a share from 0 to 1".into(),
-                    ));
-                }
-            }
-            if !(s.productivity > 0.0 && s.productivity.is_finite()) {
-                out.push((
-                    format!(
-                        "`sectors.{name}.productivity` = {} must be positive",
-                        s.productivity
-                    ),
-                    "output per efficiency unit of labour, for example 100".into(),
-                ));
-            }
+        let area = zones as f64 * self.city.zone_km * self.city.zone_km;
+        let density = sim.residents as f64 / area;
+        if density > MAX_DENSITY {
+            out.push(Problem::at(
+                "simulation.residents",
+                format!(
+                    "{} residents in {area:.1} km² is {density:.0} residents/km², more dwellings than the city can hold (at most {MAX_DENSITY:.0}/km²)",
+                    sim.residents
+                ),
+                "enlarge the city (`city.width`, `city.height`, `city.zone_km`) or lower `simulation.residents`".into(),
+            ));
         }
-        for (key, total) in [
-            (
-                "budget_share",
-                self.sectors.values().map(|s| s.budget_share).sum::<f64>(),
-            ),
-            (
-                "firm_share",
-                self.sectors.values().map(|s| s.firm_share).sum::<f64>(),
-            ),
-        ] {
+        if self.city.industrial_share + self.city.mixed_share * (1.0 - self.city.industrial_share)
+            >= 1.0
+        {
+            out.push(Problem::at(
+                "city.mixed_share",
+                "industrial and mixed zones leave no residential zone".into(),
+                "lower `city.industrial_share` or `city.mixed_share`".into(),
+            ));
+        }
+    }
+
+    fn validate_sectors(&self, out: &mut Vec<Problem>) {
+        if self.sectors.is_empty() || self.sectors.len() > MAX_SECTORS {
+            out.push(Problem {
+                key: Some("sectors".into()),
+                message: format!("{} sectors given", self.sectors.len()),
+                hint: format!("a scenario needs 1 to {MAX_SECTORS} [sectors.NAME] tables"),
+            });
+        }
+        for (name, s) in &self.sectors {
+            let mut v = Vec::new();
+            s.range_violations(&format!("sectors.{name}."), &mut v);
+            out.extend(v.into_iter().map(|v| {
+                Problem::at(
+                    &v.key,
+                    reference::out_of_range(&v.key, v.value),
+                    reference::range_hint(&v.info),
+                )
+            }));
+        }
+        for key in ["budget_share", "firm_share"] {
+            let total: f64 = self
+                .sectors
+                .values()
+                .map(|s| {
+                    if key == "budget_share" {
+                        s.budget_share
+                    } else {
+                        s.firm_share
+                    }
+                })
+                .sum();
             if (total - 1.0).abs() > 1e-6 {
-                out.push((
-                    format!("the sectors' `{key}` values sum to {total}, not 1"),
-                    format!("adjust `{key}` in the [sectors.*] tables so that they add up to 1"),
-                ));
+                let first = self
+                    .sectors
+                    .keys()
+                    .next()
+                    .map(|n| format!("sectors.{n}.{key}"));
+                out.push(Problem {
+                    key: first,
+                    message: format!("the sectors' `{key}` values sum to {total}, not 1"),
+                    hint: format!(
+                        "adjust `{key}` in the [sectors.*] tables so that they add up to 1"
+                    ),
+                });
             }
         }
     }
@@ -243,11 +318,55 @@ impl Scenario {
     pub fn sector_names(&self) -> Vec<String> {
         self.sectors.keys().cloned().collect()
     }
+
+    /// Applies dotted-key settings (an event's or an override's) to this
+    /// scenario. The keys and values were validated at load time.
+    pub fn apply_settings(&mut self, set: &BTreeMap<String, toml::Value>) -> Result<(), String> {
+        let mut table = toml::Table::try_from(&*self).map_err(|e| e.to_string())?;
+        for (key, value) in set {
+            load::set_path(&mut table, key, value.clone());
+        }
+        let events = std::mem::take(&mut self.events);
+        table.remove("events");
+        let mut next: Scenario = table
+            .try_into()
+            .map_err(|e: toml::de::Error| e.to_string())?;
+        next.events = events;
+        *self = next;
+        Ok(())
+    }
+
+    /// Estimated peak memory of a run of this scenario, bytes: the residents'
+    /// state and per-month scratch, firms, zones and the distance table.
+    pub fn memory_estimate(&self) -> u64 {
+        let n = self.simulation.residents as u64;
+        let sectors = self.sectors.len() as u64;
+        let per_resident = std::mem::size_of::<crate::world::Resident>() as u64
+            + 4 * sectors // suppliers
+            + 8 // receivable
+            + 8 * sectors // goods budgets (scratch)
+            + 24; // applications, leftovers and sort buffers (scratch)
+        let firms = (n as f64 / self.simulation.residents_per_firm).ceil() as u64 * 2;
+        let zones = self.city.width as u64 * self.city.height as u64;
+        let table = if zones as usize <= crate::world::city::DISTANCE_TABLE_MAX_ZONES {
+            zones * zones * 4
+        } else {
+            0
+        };
+        n * per_resident
+            + firms * std::mem::size_of::<crate::world::Firm>() as u64
+            + zones * 64
+            + table
+            + (8 << 20)
+    }
 }
 
 /// 1-based (line, column) of a byte offset.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(text.len());
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
     let before = &text[..offset];
     let line = before.matches('\n').count() + 1;
     let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
@@ -266,16 +385,22 @@ mod tests {
     }
 
     #[test]
-    fn unknown_key_is_located() {
+    fn unknown_key_is_located_with_a_suggestion() {
         let err = Scenario::from_toml("[city]\nwidht = 3\n", Path::new("x.toml")).unwrap_err();
         assert_eq!(err[0].location, Some((2, 1)), "{}", err[0]);
         assert!(err[0].message.contains("widht"), "{}", err[0]);
+        assert!(
+            err[0].hint.as_deref().unwrap_or("").contains("`width`"),
+            "{}",
+            err[0]
+        );
     }
 
     #[test]
-    fn out_of_range_value_is_named() {
+    fn out_of_range_value_is_located() {
         let err = Scenario::from_toml("[city]\nzone_km = -1.0\n", Path::new("x.toml")).unwrap_err();
         assert!(err[0].message.contains("city.zone_km"), "{}", err[0]);
+        assert_eq!(err[0].location, Some((2, 11)), "{}", err[0]);
     }
 
     #[test]
@@ -286,5 +411,17 @@ mod tests {
             err.iter().any(|e| e.message.contains("budget_share")),
             "{err:?}"
         );
+    }
+
+    #[test]
+    fn settings_apply_to_a_scenario() {
+        let mut s = Scenario {
+            sectors: params::default_sectors(),
+            ..Scenario::default()
+        };
+        let mut set = BTreeMap::new();
+        set.insert("city.speed_kmh".to_string(), toml::Value::Float(30.0));
+        s.apply_settings(&set).unwrap();
+        assert_eq!(s.city.speed_kmh, 30.0);
     }
 }

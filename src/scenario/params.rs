@@ -109,7 +109,7 @@ param_table! {
         months: u32 = 120, unit "months", range 1 => 12_000,
             source "DESIGN: ten years, long enough for firm turnover and housing to settle";
         /// Seed of every random stream.
-        seed: u64 = 42, unit "-", range 0 => u64::MAX,
+        seed: u64 = 42, unit "-", range 0 => i64::MAX,
             source "arbitrary; replicates vary it";
         /// Number of residents (one worker per household).
         residents: u32 = 100_000, unit "residents", range 100 => 50_000_000,
@@ -321,107 +321,24 @@ param_table! {
     }
 }
 
-/// `[sectors.NAME]`: one sector of production.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields, default)]
-pub struct SectorParams {
-    /// Share of household spending on this sector.
-    pub budget_share: f64,
-    /// Share of firms in this sector at set-up.
-    pub firm_share: f64,
-    /// Output per efficiency unit of labour.
-    pub productivity: f64,
-    /// Manufacturing sectors locate in industrial and mixed zones.
-    pub manufacturing: bool,
-    /// Flagged as in excess capacity (a target of capacity cuts).
-    pub excess_capacity: bool,
-    /// Closed to new firms (a negative list).
-    pub closed_to_entry: bool,
-}
-
-impl Default for SectorParams {
-    fn default() -> Self {
-        Self {
-            budget_share: 1.0,
-            firm_share: 1.0,
-            productivity: 100.0,
-            manufacturing: false,
-            excess_capacity: false,
-            closed_to_entry: false,
-        }
+param_table! {
+    /// `[sectors.NAME]`: one sector of production.
+    SectorParams, "sectors.NAME" {
+        /// Share of household spending on this sector; the sectors' shares sum to 1.
+        budget_share: f64 = 1.0, unit "share", range 0.0 => 1.0,
+            source "NBS 2023 household survey: manufactured goods about 40%, services about 60%";
+        /// Share of firms in this sector at set-up; the sectors' shares sum to 1.
+        firm_share: f64 = 1.0, unit "share", range 0.0 => 1.0, source "services hold most firms";
+        /// Output per efficiency unit of labour at set-up.
+        productivity: f64 = 100.0, unit "units/efficiency unit/month", range 1e-6 => 1e12,
+            source "a scale: prices come out in yuan per unit";
+        /// Manufacturing firms locate in industrial and mixed zones.
+        manufacturing: bool = false, unit "-", range 0 => 0, source "zoning";
+        /// Flags a sector in excess capacity (steel, coal), the target of capacity cuts.
+        excess_capacity: bool = false, unit "-", range 0 => 0, source "seeds: capacity cuts in steel and coal";
+        /// No new firms may enter (a negative list).
+        closed_to_entry: bool = false, unit "-", range 0 => 0, source "seeds: a negative list for market entry";
     }
-}
-
-impl SectorParams {
-    /// Reference rows for `[sectors.NAME]` keys.
-    pub const REFERENCE: &'static [ParamInfo] = &[
-        ParamInfo {
-            table: "sectors.NAME",
-            key: "budget_share",
-            ty: "f64",
-            default: "see sectors",
-            unit: "share",
-            min: 0.0,
-            max: 1.0,
-            doc: "Share of household spending on this sector; shares sum to 1.",
-            source: "NBS 2023 household survey: manufactured goods about 40%, services about 60%",
-        },
-        ParamInfo {
-            table: "sectors.NAME",
-            key: "firm_share",
-            ty: "f64",
-            default: "see sectors",
-            unit: "share",
-            min: 0.0,
-            max: 1.0,
-            doc: "Share of firms in this sector at set-up; shares sum to 1.",
-            source: "services hold most firms",
-        },
-        ParamInfo {
-            table: "sectors.NAME",
-            key: "productivity",
-            ty: "f64",
-            default: "100.0",
-            unit: "units/efficiency unit/month",
-            min: 1e-6,
-            max: 1e12,
-            doc: "Output per efficiency unit of labour at set-up.",
-            source: "a scale: prices come out in yuan per unit",
-        },
-        ParamInfo {
-            table: "sectors.NAME",
-            key: "manufacturing",
-            ty: "bool",
-            default: "see sectors",
-            unit: "-",
-            min: 0.0,
-            max: 0.0,
-            doc: "Manufacturing firms locate in industrial and mixed zones.",
-            source: "zoning",
-        },
-        ParamInfo {
-            table: "sectors.NAME",
-            key: "excess_capacity",
-            ty: "bool",
-            default: "false",
-            unit: "-",
-            min: 0.0,
-            max: 0.0,
-            doc: "Flags a sector in excess capacity (steel, coal).",
-            source: "seeds: capacity cuts",
-        },
-        ParamInfo {
-            table: "sectors.NAME",
-            key: "closed_to_entry",
-            ty: "bool",
-            default: "false",
-            unit: "-",
-            min: 0.0,
-            max: 0.0,
-            doc: "No new firms may enter (a negative list).",
-            source: "seeds: negative list",
-        },
-    ];
 }
 
 /// The default sectors: basic and advanced manufacturing, and services.

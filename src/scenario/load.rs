@@ -1,0 +1,749 @@
+//! Loading a scenario: the `extends` chain, merging, `--set` overrides, and
+//! the place (file, line, column) of every value, so that any problem found
+//! later can be shown where it was written.
+//!
+//! Each file is checked on its own first (TOML syntax, unknown keys, types),
+//! so those errors point into the file that has them. Then the files are
+//! merged, base first: a table merges key by key, any other value replaces
+//! the base's, and `[[events]]` accumulate. Overrides are applied last. The
+//! merged scenario is validated, and each problem is placed at the value
+//! that the last file (or override) to set its key wrote.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use toml::de::{DeTable, DeValue};
+
+use crate::scenario::reference::{self, TOP_LEVEL_KEYS};
+use crate::scenario::{Event, Problem, Scenario, ScenarioError};
+
+/// Most files an `extends` chain may have.
+const MAX_CHAIN: usize = 32;
+
+/// A loaded, validated scenario and where it came from.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// The resolved scenario.
+    pub scenario: Scenario,
+    /// The files read, the named file first, then what it extends, in order.
+    pub files: Vec<PathBuf>,
+    /// The `key=value` overrides applied, as given.
+    pub overrides: Vec<String>,
+}
+
+/// A text a value can come from: a file, or one `--set`.
+struct Source {
+    name: PathBuf,
+    text: String,
+}
+
+/// Where a value was written.
+#[derive(Debug, Clone)]
+struct Place {
+    source: usize,
+    span: Range<usize>,
+}
+
+/// The sources read and the place of every key's value and name.
+#[derive(Default)]
+struct Places {
+    sources: Vec<Source>,
+    values: BTreeMap<String, Place>,
+    keys: BTreeMap<String, Place>,
+}
+
+impl Places {
+    fn add_source(&mut self, name: PathBuf, text: String) -> usize {
+        self.sources.push(Source { name, text });
+        self.sources.len() - 1
+    }
+
+    /// An error at a span of a source.
+    fn error_at(&self, place: &Place, message: String, hint: Option<String>) -> ScenarioError {
+        let source = &self.sources[place.source];
+        let (line, col) = super::line_col(&source.text, place.span.start);
+        ScenarioError {
+            path: source.name.clone(),
+            location: Some((line, col)),
+            line_text: source.text.lines().nth(line - 1).map(str::to_string),
+            message,
+            hint,
+        }
+    }
+
+    /// An error at the value of `key`, or at the closest enclosing table
+    /// that was written, or at the named file.
+    fn error_for_key(
+        &self,
+        key: Option<&str>,
+        file: &Path,
+        message: String,
+        hint: String,
+    ) -> ScenarioError {
+        let mut k = key.map(str::to_string);
+        while let Some(current) = k {
+            if let Some(place) = self.values.get(&current) {
+                return self.error_at(place, message, Some(hint));
+            }
+            k = current.rsplit_once('.').map(|(head, _)| head.to_string());
+        }
+        ScenarioError {
+            path: file.to_path_buf(),
+            location: None,
+            line_text: None,
+            message,
+            hint: Some(hint),
+        }
+    }
+
+    /// The dotted key whose value (or name) span contains `offset` in `source`.
+    fn key_at(&self, source: usize, offset: usize) -> Option<String> {
+        let inside = |p: &Place| {
+            p.source == source
+                && p.span.start <= offset
+                && offset < p.span.end.max(p.span.start + 1)
+        };
+        // The innermost (shortest span) match wins.
+        self.keys
+            .iter()
+            .chain(self.values.iter())
+            .filter(|(_, p)| inside(p))
+            .min_by_key(|(_, p)| p.span.end - p.span.start)
+            .map(|(k, _)| k.clone())
+    }
+}
+
+/// Loads `path` and its `extends` chain, applies `overrides`, validates.
+pub fn load(path: &Path, overrides: &[String]) -> Result<Loaded, Vec<ScenarioError>> {
+    let mut places = Places::default();
+    let chain = read_chain(path, &mut places)?;
+    finish(path, chain, places, overrides)
+}
+
+/// Loads scenario text that extends nothing; `path` is used in messages.
+pub fn from_text(
+    text: &str,
+    path: &Path,
+    overrides: &[String],
+) -> Result<Loaded, Vec<ScenarioError>> {
+    let mut places = Places::default();
+    let k = places.add_source(path.to_path_buf(), text.to_string());
+    finish(path, vec![k], places, overrides)
+}
+
+fn finish(
+    path: &Path,
+    chain: Vec<usize>,
+    mut places: Places,
+    overrides: &[String],
+) -> Result<Loaded, Vec<ScenarioError>> {
+    let mut errors = Vec::new();
+    let mut merged = toml::Table::new();
+    // Base first: the last file in `chain` is the root of the chain.
+    for &k in chain.iter().rev() {
+        match check_file(&mut places, k) {
+            Ok(table) => merge(&mut merged, table),
+            Err(e) => errors.extend(e),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    merged.remove("extends");
+    for o in overrides {
+        if let Err(e) = apply_override(&mut merged, &mut places, o) {
+            errors.push(e);
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let mut scenario: Scenario = match merged.try_into() {
+        Ok(s) => s,
+        Err(e) => {
+            let e: toml::de::Error = e;
+            return Err(vec![ScenarioError {
+                path: path.to_path_buf(),
+                location: None,
+                line_text: None,
+                message: e.message().trim().to_string(),
+                hint: Some("check the values given with --set".into()),
+            }]);
+        }
+    };
+    if scenario.name.is_empty() {
+        scenario.name = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "scenario".into());
+    }
+    scenario.extends = None;
+    let problems = scenario.validate();
+    if !problems.is_empty() {
+        return Err(problems
+            .into_iter()
+            .map(|p| places.error_for_key(p.key.as_deref(), path, p.message, p.hint))
+            .collect());
+    }
+    let files = chain
+        .iter()
+        .map(|&k| places.sources[k].name.clone())
+        .collect();
+    Ok(Loaded {
+        scenario,
+        files,
+        overrides: overrides.to_vec(),
+    })
+}
+
+/// Reads the file and every file it extends; returns their source indices,
+/// the named file first. A cycle or an unreadable file is an error placed at
+/// the `extends` that leads to it.
+fn read_chain(path: &Path, places: &mut Places) -> Result<Vec<usize>, Vec<ScenarioError>> {
+    let mut chain: Vec<usize> = Vec::new();
+    let mut seen: Vec<PathBuf> = Vec::new();
+    let mut next = path.to_path_buf();
+    let mut via: Option<Place> = None;
+    loop {
+        let text = match std::fs::read_to_string(&next) {
+            Ok(t) => t,
+            Err(e) => {
+                let message = format!("cannot read {}: {e}", next.display());
+                let hint =
+                    "check the path (an `extends` path is relative to the file that names it)"
+                        .to_string();
+                return Err(vec![match &via {
+                    Some(place) => places.error_at(place, message, Some(hint)),
+                    None => ScenarioError {
+                        path: next,
+                        location: None,
+                        line_text: None,
+                        message,
+                        hint: Some(hint),
+                    },
+                }]);
+            }
+        };
+        let canonical = std::fs::canonicalize(&next).unwrap_or_else(|_| next.clone());
+        if let Some(first) = seen.iter().position(|p| *p == canonical) {
+            let mut names: Vec<String> = chain[first..]
+                .iter()
+                .map(|&k| places.sources[k].name.display().to_string())
+                .collect();
+            names.push(next.display().to_string());
+            let place = via.expect("a repeated file is reached through an extends");
+            return Err(vec![places.error_at(
+                &place,
+                format!("`extends` makes a cycle: {}", names.join(" -> ")),
+                Some("a scenario cannot extend itself, directly or through others".into()),
+            )]);
+        }
+        if chain.len() >= MAX_CHAIN {
+            return Err(vec![ScenarioError {
+                path: path.to_path_buf(),
+                location: None,
+                line_text: None,
+                message: format!("the `extends` chain is longer than {MAX_CHAIN} files"),
+                hint: Some("flatten the chain".into()),
+            }]);
+        }
+        let k = places.add_source(next.clone(), text);
+        chain.push(k);
+        seen.push(canonical);
+        // Find `extends` (a syntax error is reported later, by check_file).
+        let Ok(doc) = DeTable::parse(&places.sources[k].text) else {
+            break;
+        };
+        let Some((_, value)) = doc
+            .get_ref()
+            .iter()
+            .find(|(key, _)| key.get_ref() == "extends")
+        else {
+            break;
+        };
+        let place = Place {
+            source: k,
+            span: value.span(),
+        };
+        let Some(target) = value.get_ref().as_str() else {
+            return Err(vec![places.error_at(
+                &place,
+                "`extends` must be a string: the path of another scenario".into(),
+                Some("for example extends = \"baseline.toml\"".into()),
+            )]);
+        };
+        let base = next.parent().unwrap_or(Path::new(""));
+        next = base.join(target);
+        via = Some(place);
+    }
+    Ok(chain)
+}
+
+/// Checks one file on its own (syntax, unknown keys, types), records the
+/// places of its keys and values, and returns its table.
+fn check_file(places: &mut Places, k: usize) -> Result<toml::Table, Vec<ScenarioError>> {
+    let text = places.sources[k].text.clone();
+    let doc = match DeTable::parse(&text) {
+        Ok(doc) => doc,
+        Err(e) => return Err(vec![syntax_error(places, k, &e)]),
+    };
+    record(doc.get_ref(), "", k, places);
+    if let Err(e) = toml::from_str::<Scenario>(&text) {
+        return Err(vec![serde_error(places, k, &e)]);
+    }
+    toml::from_str::<toml::Table>(&text).map_err(|e| vec![syntax_error(places, k, &e)])
+}
+
+fn syntax_error(places: &Places, k: usize, e: &toml::de::Error) -> ScenarioError {
+    let span = e.span().unwrap_or(0..0);
+    places.error_at(
+        &Place { source: k, span },
+        format!("TOML syntax error: {}", e.message().trim()),
+        Some("see https://toml.io for the syntax; strings need quotes, tables are [name]".into()),
+    )
+}
+
+/// Records the places of every key and value under `prefix`.
+fn record(table: &DeTable<'_>, prefix: &str, source: usize, places: &mut Places) {
+    for (key, value) in table.iter() {
+        let path = if prefix.is_empty() {
+            key.get_ref().to_string()
+        } else {
+            format!("{prefix}.{}", key.get_ref())
+        };
+        places.keys.insert(
+            path.clone(),
+            Place {
+                source,
+                span: key.span(),
+            },
+        );
+        places.values.insert(
+            path.clone(),
+            Place {
+                source,
+                span: value.span(),
+            },
+        );
+        match value.get_ref() {
+            DeValue::Table(t) => record(t, &path, source, places),
+            DeValue::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    let item_path = format!("{path}[{i}]");
+                    places.values.insert(
+                        item_path.clone(),
+                        Place {
+                            source,
+                            span: item.span(),
+                        },
+                    );
+                    if let DeValue::Table(t) = item.get_ref() {
+                        record(t, &item_path, source, places);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Turns serde's complaint about one file into a located error with a hint.
+fn serde_error(places: &Places, k: usize, e: &toml::de::Error) -> ScenarioError {
+    let span = e.span().unwrap_or(0..0);
+    let place = Place {
+        source: k,
+        span: span.clone(),
+    };
+    let message = e.message().trim().to_string();
+    let key = places.key_at(k, span.start);
+    if let Some(rest) = message.strip_prefix("unknown field `") {
+        let unknown = rest.split('`').next().unwrap_or("");
+        let candidates: Vec<&str> = rest.split('`').skip(2).step_by(2).collect();
+        let table = key
+            .as_deref()
+            .and_then(|k| k.rsplit_once('.').map(|(t, _)| t.to_string()));
+        let table = table.map(|t| strip_index(&t));
+        let where_ = table
+            .as_deref()
+            .map(|t| format!(" in [{t}]"))
+            .unwrap_or_else(|| " at the top level".into());
+        let hint = match reference::did_you_mean(unknown, candidates.iter().copied()) {
+            Some(best) => format!("did you mean `{best}`?"),
+            None if candidates.is_empty() => {
+                "this table takes no such key; `polis params` lists every key".into()
+            }
+            None => format!(
+                "the keys here are: {}",
+                candidates
+                    .iter()
+                    .map(|c| format!("`{c}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        return places.error_at(
+            &place,
+            format!("unknown key `{unknown}`{where_}"),
+            Some(hint),
+        );
+    }
+    let info = key
+        .as_deref()
+        .and_then(|k| reference::lookup(&strip_index(k)));
+    let hint = match (&key, info) {
+        (_, Some(info)) => reference::range_hint(&info),
+        (Some(k), None) if k.starts_with("events") => {
+            "an event is [[events]] with `month = N` and `set = { \"table.key\" = value }`".into()
+        }
+        _ => "`polis params` lists every key with its type and range".into(),
+    };
+    let what = key
+        .as_deref()
+        .map(|k| format!("`{k}`: "))
+        .unwrap_or_default();
+    places.error_at(&place, format!("{what}{message}"), Some(hint))
+}
+
+fn strip_index(key: &str) -> String {
+    let mut out = String::with_capacity(key.len());
+    let mut skip = false;
+    for c in key.chars() {
+        match c {
+            '[' => skip = true,
+            ']' => skip = false,
+            _ if !skip => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Merges `top` into `base`: tables key by key, events appended, anything else replaced.
+fn merge(base: &mut toml::Table, top: toml::Table) {
+    for (key, value) in top {
+        match (base.get_mut(&key), value) {
+            (Some(toml::Value::Table(b)), toml::Value::Table(t)) => merge(b, t),
+            (Some(toml::Value::Array(b)), toml::Value::Array(t)) if key == "events" => b.extend(t),
+            (_, value) => {
+                base.insert(key, value);
+            }
+        }
+    }
+}
+
+/// Sets `value` at a dotted `key`, creating tables on the way.
+pub fn set_path(table: &mut toml::Table, key: &str, value: toml::Value) {
+    let mut parts = key.split('.').peekable();
+    let mut current = table;
+    while let Some(part) = parts.next() {
+        if parts.peek().is_none() {
+            current.insert(part.to_string(), value);
+            return;
+        }
+        let entry = current
+            .entry(part.to_string())
+            .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+        if !entry.is_table() {
+            *entry = toml::Value::Table(toml::Table::new());
+        }
+        current = entry.as_table_mut().expect("made a table above");
+    }
+}
+
+/// Parses a command-line value as TOML; a bare word is taken as a string.
+fn parse_value(text: &str) -> Option<toml::Value> {
+    let doc = format!("v = {text}");
+    match toml::from_str::<toml::Table>(&doc) {
+        Ok(mut t) => t.remove("v"),
+        Err(_) if !text.is_empty() && !text.contains(['"', '\'', '[', '{', '\n']) => {
+            Some(toml::Value::String(text.to_string()))
+        }
+        Err(_) => None,
+    }
+}
+
+/// Applies one `key=value` override, checking the key and the value's type.
+fn apply_override(
+    merged: &mut toml::Table,
+    places: &mut Places,
+    text: &str,
+) -> Result<(), ScenarioError> {
+    let k = places.add_source(PathBuf::from("--set"), text.to_string());
+    let Some((key, value_text)) = text.split_once('=') else {
+        return Err(places.error_at(
+            &Place {
+                source: k,
+                span: 0..text.len(),
+            },
+            format!("`--set {text}` has no `=`"),
+            Some("write --set table.key=value, for example --set city.width=12".into()),
+        ));
+    };
+    let (key, value_text) = (key.trim(), value_text.trim());
+    let value_start = text.len() - text[text.find('=').unwrap_or(0) + 1..].trim_start().len();
+    let key_place = Place {
+        source: k,
+        span: 0..key.len(),
+    };
+    let value_place = Place {
+        source: k,
+        span: value_start..text.len(),
+    };
+    let sectors: Vec<String> = merged
+        .get("sectors")
+        .and_then(|s| s.as_table())
+        .map(|t| t.keys().cloned().collect())
+        .unwrap_or_else(|| {
+            crate::scenario::params::default_sectors()
+                .into_keys()
+                .collect()
+        });
+    let info = if TOP_LEVEL_KEYS[..2].contains(&key) {
+        None
+    } else {
+        reference::lookup(key)
+    };
+    if info.is_none() && !TOP_LEVEL_KEYS[..2].contains(&key) {
+        let known = reference::known_keys(&sectors);
+        let hint = match reference::did_you_mean(key, known.iter().map(String::as_str)) {
+            Some(best) => format!("did you mean `{best}`?"),
+            None => "`polis params` lists every key".into(),
+        };
+        return Err(places.error_at(&key_place, format!("unknown key `{key}`"), Some(hint)));
+    }
+    let Some(value) = parse_value(value_text) else {
+        return Err(places.error_at(
+            &value_place,
+            format!("`{value_text}` is not a TOML value"),
+            Some("numbers as 12 or 2.5, booleans as true, strings in quotes".into()),
+        ));
+    };
+    if let Some(info) = info
+        && let Err(why) = reference::check_type(&info, &value)
+    {
+        return Err(places.error_at(
+            &value_place,
+            format!("`{key}`: {why}"),
+            Some(reference::range_hint(&info)),
+        ));
+    }
+    set_path(merged, key, value);
+    places.values.insert(key.to_string(), value_place);
+    Ok(())
+}
+
+/// Problems with event `i`: its month, its keys, their types and ranges,
+/// and the scenario that results once it (and the events before it) apply.
+pub fn event_problems(s: &Scenario, i: usize, e: &Event) -> Vec<Problem> {
+    let mut out = Vec::new();
+    let at = |suffix: &str| Some(format!("events[{i}].{suffix}"));
+    let months = s.simulation.months;
+    if e.month == 0 || e.month > months {
+        out.push(Problem {
+            key: at("month"),
+            message: format!(
+                "event {} is in month {}, outside the run's months 1 to {months}",
+                i + 1,
+                e.month
+            ),
+            hint: "set `month` within `simulation.months`, or lengthen the run".into(),
+        });
+    }
+    if e.set.is_empty() {
+        out.push(Problem {
+            key: at("set"),
+            message: format!("event {} sets nothing", i + 1),
+            hint: "write set = { \"table.key\" = value }".into(),
+        });
+    }
+    let sectors = s.sector_names();
+    for (key, value) in &e.set {
+        let place = at(&format!("set.{key}"));
+        let Some(info) = reference::lookup(key).filter(|_| {
+            !key.starts_with("sectors.")
+                || sectors
+                    .iter()
+                    .any(|n| key.starts_with(&format!("sectors.{n}.")))
+        }) else {
+            let known = reference::known_keys(&sectors);
+            let hint = match reference::did_you_mean(key, known.iter().map(String::as_str)) {
+                Some(best) => format!("did you mean `{best}`?"),
+                None => "`polis params` lists every key".into(),
+            };
+            out.push(Problem {
+                key: place,
+                message: format!("event {} sets unknown key `{key}`", i + 1),
+                hint,
+            });
+            continue;
+        };
+        if reference::SETUP_ONLY.contains(&key.as_str()) {
+            out.push(Problem {
+                key: place,
+                message: format!(
+                    "`{key}` is fixed when the city is built; event {} cannot change it",
+                    i + 1
+                ),
+                hint: "set it in the scenario's tables instead".into(),
+            });
+            continue;
+        }
+        if let Err(why) = reference::check_type(&info, value) {
+            out.push(Problem {
+                key: place,
+                message: format!("`{key}`: {why}"),
+                hint: reference::range_hint(&info),
+            });
+            continue;
+        }
+        if let Some(v) = reference::as_number(value)
+            && !(v >= info.min && v <= info.max)
+        {
+            out.push(Problem {
+                key: place,
+                message: reference::out_of_range(key, v),
+                hint: reference::range_hint(&info),
+            });
+        }
+    }
+    if out.is_empty() {
+        // The scenario as it stands after this event and every earlier one.
+        let mut after = s.clone();
+        after.events.clear();
+        let mut earlier: Vec<&Event> = s.events.iter().filter(|x| x.month <= e.month).collect();
+        earlier.sort_by_key(|x| x.month);
+        for x in earlier {
+            if let Err(why) = after.apply_settings(&x.set) {
+                out.push(Problem {
+                    key: at("set"),
+                    message: format!("event {} cannot apply: {why}", i + 1),
+                    hint: String::new(),
+                });
+                return out;
+            }
+        }
+        for p in after.validate_values() {
+            out.push(Problem {
+                key: at("set"),
+                message: format!("after event {} (month {}): {}", i + 1, e.month, p.message),
+                hint: p.hint,
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+        let p = dir.join(name);
+        std::fs::write(&p, text).unwrap();
+        p
+    }
+
+    #[test]
+    fn extends_chain_merges_base_first() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "a.toml", "[city]\nwidth = 7\nheight = 7\n");
+        write(
+            dir.path(),
+            "b.toml",
+            "extends = \"a.toml\"\n[city]\nwidth = 8\n",
+        );
+        let c = write(
+            dir.path(),
+            "c.toml",
+            "extends = \"b.toml\"\n[simulation]\nresidents = 5000\n",
+        );
+        let loaded = load(&c, &[]).unwrap();
+        assert_eq!(
+            (loaded.scenario.city.width, loaded.scenario.city.height),
+            (8, 7)
+        );
+        assert_eq!(loaded.scenario.simulation.residents, 5000);
+        assert_eq!(loaded.files.len(), 3);
+    }
+
+    #[test]
+    fn extends_cycle_names_the_files() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "a.toml", "extends = \"b.toml\"\n");
+        let b = write(dir.path(), "b.toml", "extends = \"a.toml\"\n");
+        let err = load(&b, &[]).unwrap_err();
+        let text = err[0].to_string();
+        assert!(
+            text.contains("cycle") && text.contains("a.toml") && text.contains("b.toml"),
+            "{text}"
+        );
+        assert_eq!(err[0].location, Some((1, 11)), "{text}");
+    }
+
+    #[test]
+    fn problems_in_a_base_point_into_the_base() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "a.toml", "[city]\nzone_km = -3.0\n");
+        let b = write(dir.path(), "b.toml", "extends = \"a.toml\"\n");
+        let err = load(&b, &[]).unwrap_err();
+        assert!(err[0].path.ends_with("a.toml"), "{}", err[0]);
+        assert_eq!(err[0].location, Some((2, 11)), "{}", err[0]);
+    }
+
+    #[test]
+    fn overrides_are_checked_and_applied() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = write(dir.path(), "a.toml", "");
+        let ok = load(
+            &a,
+            &[
+                "city.width=12".into(),
+                "entrepreneurship.startup_cost_months=2".into(),
+            ],
+        )
+        .unwrap();
+        assert_eq!(ok.scenario.city.width, 12);
+        assert_eq!(ok.scenario.entrepreneurship.startup_cost_months, 2.0);
+        let err = load(&a, &["city.widht=12".into()]).unwrap_err();
+        assert!(
+            err[0].to_string().contains("did you mean `city.width`"),
+            "{}",
+            err[0]
+        );
+        let err = load(&a, &["city.width=wide".into()]).unwrap_err();
+        assert!(err[0].to_string().contains("whole number"), "{}", err[0]);
+        let err = load(&a, &["city.zone_km=-1".into()]).unwrap_err();
+        assert!(err[0].to_string().contains("--set"), "{}", err[0]);
+    }
+
+    #[test]
+    fn events_are_validated_at_load_time() {
+        let path = Path::new("e.toml");
+        let ok =
+            "[[events]]\nmonth = 12\nset = { \"entrepreneurship.startup_cost_months\" = 6.0 }\n";
+        assert!(from_text(ok, path, &[]).is_ok());
+        let late = "[simulation]\nmonths = 24\n[[events]]\nmonth = 36\nset = { \"city.speed_kmh\" = 25.0 }\n";
+        let err = from_text(late, path, &[]).unwrap_err();
+        assert_eq!(err[0].location, Some((4, 9)), "{}", err[0]);
+        let typo = "[[events]]\nmonth = 2\nset = { \"city.sped_kmh\" = 25.0 }\n";
+        let err = from_text(typo, path, &[]).unwrap_err();
+        assert!(
+            err[0].to_string().contains("did you mean `city.speed_kmh`"),
+            "{}",
+            err[0]
+        );
+        let setup = "[[events]]\nmonth = 2\nset = { \"city.width\" = 12 }\n";
+        assert!(
+            from_text(setup, path, &[]).unwrap_err()[0]
+                .message
+                .contains("fixed when the city is built")
+        );
+        let range = "[[events]]\nmonth = 2\nset = { \"government.income_tax\" = 2.0 }\n";
+        assert!(
+            from_text(range, path, &[]).unwrap_err()[0]
+                .message
+                .contains("out of range")
+        );
+    }
+}

@@ -1,0 +1,222 @@
+//! The parameter reference: every key with its type, default, unit, range,
+//! meaning and source, looked up by dotted key. The loader uses it for
+//! hints and for checking overrides and events; `polis params`, the JSON
+//! Schema and docs/PARAMETERS.md are rendered from it.
+
+use crate::scenario::params::{
+    CityParams, EntrepreneurshipParams, FirmParams, GovernmentParams, ParamInfo, ResidentParams,
+    SectorParams, SimulationParams,
+};
+
+/// Top-level keys that are not parameter tables.
+pub const TOP_LEVEL_KEYS: [&str; 4] = ["name", "description", "extends", "events"];
+
+/// Keys that take effect only when the city is built: an event cannot
+/// change them mid-run.
+pub const SETUP_ONLY: &[&str] = &[
+    "simulation.months",
+    "simulation.seed",
+    "simulation.residents",
+    "simulation.residents_per_firm",
+    "city.width",
+    "city.height",
+    "city.zone_km",
+    "city.centre_radius_km",
+    "city.industrial_share",
+    "city.mixed_share",
+    "city.vacancy_target",
+    "city.base_rent",
+    "residents.skill_sigma",
+    "residents.initial_wealth_months",
+    "firms.initial_wage",
+    "firms.initial_cash_months",
+    "firms.size_tail",
+    "firms.reference_size",
+];
+
+/// Every parameter table's rows, in file order.
+pub fn tables() -> Vec<(&'static str, &'static [ParamInfo])> {
+    vec![
+        ("simulation", SimulationParams::REFERENCE),
+        ("city", CityParams::REFERENCE),
+        ("residents", ResidentParams::REFERENCE),
+        ("firms", FirmParams::REFERENCE),
+        ("entrepreneurship", EntrepreneurshipParams::REFERENCE),
+        ("government", GovernmentParams::REFERENCE),
+        ("sectors.NAME", SectorParams::REFERENCE),
+    ]
+}
+
+/// Every row of the reference.
+pub fn all() -> Vec<ParamInfo> {
+    tables()
+        .into_iter()
+        .flat_map(|(_, rows)| rows.iter().copied())
+        .collect()
+}
+
+/// The reference row of a dotted key (`city.width`, `sectors.services.productivity`).
+pub fn lookup(key: &str) -> Option<ParamInfo> {
+    let parts: Vec<&str> = key.split('.').collect();
+    match parts.as_slice() {
+        ["sectors", _, field] => SectorParams::REFERENCE
+            .iter()
+            .find(|r| r.key == *field)
+            .copied(),
+        [table, field] => all()
+            .into_iter()
+            .find(|r| r.table == *table && r.key == *field),
+        _ => None,
+    }
+}
+
+/// All dotted keys a scenario may set, with `sectors` expanded for `sector_names`.
+pub fn known_keys(sector_names: &[String]) -> Vec<String> {
+    let mut keys = Vec::new();
+    for (table, rows) in tables() {
+        if table == "sectors.NAME" {
+            for name in sector_names {
+                keys.extend(rows.iter().map(|r| format!("sectors.{name}.{}", r.key)));
+            }
+        } else {
+            keys.extend(rows.iter().map(|r| format!("{table}.{}", r.key)));
+        }
+    }
+    keys
+}
+
+/// The closest of `candidates` to `word`, if close enough to be a likely typo.
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(word, c), c))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+/// "`key` = value is out of range".
+pub fn out_of_range(key: &str, value: f64) -> String {
+    format!("`{key}` = {value} is out of range")
+}
+
+/// What a key takes: type, range, unit and default.
+pub fn range_hint(info: &ParamInfo) -> String {
+    let kind = type_name(info.ty);
+    if info.ty == "bool" {
+        return format!(
+            "`{}` takes {kind}; the default is {}",
+            info.key, info.default
+        );
+    }
+    format!(
+        "`{}` takes {kind} from {} to {} ({}); the default is {}",
+        info.key,
+        number(info.min),
+        number(info.max),
+        info.unit,
+        info.default.replace('_', "")
+    )
+}
+
+/// A plain-words name of a Rust type.
+pub fn type_name(ty: &str) -> &'static str {
+    match ty {
+        "f64" => "a number",
+        "u32" | "u64" => "a whole number",
+        "i64" => "a whole number",
+        "bool" => "true or false",
+        "String" => "a string",
+        _ => "a value",
+    }
+}
+
+fn number(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        format!("{}", x as i64)
+    } else {
+        format!("{x}")
+    }
+}
+
+/// Checks that a TOML value has the type a key takes; `Err` says why not.
+pub fn check_type(info: &ParamInfo, value: &toml::Value) -> Result<(), String> {
+    let ok = match (info.ty, value) {
+        ("f64", toml::Value::Float(_) | toml::Value::Integer(_)) => true,
+        ("u32" | "u64", toml::Value::Integer(i)) => {
+            *i >= 0 && (info.ty == "u64" || *i <= u32::MAX as i64)
+        }
+        ("i64", toml::Value::Integer(_)) => true,
+        ("bool", toml::Value::Boolean(_)) => true,
+        ("String", toml::Value::String(_)) => true,
+        _ => false,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "expected {} but found {}",
+            type_name(info.ty),
+            describe(value)
+        ))
+    }
+}
+
+/// The number a numeric TOML value holds.
+pub fn as_number(value: &toml::Value) -> Option<f64> {
+    match value {
+        toml::Value::Float(f) => Some(*f),
+        toml::Value::Integer(i) => Some(*i as f64),
+        _ => None,
+    }
+}
+
+/// A value as a person would name it: `a string "ten"`.
+pub fn describe(value: &toml::Value) -> String {
+    match value {
+        toml::Value::String(s) => format!("a string \"{s}\""),
+        toml::Value::Integer(i) => format!("the whole number {i}"),
+        toml::Value::Float(f) => format!("the number {f}"),
+        toml::Value::Boolean(b) => format!("the boolean {b}"),
+        toml::Value::Datetime(d) => format!("the date {d}"),
+        toml::Value::Array(_) => "an array".into(),
+        toml::Value::Table(_) => "a table".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_key_is_found() {
+        for row in all() {
+            let key = if row.table == "sectors.NAME" {
+                format!("sectors.x.{}", row.key)
+            } else {
+                format!("{}.{}", row.table, row.key)
+            };
+            assert_eq!(lookup(&key).map(|r| r.key), Some(row.key), "{key}");
+        }
+        assert!(lookup("city.nothing").is_none());
+    }
+
+    #[test]
+    fn setup_only_keys_exist() {
+        for key in SETUP_ONLY {
+            assert!(lookup(key).is_some(), "{key} is not a parameter");
+        }
+    }
+
+    #[test]
+    fn typos_get_suggestions() {
+        assert_eq!(
+            did_you_mean("widht", ["width", "height", "zone_km"]),
+            Some("width")
+        );
+        assert_eq!(did_you_mean("zzzz", ["width", "height"]), None);
+    }
+}
