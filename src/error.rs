@@ -25,6 +25,14 @@ pub enum Error {
     /// Money was created or destroyed (a bug).
     #[error("ledger violation in month {}, phase {}: {}", .0.month, .0.phase, .0.detail)]
     Ledger(LedgerViolation),
+    /// A scenario event could not be applied (a bug: events are validated at load).
+    #[error("event in month {month} could not be applied: {message}")]
+    Event {
+        /// Month of the event.
+        month: u32,
+        /// What went wrong.
+        message: String,
+    },
     /// Reading or writing a file failed.
     #[error("{path}: {source}")]
     Io {

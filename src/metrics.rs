@@ -32,6 +32,8 @@ pub struct Row {
     pub vacancies: u64,
     /// Firms alive at the end of the month.
     pub firms: u64,
+    /// Scenario events applied at the start of this month.
+    pub events: u64,
     /// Firms founded this month.
     pub startups: u64,
     /// Firms closed this month.
@@ -268,6 +270,7 @@ pub fn row(w: &World, p: &Scenario) -> Row {
         },
         vacancies: firms.iter().map(|f| f.vacancies as u64).sum(),
         firms: firms.len() as u64,
+        events: w.counters.events as u64,
         startups: w.counters.startups as u64,
         exits: w.counters.exits as u64,
         hires: w.counters.hires as u64,
@@ -333,6 +336,7 @@ impl Row {
             "unemployment_rate",
             "vacancies",
             "firms",
+            "events",
             "startups",
             "exits",
             "hires",
@@ -372,6 +376,7 @@ impl Row {
             f(self.unemployment_rate),
             self.vacancies.to_string(),
             self.firms.to_string(),
+            self.events.to_string(),
             self.startups.to_string(),
             self.exits.to_string(),
             self.hires.to_string(),

@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 pub use load::Loaded;
 pub use params::{
     CityParams, EntrepreneurshipParams, FirmParams, GovernmentParams, ParamInfo, ResidentParams,
-    SectorParams, SimulationParams,
+    SectorParams, SimulationParams, ZoningParams,
 };
 
 /// Most sectors a scenario may have (a resident keeps one flag bit per sector).
@@ -52,6 +52,9 @@ pub struct Scenario {
     /// Zones and commuting.
     #[serde(default)]
     pub city: CityParams,
+    /// What each land use holds.
+    #[serde(default)]
+    pub zoning: ZoningParams,
     /// Residents' behaviour.
     #[serde(default)]
     pub residents: ResidentParams,
@@ -179,6 +182,7 @@ impl Scenario {
         let mut ranges = Vec::new();
         self.simulation.range_violations("simulation.", &mut ranges);
         self.city.range_violations("city.", &mut ranges);
+        self.zoning.range_violations("zoning.", &mut ranges);
         self.residents.range_violations("residents.", &mut ranges);
         self.firms.range_violations("firms.", &mut ranges);
         self.entrepreneurship

@@ -164,6 +164,8 @@ param_table! {
             source "transport-economics convention (Small 2012)";
         /// Commuting days per month.
         workdays: f64 = 22.0, unit "days/month", range 0.0 => 31.0, source "five-day week";
+        /// Paid hours per workday (turns a monthly wage into an hourly one).
+        hours_per_workday: f64 = 8.0, unit "hours/day", range 1.0 => 24.0, source "the statutory 8-hour day (China Labour Law)";
         /// Money value of one unit of zone amenity (CBD = 1).
         amenity_value: f64 = 1_500.0, unit "yuan/month", range 0.0 => 1.0e7,
             source "calibrated: CBD rents about 1.4 times residential zones' at set-up, before demand moves them";
@@ -182,8 +184,62 @@ param_table! {
 }
 
 param_table! {
+    /// `[zoning]`: what each land use holds. Weights are relative: dwellings
+    /// and firms are shared out among zones in proportion to them.
+    ZoningParams, "zoning" {
+        /// Dwelling density of CBD zones.
+        centre_dwellings: f64 = 1.0, unit "relative weight", range 0.0 => 1.0e3,
+            source "CBDs mix offices with housing";
+        /// Dwelling density of residential zones.
+        residential_dwellings: f64 = 1.2, unit "relative weight", range 0.0 => 1.0e3,
+            source "housing estates are the densest housing";
+        /// Dwelling density of industrial zones.
+        industrial_dwellings: f64 = 0.1, unit "relative weight", range 0.0 => 1.0e3,
+            source "a few dormitories in industrial parks";
+        /// Dwelling density of mixed-use zones.
+        mixed_dwellings: f64 = 1.0, unit "relative weight", range 0.0 => 1.0e3,
+            source "mixed-use blocks keep most of their housing";
+        /// Attraction of CBD zones for service firms.
+        centre_services: f64 = 8.0, unit "relative weight", range 0.0 => 1.0e3,
+            source "calibrated: services cluster in the CBD, as in a monocentric city";
+        /// Attraction of residential zones for service firms (local shops).
+        residential_services: f64 = 0.15, unit "relative weight", range 0.0 => 1.0e3,
+            source "neighbourhood services";
+        /// Attraction of industrial zones for service firms.
+        industrial_services: f64 = 0.3, unit "relative weight", range 0.0 => 1.0e3,
+            source "business services near factories";
+        /// Attraction of mixed-use zones for service firms.
+        mixed_services: f64 = 1.5, unit "relative weight", range 0.0 => 1.0e3,
+            source "mixed use allows offices next to homes";
+        /// Attraction of CBD zones for manufacturing firms.
+        centre_manufacturing: f64 = 0.2, unit "relative weight", range 0.0 => 1.0e3,
+            source "headquarters-style light manufacturing only";
+        /// Attraction of residential zones for manufacturing firms (zoned out).
+        residential_manufacturing: f64 = 0.0, unit "relative weight", range 0.0 => 1.0e3,
+            source "residential zoning excludes factories";
+        /// Attraction of industrial zones for manufacturing firms.
+        industrial_manufacturing: f64 = 5.0, unit "relative weight", range 0.0 => 1.0e3,
+            source "factories locate in industrial parks";
+        /// Attraction of mixed-use zones for manufacturing firms.
+        mixed_manufacturing: f64 = 1.5, unit "relative weight", range 0.0 => 1.0e3,
+            source "mixed use allows workshops next to homes";
+        /// Amenity of CBD zones (the scale: CBD = 1).
+        centre_amenity: f64 = 1.0, unit "amenity units", range 0.0 => 100.0, source "the scale";
+        /// Amenity of residential zones.
+        residential_amenity: f64 = 0.4, unit "amenity units", range 0.0 => 100.0, source "parks and schools, fewer shops";
+        /// Amenity of industrial zones.
+        industrial_amenity: f64 = 0.0, unit "amenity units", range 0.0 => 100.0, source "noise and traffic";
+        /// Amenity of mixed-use zones.
+        mixed_amenity: f64 = 0.6, unit "amenity units", range 0.0 => 100.0, source "shops and services near homes";
+    }
+}
+
+param_table! {
     /// `[residents]`: skills, wealth, consumption, search and moving.
     ResidentParams, "residents" {
+        /// Share of residents unemployed at set-up.
+        initial_unemployment: f64 = 0.06, unit "share", range 0.0 => 1.0,
+            source "near the model's own steady state (China's surveyed urban rate is about 5%)";
         /// Standard deviation of log skill (skill is lognormal with mean 1).
         skill_sigma: f64 = 0.5, unit "log points", range 0.0 => 3.0,
             source "dispersion of log wages in Chinese cities, about 0.5-0.7";
@@ -283,6 +339,12 @@ param_table! {
         /// Firm size, in efficiency units of labour, at which output per unit equals the sector's productivity.
         reference_size: f64 = 20.0, unit "efficiency units", range 1.0 => 1.0e6,
             source "the mean firm size at set-up";
+        /// Stock at set-up, in months of output.
+        initial_stock_months: f64 = 0.5, unit "months of output", range 0.0 => 100.0,
+            source "inside the inventory band, so set-up firms neither hire nor fire at once";
+        /// Largest Pareto size weight of a firm at set-up (the smallest is 1).
+        size_weight_cap: f64 = 100.0, unit "ratio", range 1.0 => 1.0e6,
+            source "keeps the largest set-up firm near a few hundred workers in the baseline";
         /// Pareto tail exponent of initial firm sizes.
         size_tail: f64 = 1.05, unit "-", range 0.2 => 10.0, source "Axtell (2001): Zipf exponent about 1";
     }

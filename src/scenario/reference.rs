@@ -5,7 +5,7 @@
 
 use crate::scenario::params::{
     CityParams, EntrepreneurshipParams, FirmParams, GovernmentParams, ParamInfo, ResidentParams,
-    SectorParams, SimulationParams,
+    SectorParams, SimulationParams, ZoningParams,
 };
 
 /// Top-level keys that are not parameter tables.
@@ -26,11 +26,22 @@ pub const SETUP_ONLY: &[&str] = &[
     "city.mixed_share",
     "city.vacancy_target",
     "city.base_rent",
+    "zoning.centre_dwellings",
+    "zoning.residential_dwellings",
+    "zoning.industrial_dwellings",
+    "zoning.mixed_dwellings",
+    "zoning.centre_amenity",
+    "zoning.residential_amenity",
+    "zoning.industrial_amenity",
+    "zoning.mixed_amenity",
+    "residents.initial_unemployment",
     "residents.skill_sigma",
     "residents.initial_wealth_months",
     "firms.initial_wage",
     "firms.initial_cash_months",
     "firms.size_tail",
+    "firms.initial_stock_months",
+    "firms.size_weight_cap",
     "firms.reference_size",
 ];
 
@@ -39,6 +50,7 @@ pub fn tables() -> Vec<(&'static str, &'static [ParamInfo])> {
     vec![
         ("simulation", SimulationParams::REFERENCE),
         ("city", CityParams::REFERENCE),
+        ("zoning", ZoningParams::REFERENCE),
         ("residents", ResidentParams::REFERENCE),
         ("firms", FirmParams::REFERENCE),
         ("entrepreneurship", EntrepreneurshipParams::REFERENCE),

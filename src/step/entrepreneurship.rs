@@ -45,7 +45,7 @@ pub fn found_firms(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
                 &w.city
                     .zones
                     .iter()
-                    .map(|z| z.land_use.firm_weight(s.manufacturing))
+                    .map(|z| z.land_use.firm_weight(&p.zoning, s.manufacturing))
                     .collect::<Vec<_>>(),
             )
         })
@@ -67,7 +67,7 @@ pub fn found_firms(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
             // Founders open where they live when the zoning allows the sector.
             let home_ok = city.zones[r.home.index()]
                 .land_use
-                .firm_weight(sectors[sector].manufacturing)
+                .firm_weight(&p.zoning, sectors[sector].manufacturing)
                 >= 1.0;
             let zone = if home_ok {
                 r.home

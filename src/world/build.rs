@@ -14,13 +14,6 @@ use crate::world::{
     Residents, Sector, World, Zone, ZoneId, output_of, yuan_to_cents,
 };
 
-/// Largest Pareto size weight at set-up (the smallest is 1): keeps the
-/// largest initial firm near a few hundred workers in the baseline.
-const MAX_SIZE_WEIGHT: f64 = 100.0;
-
-/// Unemployment rate at set-up.
-const INITIAL_UNEMPLOYMENT: f64 = 0.06;
-
 impl World {
     /// Builds month 0 of the city a scenario describes.
     pub fn build(s: &Scenario) -> World {
@@ -130,12 +123,12 @@ fn build_city(s: &Scenario, seed: u64) -> City {
 
     let n = s.simulation.residents as f64;
     let stock = (n / (1.0 - p.vacancy_target)).ceil();
-    let weights: Vec<f64> = land.iter().map(|l| l.dwelling_weight()).collect();
+    let weights: Vec<f64> = land.iter().map(|l| l.dwelling_weight(&s.zoning)).collect();
     let dwellings = apportion(stock as u64, &weights);
-    let mean_amenity = land.iter().map(|l| l.amenity()).sum::<f64>() / land.len() as f64;
+    let mean_amenity = land.iter().map(|l| l.amenity(&s.zoning)).sum::<f64>() / land.len() as f64;
     let zones = (0..w * h)
         .map(|i| {
-            let amenity = land[i].amenity();
+            let amenity = land[i].amenity(&s.zoning);
             let rent = p.base_rent + p.amenity_value * (amenity - mean_amenity);
             Zone {
                 x: (i % w) as u16,
@@ -245,7 +238,7 @@ fn build_firms(s: &Scenario, city: &City, sectors: &[Sector], seed: u64) -> Firm
         let zone_weights: Vec<f64> = city
             .zones
             .iter()
-            .map(|z| z.land_use.firm_weight(sectors[k].manufacturing))
+            .map(|z| z.land_use.firm_weight(&s.zoning, sectors[k].manufacturing))
             .collect();
         let cumulative = cumulate(&zone_weights);
         for _ in 0..count {
@@ -333,7 +326,7 @@ fn assign_jobs(s: &Scenario, city: &City, residents: &mut Residents, firms: &mut
                     let mut rng = stream(seed, 0, Phase::Setup, (2 << 40) + f as u64);
                     (1.0 - unit(&mut rng))
                         .powf(-1.0 / alpha)
-                        .min(MAX_SIZE_WEIGHT)
+                        .min(s.firms.size_weight_cap)
                 })
                 .collect();
             cumulate(&weights)
@@ -353,7 +346,7 @@ fn assign_jobs(s: &Scenario, city: &City, residents: &mut Residents, firms: &mut
     let sector_cumulative = cumulate(&demand);
     for (i, r) in residents.people.iter_mut().enumerate() {
         let mut rng = stream(seed, 0, Phase::Setup, (3 << 40) + i as u64);
-        if rng::chance(&mut rng, INITIAL_UNEMPLOYMENT) {
+        if rng::chance(&mut rng, s.residents.initial_unemployment) {
             r.months_unemployed = 1;
             continue;
         }
@@ -362,7 +355,7 @@ fn assign_jobs(s: &Scenario, city: &City, residents: &mut Residents, firms: &mut
         };
         let wage = s.firms.initial_wage * 100.0 * r.skill_milli as f64 / 1000.0;
         let mut best = (f64::MIN, usize::MAX);
-        for _ in 0..3 {
+        for _ in 0..s.residents.job_offers {
             let Some(j) = pick(&cumulative[k], &mut rng) else {
                 break;
             };
@@ -429,7 +422,7 @@ fn settle_firms(s: &Scenario, city: &City, firms: &mut Firms) {
         f.output = output_of(f.productivity, eff, p.returns_to_scale, p.reference_size);
         f.expected_demand = f.output;
         f.sales = f.output;
-        f.inventory = 0.5 * f.output;
+        f.inventory = p.initial_stock_months * f.output;
         f.wage_bill = (f.wage as f64 * eff).round() as i64;
         f.revenue = (f.price as f64 * f.output).round() as i64;
         let costs = f.wage as f64 * eff.max(1.0) + rent_per_worker * f.employees.max(1) as f64;

@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 
-use crate::scenario::CityParams;
+use crate::scenario::{CityParams, ZoningParams};
 
 /// Index of a zone in `City::zones`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Default)]
@@ -36,36 +36,36 @@ pub enum LandUse {
 
 impl LandUse {
     /// Relative density of dwellings.
-    pub fn dwelling_weight(self) -> f64 {
+    pub fn dwelling_weight(self, z: &ZoningParams) -> f64 {
         match self {
-            LandUse::Centre => 1.0,
-            LandUse::Residential => 1.2,
-            LandUse::Industrial => 0.1,
-            LandUse::Mixed => 1.0,
+            LandUse::Centre => z.centre_dwellings,
+            LandUse::Residential => z.residential_dwellings,
+            LandUse::Industrial => z.industrial_dwellings,
+            LandUse::Mixed => z.mixed_dwellings,
         }
     }
 
     /// Relative attraction for firms of a manufacturing or a service sector.
-    pub fn firm_weight(self, manufacturing: bool) -> f64 {
+    pub fn firm_weight(self, z: &ZoningParams, manufacturing: bool) -> f64 {
         match (self, manufacturing) {
-            (LandUse::Centre, false) => 8.0,
-            (LandUse::Residential, false) => 0.15,
-            (LandUse::Industrial, false) => 0.3,
-            (LandUse::Mixed, false) => 1.5,
-            (LandUse::Centre, true) => 0.2,
-            (LandUse::Residential, true) => 0.0,
-            (LandUse::Industrial, true) => 5.0,
-            (LandUse::Mixed, true) => 1.5,
+            (LandUse::Centre, false) => z.centre_services,
+            (LandUse::Residential, false) => z.residential_services,
+            (LandUse::Industrial, false) => z.industrial_services,
+            (LandUse::Mixed, false) => z.mixed_services,
+            (LandUse::Centre, true) => z.centre_manufacturing,
+            (LandUse::Residential, true) => z.residential_manufacturing,
+            (LandUse::Industrial, true) => z.industrial_manufacturing,
+            (LandUse::Mixed, true) => z.mixed_manufacturing,
         }
     }
 
-    /// Amenity level (the CBD is 1).
-    pub fn amenity(self) -> f64 {
+    /// Amenity level (the CBD is 1 by default).
+    pub fn amenity(self, z: &ZoningParams) -> f64 {
         match self {
-            LandUse::Centre => 1.0,
-            LandUse::Residential => 0.4,
-            LandUse::Industrial => 0.0,
-            LandUse::Mixed => 0.6,
+            LandUse::Centre => z.centre_amenity,
+            LandUse::Residential => z.residential_amenity,
+            LandUse::Industrial => z.industrial_amenity,
+            LandUse::Mixed => z.mixed_amenity,
         }
     }
 }
@@ -190,6 +190,6 @@ impl City {
 #[inline]
 pub fn commute_cost_cents(p: &CityParams, minutes: f64, km: f64, monthly_wage_cents: f64) -> f64 {
     let trips = 2.0 * p.workdays;
-    let hourly_wage = monthly_wage_cents / (p.workdays.max(1.0) * 8.0);
+    let hourly_wage = monthly_wage_cents / (p.workdays.max(1.0) * p.hours_per_workday);
     trips * (minutes / 60.0 * p.value_of_time_share * hourly_wage + km * p.fare_per_km * 100.0)
 }

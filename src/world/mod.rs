@@ -87,6 +87,8 @@ pub struct Sector {
 /// Counters of the month's events, reset at the start of each month.
 #[derive(Debug, Clone, Default)]
 pub struct MonthCounters {
+    /// Scenario events applied at the start of the month.
+    pub events: u32,
     /// Firms founded.
     pub startups: u32,
     /// Firms closed.
@@ -133,6 +135,23 @@ pub struct World {
 }
 
 impl World {
+    /// Refreshes the copies of parameters the world keeps (travel speeds,
+    /// sector shares and entry rules) after an event changed the scenario.
+    pub fn refresh(&mut self, p: &crate::scenario::Scenario) {
+        let c = &p.city;
+        let detour_changed = self.city.detour != c.detour;
+        self.city.access_min = c.access_min;
+        self.city.speed_kmh = c.speed_kmh;
+        self.city.detour = c.detour;
+        if detour_changed {
+            self.city.tabulate_distances();
+        }
+        for (sector, params) in self.sectors.iter_mut().zip(p.sectors.values()) {
+            sector.budget_share = params.budget_share;
+            sector.closed_to_entry = params.closed_to_entry;
+        }
+    }
+
     /// All money in the city, cents: residents + firms + government + platforms.
     pub fn money_total(&self) -> i64 {
         self.residents.money()
