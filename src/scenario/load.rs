@@ -402,7 +402,28 @@ fn serde_error(places: &Places, k: usize, e: &toml::de::Error) -> ScenarioError 
         .as_deref()
         .map(|k| format!("`{k}`: "))
         .unwrap_or_default();
-    places.error_at(&place, format!("{what}{message}"), Some(hint))
+    // Serde speaks of Rust types ("expected u32"); say what the key takes.
+    let plain = ["invalid type: ", "invalid value: "]
+        .iter()
+        .find_map(|prefix| {
+            let rest = message.strip_prefix(prefix)?;
+            let found = rest.split(", expected").next()?;
+            let info = info?;
+            let kind = if found.starts_with("integer `-") && info.ty.starts_with('u') {
+                "a whole number of 0 or more"
+            } else {
+                reference::type_name(info.ty)
+            };
+            Some(format!(
+                "{what}expected {kind}, found {}",
+                found.replace("floating point", "the number")
+            ))
+        });
+    places.error_at(
+        &place,
+        plain.unwrap_or_else(|| format!("{what}{message}")),
+        Some(hint),
+    )
 }
 
 fn strip_index(key: &str) -> String {

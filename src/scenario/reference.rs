@@ -118,15 +118,12 @@ pub fn out_of_range(key: &str, value: f64) -> String {
 /// What a key takes: type, range, unit and default.
 pub fn range_hint(info: &ParamInfo) -> String {
     let kind = type_name(info.ty);
+    let key = format!("{}.{}", info.table, info.key);
     if info.ty == "bool" {
-        return format!(
-            "`{}` takes {kind}; the default is {}",
-            info.key, info.default
-        );
+        return format!("`{key}` takes {kind}; the default is {}", info.default);
     }
     format!(
-        "`{}` takes {kind} from {} to {} ({}); the default is {}",
-        info.key,
+        "`{key}` takes {kind} from {} to {} ({}); the default is {}",
         number(info.min),
         number(info.max),
         info.unit,
