@@ -9,8 +9,10 @@
 
 use rayon::prelude::*;
 
-use crate::scenario::{ResidentParams, Scenario};
+use crate::scenario::Scenario;
 use crate::step::par;
+use crate::world::city::Telework;
+use crate::world::residents::FLAG_ILP;
 use crate::world::{CENTS, World};
 
 const COMMUTE_BINS: usize = 6000; // 0.1-minute bins up to 600 minutes
@@ -72,8 +74,18 @@ pub struct Row {
     pub imp_members: u64,
     /// Residents using the ILP platform.
     pub ilp_users: u64,
-    /// Share of workdays worked from home.
+    /// Share of the employed's workdays worked from home.
     pub telework_share: f64,
+    /// Share of the employed who work in the zone they live in.
+    pub home_zone_work_share: f64,
+    /// Startups incubated by MEI bases this month.
+    pub incubated_startups: u64,
+    /// Venture money paid in from outside the city this month, yuan.
+    pub venture_funding: f64,
+    /// Successful R&D steps this month.
+    pub innovations: u64,
+    /// Employment-weighted mean productivity of firms, with the IMP gain (units per efficiency unit per month).
+    pub mean_productivity: f64,
     /// Output by sector at set-up prices, yuan/month (sector order).
     pub output_by_sector: Vec<f64>,
     /// Share of employment by sector (sector order).
@@ -90,6 +102,8 @@ struct Acc {
     wellbeing_micro: i64,
     rent: i64,
     ilp: i64,
+    telework_micro: i64,
+    home_zone: i64,
 }
 
 impl Acc {
@@ -103,6 +117,8 @@ impl Acc {
             wellbeing_micro: 0,
             rent: 0,
             ilp: 0,
+            telework_micro: 0,
+            home_zone: 0,
         }
     }
 
@@ -112,6 +128,8 @@ impl Acc {
         self.wellbeing_micro += o.wellbeing_micro;
         self.rent += o.rent;
         self.ilp += o.ilp;
+        self.telework_micro += o.telework_micro;
+        self.home_zone += o.home_zone;
         for (a, b) in self.commute_hist.iter_mut().zip(&o.commute_hist) {
             *a += b;
         }
@@ -185,18 +203,27 @@ pub fn price_index(w: &World) -> f64 {
 }
 
 /// Well-being of one resident: log real consumption (yuan, at least 1) minus
-/// the commute and unemployment terms.
+/// the commute term (minutes of one-way commute averaged over workdays,
+/// teleworked days counting zero) and the unemployment term, plus the ILP
+/// services term for a user.
 #[inline]
 pub fn wellbeing(
-    p: &ResidentParams,
+    p: &Scenario,
     real_consumption: f64,
     commute_min: f64,
     unemployed: bool,
+    ilp_user: bool,
 ) -> f64 {
+    let r = &p.residents;
     real_consumption.max(1.0).ln()
-        - p.wellbeing_commute_per_min * commute_min
+        - r.wellbeing_commute_per_min * commute_min
         - if unemployed {
-            p.wellbeing_unemployed
+            r.wellbeing_unemployed
+        } else {
+            0.0
+        }
+        + if ilp_user && p.platforms.ilp.enabled {
+            p.platforms.ilp.services_wellbeing
         } else {
             0.0
         }
@@ -207,16 +234,31 @@ pub fn row(w: &World, p: &Scenario) -> Row {
     let (firms, city) = (&w.firms.list, &w.city);
     let prices = price_index(w);
     let n = w.residents.len();
+    let chunk = par::chunk_len(n);
+    let telework = Telework::new(p);
     let acc = w
         .residents
         .people
-        .par_chunks(par::chunk_len(n))
-        .map(|people| {
+        .par_chunks(chunk)
+        .enumerate()
+        .map(|(c, people)| {
             let mut a = Acc::new();
-            for r in people {
-                let mut minutes = 0.0;
+            for (j, r) in people.iter().enumerate() {
+                let i = c * chunk + j;
+                let user = r.flags & FLAG_ILP != 0;
+                let mut workday_minutes = 0.0;
                 if !r.employer.is_none() {
-                    minutes = city.commute_minutes(r.home, firms[r.employer.index()].zone);
+                    let f = &firms[r.employer.index()];
+                    let minutes = city.commute_minutes(r.home, f.zone);
+                    let home_days = telework.share(
+                        i,
+                        user,
+                        f.serial,
+                        w.sectors[f.sector as usize].manufacturing,
+                    );
+                    workday_minutes = minutes * (1.0 - home_days);
+                    a.telework_micro += (home_days * MICRO) as i64;
+                    a.home_zone += (f.zone == r.home) as i64;
                     a.employed += 1;
                     a.commute_milli += (minutes * 1000.0) as i64;
                     a.commute_hist[((minutes * 10.0) as usize).min(COMMUTE_BINS - 1)] += 1;
@@ -229,9 +271,9 @@ pub fn row(w: &World, p: &Scenario) -> Row {
                 b[1] += r.wealth.max(0);
                 a.rent += city.zones[r.home.index()].rent;
                 let real = r.consumption as f64 / CENTS as f64 / prices;
-                let wb = wellbeing(&p.residents, real, minutes, r.employer.is_none());
+                let wb = wellbeing(p, real, workday_minutes, r.employer.is_none(), user);
                 a.wellbeing_micro += (wb * MICRO) as i64;
-                a.ilp += (r.flags & crate::world::residents::FLAG_ILP != 0) as i64;
+                a.ilp += user as i64;
             }
             a
         })
@@ -306,7 +348,29 @@ pub fn row(w: &World, p: &Scenario) -> Row {
         congestion: city.congestion,
         imp_members: w.platforms.imp.members as u64,
         ilp_users: acc.ilp as u64,
-        telework_share: 0.0,
+        telework_share: if employed > 0 {
+            acc.telework_micro as f64 / MICRO / employed as f64
+        } else {
+            0.0
+        },
+        home_zone_work_share: if employed > 0 {
+            acc.home_zone as f64 / employed as f64
+        } else {
+            0.0
+        },
+        incubated_startups: w.counters.incubated as u64,
+        venture_funding: yuan(w.counters.venture as f64),
+        innovations: w.counters.innovations as u64,
+        mean_productivity: {
+            let gain = w.platforms.imp.gain;
+            let (sum, staff) = firms.iter().fold((0.0, 0.0), |(s, n), f| {
+                (
+                    s + f.effective_productivity(gain) * f.employees as f64,
+                    n + f.employees as f64,
+                )
+            });
+            if staff > 0.0 { sum / staff } else { 0.0 }
+        },
         output_by_sector: w
             .counters
             .real_output_by_sector
@@ -357,6 +421,11 @@ impl Row {
             "imp_members",
             "ilp_users",
             "telework_share",
+            "home_zone_work_share",
+            "incubated_startups",
+            "venture_funding",
+            "innovations",
+            "mean_productivity",
         ]
         .iter()
         .map(|s| s.to_string())
@@ -397,6 +466,11 @@ impl Row {
             self.imp_members.to_string(),
             self.ilp_users.to_string(),
             f(self.telework_share),
+            f(self.home_zone_work_share),
+            self.incubated_startups.to_string(),
+            format!("{:.2}", self.venture_funding),
+            self.innovations.to_string(),
+            f(self.mean_productivity),
         ];
         v.extend(self.output_by_sector.iter().map(|x| format!("{x:.2}")));
         v.extend(self.employment_share_by_sector.iter().map(|&x| f(x)));

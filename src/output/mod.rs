@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::error::Error;
 use crate::metrics::Row;
-use crate::scenario::Scenario;
+use crate::scenario::{Event, Scenario};
 
 /// Everything needed to reproduce a run, and what it cost.
 #[derive(Debug, Clone, Serialize)]
@@ -20,8 +20,18 @@ pub struct Manifest {
     pub git_commit: String,
     /// Scenario file, as given.
     pub scenario_path: String,
+    /// Every file read: the scenario file first, then the files it
+    /// `extends`, in order.
+    pub scenario_files: Vec<String>,
+    /// The `key=value` overrides applied after the files, in order, as given
+    /// (`--set`, then `--seed` and `--steps` as `simulation.seed=N` and
+    /// `simulation.months=N`).
+    pub overrides: Vec<String>,
     /// The resolved scenario (every parameter, defaults filled in).
     pub scenario: Scenario,
+    /// The scenario's dated policy changes (also inside `scenario`), listed
+    /// here for readers of the manifest.
+    pub events: Vec<Event>,
     /// Seed of the run.
     pub seed: u64,
     /// Months simulated.

@@ -159,6 +159,7 @@ fn finish(
     if !errors.is_empty() {
         return Err(errors);
     }
+    let share_problems = sector_share_problems(&merged);
     let mut scenario: Scenario = match merged.try_into() {
         Ok(s) => s,
         Err(e) => {
@@ -179,7 +180,11 @@ fn finish(
             .unwrap_or_else(|| "scenario".into());
     }
     scenario.extends = None;
-    let problems = scenario.validate();
+    for event in &mut scenario.events {
+        event.set = flatten(std::mem::take(&mut event.set));
+    }
+    let mut problems = share_problems;
+    problems.extend(scenario.validate());
     if !problems.is_empty() {
         return Err(problems
             .into_iter()
@@ -297,11 +302,36 @@ fn check_file(places: &mut Places, k: usize) -> Result<toml::Table, Vec<Scenario
 
 fn syntax_error(places: &Places, k: usize, e: &toml::de::Error) -> ScenarioError {
     let span = e.span().unwrap_or(0..0);
-    places.error_at(
-        &Place { source: k, span },
-        format!("TOML syntax error: {}", e.message().trim()),
-        Some("see https://toml.io for the syntax; strings need quotes, tables are [name]".into()),
-    )
+    let text = &places.sources[k].text;
+    let start = span.start.min(text.len());
+    // What follows the error on its line, to name common slips plainly.
+    let rest = text[start..]
+        .lines()
+        .next()
+        .unwrap_or("")
+        .split('#')
+        .next()
+        .unwrap_or("")
+        .trim();
+    let before = text[..start].rsplit('\n').next().unwrap_or("").trim_end();
+    let (message, hint) = if rest.is_empty() && before.ends_with('=') {
+        (
+            "a value is missing after `=`".to_string(),
+            "write a value, for example `width = 10`".to_string(),
+        )
+    } else if rest.contains('%') {
+        (
+            format!("`{rest}` is not a value: numbers are written without units or % signs"),
+            "write shares as decimals: 20% is 0.2".to_string(),
+        )
+    } else {
+        (
+            format!("TOML syntax error: {}", e.message().trim()),
+            "see https://toml.io for the syntax; strings need quotes, tables are [name]"
+                .to_string(),
+        )
+    };
+    places.error_at(&Place { source: k, span }, message, Some(hint))
 }
 
 /// Records the places of every key and value under `prefix`.
@@ -362,30 +392,11 @@ fn serde_error(places: &Places, k: usize, e: &toml::de::Error) -> ScenarioError 
         let candidates: Vec<&str> = rest.split('`').skip(2).step_by(2).collect();
         let table = key
             .as_deref()
-            .and_then(|k| k.rsplit_once('.').map(|(t, _)| t.to_string()));
-        let table = table.map(|t| strip_index(&t));
-        let where_ = table
-            .as_deref()
-            .map(|t| format!(" in [{t}]"))
-            .unwrap_or_else(|| " at the top level".into());
-        let hint = match reference::did_you_mean(unknown, candidates.iter().copied()) {
-            Some(best) => format!("did you mean `{best}`?"),
-            None if candidates.is_empty() => {
-                "this table takes no such key; `polis params` lists every key".into()
-            }
-            None => format!(
-                "the keys here are: {}",
-                candidates
-                    .iter()
-                    .map(|c| format!("`{c}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        };
+            .and_then(|k| k.rsplit_once('.').map(|(t, _)| strip_index(t)));
         return places.error_at(
             &place,
-            format!("unknown key `{unknown}`{where_}"),
-            Some(hint),
+            unknown_key_message(unknown, table.as_deref()),
+            Some(unknown_key_hint(unknown, table.as_deref(), &candidates)),
         );
     }
     let info = key
@@ -393,6 +404,9 @@ fn serde_error(places: &Places, k: usize, e: &toml::de::Error) -> ScenarioError 
         .and_then(|k| reference::lookup(&strip_index(k)));
     let hint = match (&key, info) {
         (_, Some(info)) => reference::range_hint(&info),
+        (Some(k), None) if k.starts_with("sectors") => {
+            "sectors are tables: [sectors.services] with budget_share = 0.6, firm_share = 0.7 (see `polis params`)".into()
+        }
         (Some(k), None) if k.starts_with("events") => {
             "an event is [[events]] with `month = N` and `set = { \"table.key\" = value }`".into()
         }
@@ -402,28 +416,101 @@ fn serde_error(places: &Places, k: usize, e: &toml::de::Error) -> ScenarioError 
         .as_deref()
         .map(|k| format!("`{k}`: "))
         .unwrap_or_default();
-    // Serde speaks of Rust types ("expected u32"); say what the key takes.
+    // Serde speaks of Rust types ("expected u32", "found map"); say what the
+    // key takes and what was written, in TOML's words.
+    let written = written_kind(&places.sources[k].text, span.start);
     let plain = ["invalid type: ", "invalid value: "]
         .iter()
         .find_map(|prefix| {
             let rest = message.strip_prefix(prefix)?;
             let found = rest.split(", expected").next()?;
-            let info = info?;
-            let kind = if found.starts_with("integer `-") && info.ty.starts_with('u') {
-                "a whole number of 0 or more"
-            } else {
-                reference::type_name(info.ty)
+            let expected = match info {
+                Some(info) if found.starts_with("integer `-") && info.ty.starts_with('u') => {
+                    "a whole number of 0 or more".to_string()
+                }
+                Some(info) => reference::type_name(info.ty).to_string(),
+                None => rest
+                    .split(", expected ")
+                    .nth(1)
+                    .unwrap_or("another kind of value")
+                    .replace("struct SectorParams", "a [sectors.NAME] table")
+                    .replace("a map", "a table"),
             };
-            Some(format!(
-                "{what}expected {kind}, found {}",
-                found.replace("floating point", "the number")
-            ))
+            let found = written.map(str::to_string).unwrap_or_else(|| {
+                found
+                    .replace("floating point", "the number")
+                    .replace("sequence", "an array")
+                    .replace("map", "a table")
+            });
+            Some(format!("{what}expected {expected}, found {found}"))
         });
     places.error_at(
         &place,
         plain.unwrap_or_else(|| format!("{what}{message}")),
         Some(hint),
     )
+}
+
+/// What kind of TOML value starts at `offset`, when serde's name for it
+/// would mislead (a date is a "map" to serde).
+fn written_kind(text: &str, offset: usize) -> Option<&'static str> {
+    let rest = text.get(offset..)?.trim_start();
+    let first = rest.chars().next()?;
+    if first == '[' {
+        Some("an array")
+    } else if first == '{' {
+        Some("an inline table")
+    } else if first.is_ascii_digit()
+        && rest.len() >= 10
+        && rest.as_bytes().get(4) == Some(&b'-')
+        && rest.as_bytes().get(7) == Some(&b'-')
+    {
+        Some("a date")
+    } else {
+        None
+    }
+}
+
+fn unknown_key_message(unknown: &str, table: Option<&str>) -> String {
+    match table {
+        Some(t) => format!("unknown key `{unknown}` in [{t}]"),
+        None => format!("unknown key `{unknown}` at the top level"),
+    }
+}
+
+/// The most useful hint for an unknown key: the top-level key written under a
+/// table, the table a parameter belongs in, or the closest key.
+fn unknown_key_hint(unknown: &str, table: Option<&str>, candidates: &[&str]) -> String {
+    if table.is_some() && TOP_LEVEL_KEYS.contains(&unknown) {
+        return format!(
+            "`{unknown}` is a top-level key: move it above the first [table] header (keys below a header belong to that table)"
+        );
+    }
+    let homes: Vec<String> = reference::all()
+        .iter()
+        .filter(|r| r.key == unknown)
+        .map(|r| r.table.to_string())
+        .collect();
+    if !homes.is_empty() && table.is_none_or(|t| !homes.iter().any(|h| h == t)) {
+        return format!(
+            "`{unknown}` belongs in [{}]: put it under that table's header",
+            homes.join("] or [")
+        );
+    }
+    match reference::did_you_mean(unknown, candidates.iter().copied()) {
+        Some(best) => format!("did you mean `{best}`?"),
+        None if candidates.is_empty() => {
+            "this table takes no such key; `polis params` lists every key".into()
+        }
+        None => format!(
+            "the keys here are: {}",
+            candidates
+                .iter()
+                .map(|c| format!("`{c}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
 }
 
 fn strip_index(key: &str) -> String {
@@ -435,6 +522,51 @@ fn strip_index(key: &str) -> String {
             ']' => skip = false,
             _ if !skip => out.push(c),
             _ => {}
+        }
+    }
+    out
+}
+
+/// Turns nested tables in an event's `set` into dotted keys, so that
+/// `set = { city.speed_kmh = 25.0 }` (TOML's dotted keys, unquoted) means the
+/// same as `set = { "city.speed_kmh" = 25.0 }`.
+fn flatten(set: BTreeMap<String, toml::Value>) -> BTreeMap<String, toml::Value> {
+    let mut out = BTreeMap::new();
+    for (key, value) in set {
+        match value {
+            toml::Value::Table(t) => {
+                for (k, v) in flatten(t.into_iter().collect()) {
+                    out.insert(format!("{key}.{k}"), v);
+                }
+            }
+            v => {
+                out.insert(key, v);
+            }
+        }
+    }
+    out
+}
+
+/// Sectors given in a file replace the default sectors, so each must give
+/// its shares: a table that only adjusts, say, productivity would otherwise
+/// silently make a one-sector city.
+fn sector_share_problems(merged: &toml::Table) -> Vec<Problem> {
+    let Some(sectors) = merged.get("sectors").and_then(|s| s.as_table()) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (name, table) in sectors {
+        let Some(table) = table.as_table() else {
+            continue;
+        };
+        for key in ["budget_share", "firm_share"] {
+            if !table.contains_key(key) {
+                out.push(Problem {
+                    key: Some(format!("sectors.{name}")),
+                    message: format!("[sectors.{name}] does not give `{key}`"),
+                    hint: "sectors written in a scenario replace the default three, so list every sector with its budget_share and firm_share (see scenarios/capacity-cut.toml)".into(),
+                });
+            }
         }
     }
     out
@@ -571,12 +703,38 @@ pub fn event_problems(s: &Scenario, i: usize, e: &Event) -> Vec<Problem> {
             hint: "set `month` within `simulation.months`, or lengthen the run".into(),
         });
     }
-    if e.set.is_empty() {
+    if e.set.is_empty() && e.cut.is_none() {
         out.push(Problem {
             key: at("set"),
-            message: format!("event {} sets nothing", i + 1),
-            hint: "write set = { \"table.key\" = value }".into(),
+            message: format!("event {} changes nothing", i + 1),
+            hint: "give it `set = { \"table.key\" = value }` or `cut = { sector = \"NAME\", share = 0.2 }`".into(),
         });
+    }
+    if let Some(cut) = &e.cut {
+        if !s.sectors.contains_key(&cut.sector) {
+            let names = s.sector_names();
+            let hint = match reference::did_you_mean(&cut.sector, names.iter().map(String::as_str))
+            {
+                Some(best) => format!("did you mean `{best}`?"),
+                None => format!("the sectors are: {}", names.join(", ")),
+            };
+            out.push(Problem {
+                key: at("cut.sector"),
+                message: format!("event {} cuts unknown sector `{}`", i + 1, cut.sector),
+                hint,
+            });
+        }
+        if !(cut.share > 0.0 && cut.share <= 1.0) {
+            out.push(Problem {
+                key: at("cut.share"),
+                message: format!(
+                    "event {} cuts a share of {} of the sector's firms",
+                    i + 1,
+                    cut.share
+                ),
+                hint: "`share` is a share of firms, above 0 and at most 1".into(),
+            });
+        }
     }
     let sectors = s.sector_names();
     for (key, value) in &e.set {
@@ -588,9 +746,27 @@ pub fn event_problems(s: &Scenario, i: usize, e: &Event) -> Vec<Problem> {
                     .any(|n| key.starts_with(&format!("sectors.{n}.")))
         }) else {
             let known = reference::known_keys(&sectors);
-            let hint = match reference::did_you_mean(key, known.iter().map(String::as_str)) {
-                Some(best) => format!("did you mean `{best}`?"),
-                None => "`polis params` lists every key".into(),
+            // `income_tax` for `government.income_tax`: match the last part first.
+            let by_suffix: Vec<&String> = known
+                .iter()
+                .filter(|k| k.rsplit('.').next() == Some(key.as_str()))
+                .collect();
+            let hint = if !by_suffix.is_empty() {
+                format!("keys in `set` are dotted: did you mean `{}`?", by_suffix[0])
+            } else if let Some(sector) = key
+                .strip_prefix("sectors.")
+                .and_then(|k| k.split('.').next())
+                .filter(|n| !sectors.iter().any(|s| s == n))
+            {
+                format!(
+                    "there is no sector `{sector}`; the sectors are: {}",
+                    sectors.join(", ")
+                )
+            } else {
+                match reference::did_you_mean(key, known.iter().map(String::as_str)) {
+                    Some(best) => format!("did you mean `{best}`?"),
+                    None => "`polis params` lists every key".into(),
+                }
             };
             out.push(Problem {
                 key: place,
@@ -760,6 +936,9 @@ mod tests {
                 .message
                 .contains("fixed when the city is built")
         );
+        let dotted = "[[events]]\nmonth = 2\nset = { city.speed_kmh = 25.0 }\n";
+        let loaded = from_text(dotted, path, &[]).expect("unquoted dotted keys mean the same");
+        assert!(loaded.scenario.events[0].set.contains_key("city.speed_kmh"));
         let range = "[[events]]\nmonth = 2\nset = { \"government.income_tax\" = 2.0 }\n";
         assert!(
             from_text(range, path, &[]).unwrap_err()[0]

@@ -10,6 +10,7 @@
 pub mod load;
 pub mod params;
 pub mod reference;
+pub mod render;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -18,9 +19,20 @@ use serde::{Deserialize, Serialize};
 
 pub use load::Loaded;
 pub use params::{
-    CityParams, EntrepreneurshipParams, FirmParams, GovernmentParams, ParamInfo, ResidentParams,
-    SectorParams, SimulationParams, ZoningParams,
+    CityParams, EntrepreneurshipParams, FirmParams, GovernmentParams, IlpParams, ImpParams,
+    InnovationParams, MeiParams, ParamInfo, ResidentParams, SectorParams, SimulationParams,
+    ZoningParams,
 };
+
+/// `[platforms]`: the two platform tables.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct PlatformsParams {
+    /// `[platforms.imp]`.
+    pub imp: ImpParams,
+    /// `[platforms.ilp]`.
+    pub ilp: IlpParams,
+}
 
 /// Most sectors a scenario may have (a resident keeps one flag bit per sector).
 pub const MAX_SECTORS: usize = 8;
@@ -64,6 +76,15 @@ pub struct Scenario {
     /// Founding firms.
     #[serde(default)]
     pub entrepreneurship: EntrepreneurshipParams,
+    /// The IMP and ILP platforms.
+    #[serde(default)]
+    pub platforms: PlatformsParams,
+    /// MEI incubator bases.
+    #[serde(default)]
+    pub mei: MeiParams,
+    /// Innovation and its spread.
+    #[serde(default)]
+    pub innovation: InnovationParams,
     /// Taxes and transfers.
     #[serde(default)]
     pub government: GovernmentParams,
@@ -84,8 +105,22 @@ pub struct Event {
     /// A label for output and charts.
     #[serde(default)]
     pub note: String,
-    /// Dotted keys and their new values, e.g. `"mei.startup_cost_months" = 3.0`.
+    /// Dotted keys and their new values, e.g. `"entrepreneurship.startup_cost_months" = 3.0`.
+    #[serde(default)]
     pub set: BTreeMap<String, toml::Value>,
+    /// A capacity cut: close the least productive share of a sector's firms.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cut: Option<CapacityCut>,
+}
+
+/// `cut = { sector = "basic_manufacturing", share = 0.2 }` in an event.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct CapacityCut {
+    /// The sector whose firms are cut.
+    pub sector: String,
+    /// Share of the sector's firms to close, least productive first.
+    pub share: f64,
 }
 
 /// A problem with a scenario, located where possible.
@@ -111,6 +146,8 @@ impl std::fmt::Display for ScenarioError {
         }
         write!(f, ": {}", self.message)?;
         if let (Some(text), Some((line, col))) = (&self.line_text, self.location) {
+            // A tab is one column wide here, as in `col`.
+            let text = text.replace('\t', " ");
             let gutter = line.to_string().len();
             write!(
                 f,
@@ -188,6 +225,14 @@ impl Scenario {
         self.entrepreneurship
             .range_violations("entrepreneurship.", &mut ranges);
         self.government.range_violations("government.", &mut ranges);
+        self.platforms
+            .imp
+            .range_violations("platforms.imp.", &mut ranges);
+        self.platforms
+            .ilp
+            .range_violations("platforms.ilp.", &mut ranges);
+        self.mei.range_violations("mei.", &mut ranges);
+        self.innovation.range_violations("innovation.", &mut ranges);
         let mut out: Vec<Problem> = ranges
             .into_iter()
             .map(|v| {
@@ -290,6 +335,9 @@ impl Scenario {
             }));
         }
         for key in ["budget_share", "firm_share"] {
+            if self.sectors.is_empty() {
+                break;
+            }
             let total: f64 = self
                 .sectors
                 .values()

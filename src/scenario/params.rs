@@ -384,6 +384,119 @@ param_table! {
 }
 
 param_table! {
+    /// `[platforms.imp]`: the Intelligent Manufacturing Platform, an industrial
+    /// internet platform (COSMOPlat in the seeds) that firms join for a fee.
+    ImpParams, "platforms.imp" {
+        /// Whether the platform operates.
+        enabled: bool = false, unit "-", range 0 => 0, source "off in the baseline; scenarios switch it on";
+        /// Monthly fee a member firm pays the platform.
+        fee: f64 = 3_000.0, unit "yuan/month", range 0.0 => 1.0e9,
+            source "industrial-internet subscriptions for small manufacturers cost a few thousand yuan a month";
+        /// Output gain of a member firm when few firms are members.
+        efficiency_gain: f64 = 0.10, unit "share of output", range 0.0 => 2.0,
+            source "conservative: Haier and the seeds claim +20-40% for connected factories; independent plant studies find about 10%";
+        /// How much the gain grows with membership: gain x (1 + network_effect x member share of firms).
+        network_effect: f64 = 1.0, unit "-", range 0.0 => 100.0,
+            source "the gain doubles when every firm is on the platform (more partners, data and orders)";
+        /// Monthly chance that a firm reviews whether to join or leave.
+        review_prob: f64 = 0.1, unit "1/month", range 0.0 => 1.0,
+            source "firms revisit such decisions about once a year";
+        /// Members' inventory band, as a share of the normal band's width (better demand forecasts).
+        forecast_band: f64 = 0.5, unit "share of band", range 0.0 => 1.0,
+            source "platform order data halves forecast errors (a stylised assumption)";
+        /// Share of the platform's cash above one month of fees paid out to its owner each month.
+        payout_share: f64 = 0.5, unit "share/month", range 0.0 => 1.0, source "as for firms' dividends";
+    }
+}
+
+param_table! {
+    /// `[platforms.ilp]`: the Intelligent Life Platform, used by residents.
+    IlpParams, "platforms.ilp" {
+        /// Whether the platform operates.
+        enabled: bool = false, unit "-", range 0 => 0, source "off in the baseline; scenarios switch it on";
+        /// Bass innovation coefficient p (adoption without peers).
+        bass_p: f64 = 0.005, unit "1/month", range 0.0 => 1.0,
+            source "Sultan, Farley & Lehmann (1990): p about 0.03 a year; faster for China's mobile internet (CNNIC)";
+        /// Bass imitation coefficient q (adoption through peers).
+        bass_q: f64 = 0.08, unit "1/month", range 0.0 => 10.0,
+            source "Sultan, Farley & Lehmann (1990): q about 0.38 a year; China's mobile apps spread faster";
+        /// Share of residents who would ever use the platform (the Bass market potential m).
+        potential: f64 = 0.9, unit "share of residents", range 0.0 => 1.0,
+            source "about 90% of Chinese urban residents use mobile internet (CNNIC 2023)";
+        /// Broadband price relative to the baseline: the p and q of adoption scale by its inverse to the power broadband_elasticity.
+        broadband_cost: f64 = 1.0, unit "relative price", range 0.01 => 100.0,
+            source "seeds: cheaper broadband; 1 = today's price";
+        /// Elasticity of adoption speed to the broadband price.
+        broadband_elasticity: f64 = 0.5, unit "-", range 0.0 => 10.0,
+            source "broadband demand price elasticities of 0.5-1 (Galperin & Ruzzier 2013)";
+        /// Extra job offers a user compares when searching.
+        extra_job_offers: u32 = 2, unit "offers", range 0 => 100, source "online job boards widen search";
+        /// Share of a user's supplier searches that look at IMP members citywide, delivered at no travel cost.
+        platform_search_share: f64 = 0.5, unit "share", range 0.0 => 1.0,
+            source "about half of Chinese retail goods spending is online (NBS 2023: about a quarter of all retail sales, more for manufactures)";
+        /// Share of service jobs that allow telework.
+        telework_jobs: f64 = 0.4, unit "share of service jobs", range 0.0 => 1.0,
+            source "about 37% of jobs can be done at home (Dingel & Neiman 2020)";
+        /// Days a week a user in such a job works from home.
+        telework_days: f64 = 1.0, unit "days/week", range 0.0 => 5.0,
+            source "hybrid work settles near one to two days a week (Barrero, Bloom & Davis 2023)";
+        /// Well-being gain of a user from platform services.
+        services_wellbeing: f64 = 0.02, unit "log points", range 0.0 => 10.0,
+            source "seeds: residents do nearly everything by phone; a small gain, like 2% more consumption";
+    }
+}
+
+param_table! {
+    /// `[mei]`: Mass Entrepreneurship and Innovation bases (incubators).
+    MeiParams, "mei" {
+        /// Incubator bases; placed in the CBD and mixed-use zones, best first.
+        bases: u32 = 0, unit "bases", range 0 => 1_000, source "none in the baseline";
+        /// Startups each base can incubate a month.
+        slots_per_base: u32 = 2, unit "startups/month", range 0 => 10_000,
+            source "seeds: Zhongguancun Inno Way incubates about 50 a month for a whole nation; a city base far fewer";
+        /// Share of the startup cost an incubated founder is spared (paid by the government).
+        subsidy_share: f64 = 0.5, unit "share of startup cost", range 0.0 => 1.0,
+            source "seeds: lowering the threshold of entrepreneurship";
+        /// Productivity gain of an incubated firm from founder training.
+        training_gain: f64 = 0.05, unit "share of productivity", range 0.0 => 2.0,
+            source "incubation raises startup survival and growth (Lukeš et al. 2019)";
+        /// Venture money paid in from outside the city each month, shared by that month's incubated startups.
+        venture_fund: f64 = 0.0, unit "yuan/month", range 0.0 => 1.0e12,
+            source "seeds: 53.96 billion yuan raised nationally in 2016; per city far less";
+        /// Founding hazard of a resident living in a zone with a base, relative to elsewhere.
+        hazard_multiplier: f64 = 2.0, unit "ratio", range 0.0 => 1.0e3,
+            source "incubators recruit and train founders nearby";
+    }
+}
+
+param_table! {
+    /// `[innovation]`: productivity steps and their spread.
+    InnovationParams, "innovation" {
+        /// Monthly chance that a firm's R&D succeeds.
+        rd_success_prob: f64 = 0.01, unit "1/month", range 0.0 => 1.0,
+            source "about one product or process innovation in eight years for a typical firm (CIS surveys: ~40% innovate in three years, small steps)";
+        /// Productivity step of a success.
+        step: f64 = 0.03, unit "share of productivity", range 0.0 => 10.0,
+            source "with the chance above, about 0.4% a year of firm-level productivity growth without policy";
+        /// Innovation centres, placed in the CBD and mixed-use zones.
+        centres: u32 = 0, unit "centres", range 0 => 1_000, source "seeds: 40 national manufacturing innovation centres by 2025; none in the baseline";
+        /// R&D success chance multiplier for firms within `centre_reach_km` of a centre.
+        centre_boost: f64 = 1.0, unit "added ratio", range 0.0 => 100.0, source "centres share labs and know-how: the chance doubles";
+        /// Distance within which a centre helps.
+        centre_reach_km: f64 = 4.0, unit "km", range 0.0 => 1.0e4, source "a short drive; knowledge spillovers decay within a few km (Arzaghi & Henderson 2008)";
+        /// R&D success chance multiplier of IMP members.
+        imp_boost: f64 = 0.5, unit "added ratio", range 0.0 => 100.0, source "platform data and partners speed process innovation";
+        /// Age below which a firm counts as a startup whose innovations spread.
+        startup_age_months: u32 = 36, unit "months", range 0 => 10_000, source "firms under three years are startups";
+        /// Share of a sector's incumbents that adopt a startup's innovation.
+        adoption_share: f64 = 0.923, unit "share of firms", range 0.0 => 1.0, source "seeds: 92.3% of startups' ideas adopted by manufacturers";
+        /// What a startup's innovation adds to its sector's incumbents together, in multiples of its own step (shared among the adopters).
+        spillover: f64 = 3.0, unit "multiples of the step", range 0.0 => 1_000.0,
+            source "social returns to R&D are 2-4 times the private ones (Jones & Williams 1998)";
+    }
+}
+
+param_table! {
     /// `[sectors.NAME]`: one sector of production.
     SectorParams, "sectors.NAME" {
         /// Share of household spending on this sector; the sectors' shares sum to 1.

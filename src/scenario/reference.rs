@@ -4,8 +4,9 @@
 //! Schema and docs/PARAMETERS.md are rendered from it.
 
 use crate::scenario::params::{
-    CityParams, EntrepreneurshipParams, FirmParams, GovernmentParams, ParamInfo, ResidentParams,
-    SectorParams, SimulationParams, ZoningParams,
+    CityParams, EntrepreneurshipParams, FirmParams, GovernmentParams, IlpParams, ImpParams,
+    InnovationParams, MeiParams, ParamInfo, ResidentParams, SectorParams, SimulationParams,
+    ZoningParams,
 };
 
 /// Top-level keys that are not parameter tables.
@@ -55,6 +56,10 @@ pub fn tables() -> Vec<(&'static str, &'static [ParamInfo])> {
         ("firms", FirmParams::REFERENCE),
         ("entrepreneurship", EntrepreneurshipParams::REFERENCE),
         ("government", GovernmentParams::REFERENCE),
+        ("platforms.imp", ImpParams::REFERENCE),
+        ("platforms.ilp", IlpParams::REFERENCE),
+        ("mei", MeiParams::REFERENCE),
+        ("innovation", InnovationParams::REFERENCE),
         ("sectors.NAME", SectorParams::REFERENCE),
     ]
 }
@@ -69,16 +74,15 @@ pub fn all() -> Vec<ParamInfo> {
 
 /// The reference row of a dotted key (`city.width`, `sectors.services.productivity`).
 pub fn lookup(key: &str) -> Option<ParamInfo> {
-    let parts: Vec<&str> = key.split('.').collect();
-    match parts.as_slice() {
-        ["sectors", _, field] => SectorParams::REFERENCE
+    let (table, field) = key.rsplit_once('.')?;
+    match table.split_once('.') {
+        Some(("sectors", name)) if !name.contains('.') => SectorParams::REFERENCE
             .iter()
-            .find(|r| r.key == *field)
+            .find(|r| r.key == field)
             .copied(),
-        [table, field] => all()
+        _ => all()
             .into_iter()
-            .find(|r| r.table == *table && r.key == *field),
-        _ => None,
+            .find(|r| r.table == table && r.key == field && r.table != "sectors.NAME"),
     }
 }
 

@@ -1,8 +1,17 @@
-//! Phase 3: founding firms. A resident whose wealth covers the startup cost
-//! founds a firm with a monthly hazard proportional to founder aptitude. The
-//! founder pays the cost into the new firm's cash (money moves, none is made)
-//! and owns the firm. Decisions are drawn in parallel; firms are created in
-//! resident order.
+//! Phase 3: founding firms, and MEI incubation.
+//!
+//! A resident founds a firm with a monthly hazard of `founding_hazard` x its
+//! aptitude (x `mei.hazard_multiplier` in a zone with an MEI base) when its
+//! wealth covers the startup cost (`startup_cost_months` of the mean wage).
+//! MEI bases offer `slots_per_base` incubator places a month to this month's
+//! would-be founders, best aptitude first (ties by resident id). An
+//! incubated founder pays only `1 - subsidy_share` of the cost (the
+//! government pays the rest into the firm), so MEI also lets founders who
+//! could not afford the full cost start; its firm gets `training_gain` more
+//! productivity; and this month's `venture_fund` is paid in from outside the
+//! city, shared equally by this month's incubated firms (a recorded inflow).
+//! A founder pays its share into the new firm's cash and owns the firm.
+//! Decisions are drawn in parallel; firms are created in resident order.
 
 use rayon::prelude::*;
 
@@ -10,18 +19,31 @@ use crate::rng::{Phase, StepCtx};
 use crate::scenario::Scenario;
 use crate::world::build::{cumulate, pick};
 use crate::world::residents::ResidentId;
-use crate::world::{Firm, Flows, World, ZoneId};
+use crate::world::{FIRM_INCUBATED, Firm, Flows, World, ZoneId, yuan_to_cents};
 
 struct Founding {
     resident: u32,
     sector: u8,
     zone: ZoneId,
+    aptitude: f32,
+    can_pay_full: bool,
+    incubated: bool,
 }
 
 /// Founds this month's firms.
 pub fn found_firms(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
     let e = &p.entrepreneurship;
-    let cost = (e.startup_cost_months * w.mean_wage as f64).round() as i64;
+    let mei = &p.mei;
+    let cost = (e.startup_cost_months * w.mean_wage as f64)
+        .round()
+        .max(1.0) as i64;
+    let slots = w.platforms.places.mei_bases.len() * mei.slots_per_base as usize;
+    let subsidy = if slots > 0 {
+        (cost as f64 * mei.subsidy_share).round() as i64
+    } else {
+        0
+    };
+    let threshold = (cost - subsidy).max(1);
     let open: Vec<f64> = w
         .sectors
         .iter()
@@ -50,16 +72,21 @@ pub fn found_firms(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
             )
         })
         .collect();
-    let (city, sectors) = (&w.city, &w.sectors);
+    let (city, sectors, bases) = (&w.city, &w.sectors, &w.platforms.places.bases_in_zone);
     let keys = ctx.keys(Phase::Entrepreneurship);
-    let foundings: Vec<Founding> = w
+    let mut foundings: Vec<Founding> = w
         .residents
         .people
         .par_iter()
         .enumerate()
-        .filter(|(_, r)| r.wealth >= cost.max(1))
+        .filter(|(_, r)| r.wealth >= threshold)
         .filter_map(|(i, r)| {
-            if keys.coin(i as u64, 0) >= e.founding_hazard * r.aptitude as f64 {
+            let boost = if bases[r.home.index()] > 0 {
+                mei.hazard_multiplier
+            } else {
+                1.0
+            };
+            if keys.coin(i as u64, 0) >= e.founding_hazard * boost * r.aptitude as f64 {
                 return None;
             }
             let mut rng = keys.rng(i as u64);
@@ -78,21 +105,63 @@ pub fn found_firms(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
                 resident: i as u32,
                 sector: sector as u8,
                 zone,
+                aptitude: r.aptitude,
+                can_pay_full: r.wealth >= cost,
+                incubated: false,
             })
         })
         .collect();
+    // Incubator places go to the best aptitudes (ties by resident id); the
+    // others found alone if they can pay the full cost.
+    let mut order: Vec<usize> = (0..foundings.len()).collect();
+    order.sort_by(|&a, &b| {
+        foundings[b]
+            .aptitude
+            .total_cmp(&foundings[a].aptitude)
+            .then(foundings[a].resident.cmp(&foundings[b].resident))
+    });
+    for &k in order.iter().take(slots) {
+        foundings[k].incubated = true;
+    }
+    foundings.retain(|f| f.incubated || f.can_pay_full);
     if foundings.is_empty() {
         return Flows::default();
     }
+    let incubated = foundings.iter().filter(|f| f.incubated).count() as i64;
+    let fund = if incubated > 0 {
+        yuan_to_cents(mei.venture_fund)
+    } else {
+        0
+    };
     let templates = sector_templates(w);
-    let mut paid = 0i64;
+    let mut flows = Flows::default();
+    let mut venture_paid = 0i64;
+    let mut k_incubated = 0i64;
     for f in &foundings {
         let (wage, price, productivity) = templates[f.sector as usize];
         let expected = e.startup_staff as f64 * productivity;
-        w.residents.people[f.resident as usize].wealth -= cost;
-        paid += cost;
+        let (own, public, venture) = if f.incubated {
+            // The fund is shared equally; the first firms take the remainder cents.
+            let share = fund / incubated + i64::from(k_incubated < fund % incubated);
+            k_incubated += 1;
+            (cost - subsidy, subsidy, share)
+        } else {
+            (cost, 0, 0)
+        };
+        w.residents.people[f.resident as usize].wealth -= own;
+        flows.residents -= own;
+        flows.government -= public;
+        flows.firms += own + public + venture;
+        flows.external += venture;
+        venture_paid += venture;
+        w.government.balance -= public;
+        let training = if f.incubated {
+            1.0 + mei.training_gain
+        } else {
+            1.0
+        };
         w.firms.list.push(Firm {
-            cash: cost,
+            cash: own + public + venture,
             wage,
             price: ((price as f64) * (1.0 - e.startup_discount))
                 .round()
@@ -101,7 +170,7 @@ pub fn found_firms(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
             wage_bill: 0,
             inventory: 0.0,
             expected_demand: expected,
-            productivity,
+            productivity: productivity * training,
             sales: expected,
             output: 0.0,
             skill_milli_sum: 0,
@@ -117,16 +186,15 @@ pub fn found_firms(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
             months_idle: 0,
             zone: f.zone,
             sector: f.sector,
-            flags: 0,
+            flags: if f.incubated { FIRM_INCUBATED } else { 0 },
         });
         w.firms.next_serial += 1;
     }
     w.counters.startups += foundings.len() as u32;
-    Flows {
-        residents: -paid,
-        firms: paid,
-        ..Flows::default()
-    }
+    w.counters.incubated += incubated as u32;
+    w.counters.venture += venture_paid;
+    w.counters.subsidies += subsidy * incubated;
+    flows
 }
 
 /// Per sector: mean wage offer, mean price and mean productivity of its

@@ -10,7 +10,10 @@
 //! `local_search_share`, otherwise citywide) and switches if the candidate's
 //! price plus travel cost is lower by `supplier_switch_gain`. A resident
 //! rationed by its supplier last month searches for sure and leaves for any
-//! candidate not dearer by more than that margin.
+//! candidate not dearer by more than that margin. When both platforms run,
+//! an ILP user draws the candidate among the sector's IMP members citywide
+//! with probability `platform_search_share`, and judges IMP members' goods
+//! by price alone (delivered: no travel cost).
 //!
 //! Rationing: a firm whose orders exceed its stock serves every order in the
 //! same proportion (stock / orders), so the outcome does not depend on who
@@ -23,11 +26,14 @@ use rayon::prelude::*;
 use crate::rng::{self, Phase, StepCtx};
 use crate::scenario::Scenario;
 use crate::step::par;
-use crate::world::{FirmId, Firms, Flows, World, ZoneId};
+use crate::world::residents::FLAG_ILP;
+use crate::world::{FIRM_IMP, FirmId, Firms, Flows, World, ZoneId};
 
 /// Firms grouped by sector and by (zone, sector), for candidate draws.
 struct FirmIndex {
     by_sector: Vec<Vec<FirmId>>,
+    /// IMP members by sector (empty when the platform is off).
+    members: Vec<Vec<FirmId>>,
     /// `offsets[z * sectors + s]..offsets[z * sectors + s + 1]` indexes `local`.
     offsets: Vec<u32>,
     local: Vec<FirmId>,
@@ -35,11 +41,15 @@ struct FirmIndex {
 }
 
 impl FirmIndex {
-    fn build(firms: &Firms, zones: usize, sectors: usize) -> FirmIndex {
+    fn build(firms: &Firms, zones: usize, sectors: usize, imp_on: bool) -> FirmIndex {
         let mut by_sector = vec![Vec::new(); sectors];
+        let mut members = vec![Vec::new(); sectors];
         let mut counts = vec![0u32; zones * sectors + 1];
         for (i, f) in firms.list.iter().enumerate() {
             by_sector[f.sector as usize].push(FirmId(i as u32));
+            if imp_on && f.flags & FIRM_IMP != 0 {
+                members[f.sector as usize].push(FirmId(i as u32));
+            }
             counts[f.zone.index() * sectors + f.sector as usize + 1] += 1;
         }
         for k in 1..counts.len() {
@@ -54,6 +64,7 @@ impl FirmIndex {
         }
         FirmIndex {
             by_sector,
+            members,
             offsets: counts,
             local,
             sectors,
@@ -71,17 +82,24 @@ pub fn trade(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
     let rp = &p.residents;
     let sectors = w.sectors.len();
     let shares: Vec<f64> = w.sectors.iter().map(|s| s.budget_share).collect();
-    let index = FirmIndex::build(&w.firms, w.city.len(), sectors);
+    let imp_on = w.platforms.imp.enabled;
+    let ilp_on = w.platforms.ilp.enabled;
+    let index = FirmIndex::build(&w.firms, w.city.len(), sectors, imp_on);
     let (firms, city) = (&w.firms.list, &w.city);
     let n = w.residents.len();
     let chunk = par::chunk_len(n);
     let mut budgets = vec![0i64; n * sectors];
-    let score = |home: ZoneId, f: FirmId| {
+    // Price plus travel; an ILP user buys an IMP member's goods delivered.
+    let score = |home: ZoneId, user: bool, f: FirmId| {
         let firm = &firms[f.index()];
+        if user && imp_on && firm.flags & FIRM_IMP != 0 {
+            return firm.price as f64;
+        }
         firm.price as f64 * (1.0 + rp.shopping_cost_per_km * city.distance_km(home, firm.zone))
     };
 
     let keys = ctx.keys(Phase::Goods);
+    let platform_share = p.platforms.ilp.platform_search_share;
     // Choose suppliers and place orders; total the orders per firm.
     let orders = w
         .residents
@@ -94,6 +112,7 @@ pub fn trade(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
             let mut local = vec![[0i64; 1]; firms.len()];
             for (j, r) in people.iter().enumerate() {
                 let agent = (c * chunk + j) as u64;
+                let user = ilp_on && r.flags & FLAG_ILP != 0;
                 // The stream is built only if this resident searches at all.
                 let mut stream = None;
                 let wanted = rp.propensity_income * r.income.max(0) as f64
@@ -108,7 +127,11 @@ pub fn trade(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
                     {
                         let rng = stream.get_or_insert_with(|| keys.rng(agent));
                         let near = index.local(r.home, s);
-                        let pool = if !near.is_empty() && rng::chance(rng, rp.local_search_share) {
+                        let online = &index.members[s];
+                        let pool = if user && !online.is_empty() && rng::chance(rng, platform_share)
+                        {
+                            online
+                        } else if !near.is_empty() && rng::chance(rng, rp.local_search_share) {
                             near
                         } else {
                             &index.by_sector[s]
@@ -123,7 +146,8 @@ pub fn trade(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
                                 1.0 - rp.supplier_switch_gain
                             };
                             if slot.is_none()
-                                || score(r.home, candidate) < score(r.home, *slot) * margin
+                                || score(r.home, user, candidate)
+                                    < score(r.home, user, *slot) * margin
                             {
                                 *slot = candidate;
                             }

@@ -15,7 +15,9 @@
 //! `rent_adjust * (demand - T) / T`, capped at +/- `rent_adjust` a month.
 //!
 //! Congestion: the citywide factor 1 + a (V/C)^b is recomputed from the
-//! one-way commuter-km of all workers, summed in integer metres.
+//! one-way commuter-km of all workers on the days they commute (teleworkers'
+//! home days take their trips off the roads), summed in integer metres.
+//! Home values count only the days commuted, too.
 
 use rayon::prelude::*;
 
@@ -23,8 +25,8 @@ use crate::rng::{self, Phase, StepCtx};
 use crate::scenario::Scenario;
 use crate::step::labour::wage_of;
 use crate::step::par;
-use crate::world::city::commute_cost_cents;
-use crate::world::residents::FLAG_MUST_MOVE;
+use crate::world::city::{Telework, commute_cost_cents};
+use crate::world::residents::{FLAG_ILP, FLAG_MUST_MOVE};
 use crate::world::{City, Flows, World, ZoneId, yuan_to_cents};
 
 /// Moves residents, adjusts rents and updates congestion. Moves no money.
@@ -34,15 +36,19 @@ pub fn move_and_price(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
     let (firms, city) = (&w.firms.list, &w.city);
     let zones = city.len();
     // Zones' value to a resident working in `work` (None: unemployed).
-    let value = |z: ZoneId, work: Option<(ZoneId, f64)>| {
+    let telework = Telework::new(p);
+    let sectors = &w.sectors;
+    // Work is (zone, wage, share of days at home).
+    let value = |z: ZoneId, work: Option<(ZoneId, f64, f64)>| {
         let zone = &city.zones[z.index()];
-        let commute = work.map_or(0.0, |(wz, wage)| {
-            commute_cost_cents(
-                cp,
-                city.commute_minutes(z, wz),
-                city.distance_km(z, wz),
-                wage,
-            )
+        let commute = work.map_or(0.0, |(wz, wage, home_days)| {
+            (1.0 - home_days)
+                * commute_cost_cents(
+                    cp,
+                    city.commute_minutes(z, wz),
+                    city.distance_km(z, wz),
+                    wage,
+                )
         });
         cp.amenity_value * 100.0 * zone.amenity - zone.rent as f64 - commute
     };
@@ -62,11 +68,17 @@ pub fn move_and_price(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
             }
             let work = (!r.employer.is_none()).then(|| {
                 let f = &firms[r.employer.index()];
-                (f.zone, wage_of(f.wage, r.skill_milli) as f64)
+                let home_days = telework.share(
+                    i,
+                    r.flags & FLAG_ILP != 0,
+                    f.serial,
+                    sectors[f.sector as usize].manufacturing,
+                );
+                (f.zone, wage_of(f.wage, r.skill_milli) as f64, home_days)
             });
             let considers = must
                 || u < rp.move_prob
-                || (work.is_some_and(|(wz, _)| {
+                || (work.is_some_and(|(wz, _, _)| {
                     u < rp.move_prob
                         + rp.move_prob_per_commute_hour * city.commute_minutes(r.home, wz) / 60.0
                 }));
@@ -137,11 +149,20 @@ fn adjust_rents(city: &mut City, p: &Scenario, turned_away: &[u32]) {
 
 /// The BPR factor from this month's commuter-km.
 fn congestion(w: &World, p: &Scenario) -> f64 {
-    let (firms, city) = (&w.firms.list, &w.city);
-    let metres = par::accumulate::<_, 1, _>(&w.residents.people, 1, |_, r, bins| {
+    let (firms, city, sectors) = (&w.firms.list, &w.city, &w.sectors);
+    let telework = Telework::new(p);
+    // Teleworkers' home days take their trips off the roads.
+    let metres = par::accumulate::<_, 1, _>(&w.residents.people, 1, |i, r, bins| {
         if !r.employer.is_none() {
-            let km = city.distance_km(r.home, firms[r.employer.index()].zone);
-            bins[0][0] += (km * 1000.0) as i64;
+            let f = &firms[r.employer.index()];
+            let km = city.distance_km(r.home, f.zone);
+            let home_days = telework.share(
+                i,
+                r.flags & FLAG_ILP != 0,
+                f.serial,
+                sectors[f.sector as usize].manufacturing,
+            );
+            bins[0][0] += (km * (1.0 - home_days) * 1000.0) as i64;
         }
     })[0][0];
     let capacity = p.city.road_capacity_km * w.residents.len() as f64;

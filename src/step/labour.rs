@@ -6,7 +6,11 @@
 //! 2. Search: the unemployed with probability `unemployed_search_prob` (the
 //!    offer arrival rate), the employed with probability
 //!    `on_the_job_search`, draw `job_offers` vacancies (a vacancy-weighted
-//!    draw over firms) and rank them by wage minus commute cost. The
+//!    draw over firms; ILP users draw `extra_job_offers` more), each with a
+//!    match quality uniform within +/- `match_spread` of the wage (the
+//!    non-wage side of a job, which makes people accept longer commutes), and
+//!    rank them by wage x (1 + match) minus the money cost of the days
+//!    commuted (teleworkers commute fewer days). The
 //!    unemployed apply to the best one that pays more than it costs; the
 //!    employed apply only if it beats their job by `job_switch_gain`.
 //! 3. Matching: applications are sorted by (firm, lottery ticket, resident)
@@ -19,7 +23,8 @@ use rayon::prelude::*;
 use crate::rng::{self, Phase, StepCtx};
 use crate::scenario::Scenario;
 use crate::step::par;
-use crate::world::city::commute_cost_cents;
+use crate::world::city::{Telework, commute_cost_cents};
+use crate::world::residents::{FLAG_ILP, Resident};
 use crate::world::{FirmId, Flows, World};
 
 /// Gross monthly wage of a worker of `skill_milli` at a firm offering `wage`
@@ -44,12 +49,22 @@ pub fn match_jobs(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
         total += f.vacancies as u64;
         slots.push(total);
     }
-    let (firms, city) = (&w.firms.list, &w.city);
-    let net = |home, f: FirmId, skill, fit: f64| {
+    let (firms, city, sectors) = (&w.firms.list, &w.city, &w.sectors);
+    let telework = Telework::new(p);
+    let ilp_on = w.platforms.ilp.enabled;
+    // Wage with the match's worth, less the cost of the days commuted.
+    let net = |i: usize, r: &Resident, f: FirmId, fit: f64| {
         let firm = &firms[f.index()];
-        let wage = wage_of(firm.wage, skill) as f64;
-        let km = city.distance_km(home, firm.zone);
-        wage * (1.0 + fit) - commute_cost_cents(&p.city, city.minutes_for_km(km), km, wage)
+        let wage = wage_of(firm.wage, r.skill_milli) as f64;
+        let km = city.distance_km(r.home, firm.zone);
+        let home_days = telework.share(
+            i,
+            r.flags & FLAG_ILP != 0,
+            firm.serial,
+            sectors[firm.sector as usize].manufacturing,
+        );
+        wage * (1.0 + fit)
+            - (1.0 - home_days) * commute_cost_cents(&p.city, city.minutes_for_km(km), km, wage)
     };
     let keys = ctx.keys(Phase::Labour);
     let mut applications: Vec<(u128, f32)> = w
@@ -79,20 +94,26 @@ pub fn match_jobs(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
             }
             let mut rng = keys.rng(agent);
             let mut best = (f64::MIN, FirmId::NONE, 0.0);
-            for _ in 0..rp.job_offers {
+            let offers = rp.job_offers
+                + if ilp_on && r.flags & FLAG_ILP != 0 {
+                    p.platforms.ilp.extra_job_offers
+                } else {
+                    0
+                };
+            for _ in 0..offers {
                 let slot = ((rng::unit(&mut rng) * total as f64) as u64).min(total - 1);
                 let f = FirmId(slots.partition_point(|&c| c <= slot) as u32);
                 let fit = rp.match_spread * (2.0 * rng::unit(&mut rng) - 1.0);
                 if f == r.employer {
                     continue;
                 }
-                let value = net(r.home, f, r.skill_milli, fit);
+                let value = net(i, r, f, fit);
                 if value > best.0 {
                     best = (value, f, fit);
                 }
             }
             let bar = if employed {
-                let now = net(r.home, r.employer, r.skill_milli, r.job_match as f64);
+                let now = net(i, r, r.employer, r.job_match as f64);
                 now + now.abs() * rp.job_switch_gain
             } else {
                 0.0

@@ -8,6 +8,7 @@
 
 mod entrepreneurship;
 mod events;
+mod exits;
 mod goods;
 mod housing;
 mod incomes;
@@ -107,8 +108,10 @@ impl Simulation {
             ..MonthCounters::default()
         };
         let start = Instant::now();
-        self.world.counters.events = events::apply(&mut self.world, &mut self.scenario, month)?;
+        let (fired, flows) = events::apply(&mut self.world, &mut self.scenario, month)?;
+        self.world.counters.events = fired;
         self.timings.seconds[0] += start.elapsed().as_secs_f64();
+        self.world.ledger.record(month, Phase::Events, flows)?;
         self.phase(1, ctx, platforms::adopt)?;
         self.phase(2, ctx, entrepreneurship::found_firms)?;
         self.phase(3, ctx, plan::plan)?;

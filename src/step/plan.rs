@@ -19,13 +19,17 @@
 //!   [`markup_lower`, `markup_upper`] (Lengnick's band), so wage changes pass
 //!   through to prices at the next repricing.
 //!
+//! - IMP members plan with their platform gain in productivity and a band
+//!   narrowed to `forecast_band` of its width around its middle (better
+//!   demand forecasts).
+//!
 //! Each firm writes only itself, so the phase is a parallel loop.
 
 use rayon::prelude::*;
 
 use crate::rng::{self, Phase, StepCtx};
 use crate::scenario::Scenario;
-use crate::world::{Flows, World, labour_for, output_of};
+use crate::world::{FIRM_IMP, Flows, World, labour_for, output_of};
 
 /// Updates every firm's plan for the month. Moves no money.
 pub fn plan(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
@@ -45,6 +49,9 @@ pub fn plan(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
         f64::INFINITY
     };
     let raise_cap = market_wage * (1.0 + fp.wage_premium_cap);
+    let imp_on = w.platforms.imp.enabled;
+    let imp_gain = w.platforms.imp.gain;
+    let forecast_band = p.platforms.imp.forecast_band;
     w.firms.list.par_iter_mut().enumerate().for_each(|(i, f)| {
         let mut rng = ctx.rng(Phase::Plan, i as u64);
         f.age += 1;
@@ -84,10 +91,20 @@ pub fn plan(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
             1.0
         };
         let (returns, reference) = (fp.returns_to_scale, fp.reference_size);
-        let lower = fp.inventory_lower * f.expected_demand;
-        let upper = fp.inventory_upper * f.expected_demand;
+        // IMP members forecast demand better: their band is narrower.
+        let member = f.flags & FIRM_IMP != 0 && imp_on;
+        let (band_lower, band_upper) = if member {
+            let mid = (fp.inventory_lower + fp.inventory_upper) / 2.0;
+            let half = (fp.inventory_upper - fp.inventory_lower) / 2.0 * forecast_band;
+            (mid - half, mid + half)
+        } else {
+            (fp.inventory_lower, fp.inventory_upper)
+        };
+        let lower = band_lower * f.expected_demand;
+        let upper = band_upper * f.expected_demand;
+        let productivity = f.effective_productivity(imp_gain);
         let wanted_output = (f.expected_demand + (lower + upper) / 2.0 - f.inventory).max(0.0);
-        let wanted = (labour_for(wanted_output, f.productivity, returns, reference) / skill).ceil();
+        let wanted = (labour_for(wanted_output, productivity, returns, reference) / skill).ceil();
         let gap = wanted - f.employees as f64;
         f.vacancies = 0;
         f.layoffs = 0;
@@ -114,7 +131,7 @@ pub fn plan(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
         // Price: Calvo adjustment inside the markup band over unit cost.
         // Average cost per unit at the current staff (one worker if none).
         let staff = f.employees.max(1) as f64;
-        let made = output_of(f.productivity, skill * staff, returns, reference).max(1e-9);
+        let made = output_of(productivity, skill * staff, returns, reference).max(1e-9);
         let unit_cost = (f.wage as f64 * skill + rent) * staff / made;
         // The firm's markup moves by a random step with its stock and stays
         // in the band, so wage changes pass through to prices when it reprices.

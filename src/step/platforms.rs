@@ -1,13 +1,149 @@
-//! Phase 2: platform adoption (ILP diffusion among residents, IMP joining by
-//! firms). The platforms exist in the state (`World::platforms`) switched off;
-//! their adoption rules arrive with the IMP / ILP / MEI levers.
+//! Phase 2: platform adoption.
+//!
+//! ILP (residents): Bass diffusion. A resident is a potential adopter with
+//! probability `potential` (a fixed draw per resident); each month a
+//! potential adopter who is not yet a user adopts with probability
+//! 1 - exp(-(p + q F)), where F is last month's share of the potential
+//! adopters who use the platform, and p and q are `bass_p` and `bass_q`
+//! scaled by `broadband_cost` to the power -`broadband_elasticity`. Users
+//! stay users.
+//!
+//! IMP (firms): a member's output gain is `efficiency_gain` x (1 +
+//! `network_effect` x the share of manufacturing firms that are members). Each
+//! month a manufacturing firm reviews with probability `review_prob`: it
+//! joins when the costs the gain saves (gain / (1 + gain) of its wage bill
+//! and workplace rent) exceed the fee, and a member leaves when they do not.
+//! Members pay the monthly fee to the platform (a member that cannot pay
+//! leaves); the platform pays `payout_share` of its cash above one month of
+//! fees to its owner.
 
-use crate::rng::StepCtx;
+use rayon::prelude::*;
+
+use crate::rng::{Phase, PhaseKeys, StepCtx};
 use crate::scenario::Scenario;
-use crate::world::{Flows, World};
+use crate::world::residents::FLAG_ILP;
+use crate::world::{FIRM_IMP, Flows, World, yuan_to_cents};
 
-/// Updates platform membership. With the platforms off, nothing changes.
-pub fn adopt(w: &mut World, _p: &Scenario, _ctx: StepCtx) -> Flows {
-    debug_assert!(!w.platforms.imp.enabled && !w.platforms.ilp.enabled);
-    Flows::default()
+/// Updates platform membership and moves fees. Money: firms to the IMP
+/// platform (fees), the platform to its owner (payouts).
+pub fn adopt(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
+    adopt_ilp(w, p, ctx);
+    adopt_imp(w, p, ctx)
+}
+
+/// Whether resident `i` would ever use the ILP (a fixed draw per resident).
+#[inline]
+pub fn potential_user(seed: u64, i: usize, potential: f64) -> bool {
+    PhaseKeys::new(seed, 0, Phase::Platforms).coin(i as u64, 0) < potential
+}
+
+fn adopt_ilp(w: &mut World, p: &Scenario, ctx: StepCtx) {
+    let ilp = &p.platforms.ilp;
+    if !ilp.enabled {
+        w.platforms.ilp.members = w
+            .residents
+            .people
+            .iter()
+            .filter(|r| r.flags & FLAG_ILP != 0)
+            .count() as u32;
+        return;
+    }
+    let n = w.residents.len();
+    let market = (n as f64 * ilp.potential).max(1.0);
+    let users = w.platforms.ilp.members as f64;
+    let price = ilp.broadband_cost.powf(-ilp.broadband_elasticity);
+    let hazard = (ilp.bass_p * price + ilp.bass_q * price * (users / market).min(1.0)).max(0.0);
+    let adopt = 1.0 - (-hazard).exp();
+    let keys = ctx.keys(Phase::Platforms);
+    let seed = ctx.seed;
+    let users: u32 = w
+        .residents
+        .people
+        .par_iter_mut()
+        .enumerate()
+        .map(|(i, r)| {
+            if r.flags & FLAG_ILP == 0
+                && potential_user(seed, i, ilp.potential)
+                && keys.coin(i as u64, 1) < adopt
+            {
+                r.flags |= FLAG_ILP;
+            }
+            (r.flags & FLAG_ILP != 0) as u32
+        })
+        .sum();
+    w.platforms.ilp.members = users;
+}
+
+fn adopt_imp(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
+    let imp = &p.platforms.imp;
+    let sectors = &w.sectors;
+    let manufacturing = |f: &crate::world::Firm| sectors[f.sector as usize].manufacturing;
+    let eligible = w
+        .firms
+        .list
+        .iter()
+        .filter(|f| manufacturing(f))
+        .count()
+        .max(1);
+    let members = w
+        .firms
+        .list
+        .iter()
+        .filter(|f| f.flags & FIRM_IMP != 0)
+        .count();
+    if !imp.enabled {
+        w.platforms.imp.gain = 0.0;
+        w.platforms.imp.members = members as u32;
+        w.platforms.imp.fees = 0;
+        return Flows::default();
+    }
+    let gain = imp.efficiency_gain * (1.0 + imp.network_effect * members as f64 / eligible as f64);
+    let fee = yuan_to_cents(imp.fee);
+    let rent_share = p.city.commercial_rent_share;
+    let zones = &w.city.zones;
+    let keys = ctx.keys(Phase::Platforms);
+    // Decide in parallel: each firm writes only its own flag.
+    w.firms.list.par_iter_mut().enumerate().for_each(|(i, f)| {
+        if !sectors[f.sector as usize].manufacturing || keys.coin(i as u64, 2) >= imp.review_prob {
+            return;
+        }
+        let rent = zones[f.zone.index()].rent as f64 * rent_share * f.employees as f64;
+        let saving = gain / (1.0 + gain) * (f.wage_bill as f64 + rent);
+        if saving > fee as f64 {
+            f.flags |= FIRM_IMP;
+        } else {
+            f.flags &= !FIRM_IMP;
+        }
+    });
+    // Fees, in firm order.
+    let mut fees = 0i64;
+    let mut count = 0u32;
+    for f in w.firms.list.iter_mut().filter(|f| f.flags & FIRM_IMP != 0) {
+        if f.cash >= fee {
+            f.cash -= fee;
+            fees += fee;
+            count += 1;
+        } else {
+            f.flags &= !FIRM_IMP;
+        }
+    }
+    let platform = &mut w.platforms.imp;
+    platform.cash += fees;
+    platform.fees = fees;
+    platform.members = count;
+    platform.gain =
+        imp.efficiency_gain * (1.0 + imp.network_effect * count as f64 / eligible as f64);
+    let payout = if platform.cash > fees {
+        ((platform.cash - fees) as f64 * imp.payout_share) as i64
+    } else {
+        0
+    };
+    platform.cash -= payout;
+    w.residents.receivable[platform.owner as usize] += payout;
+    Flows {
+        firms: -fees,
+        platforms: fees - payout,
+        residents: payout,
+        ..Flows::default()
+    }
 }

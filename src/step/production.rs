@@ -1,21 +1,32 @@
-//! Phase 6: production. Each firm makes `output_of` the sum of its workers'
-//! skills (its productivity, with returns to scale `returns_to_scale`), adds
-//! it to stock, and the month's output is valued at set-up prices for the
-//! real-output series. (Innovation, which moves
-//! productivity, arrives with the innovation lever.)
+//! Phase 6: innovation and production.
+//!
+//! Innovation: a firm's R&D succeeds with probability `rd_success_prob`,
+//! times (1 + `centre_boost`) within reach of an innovation centre and
+//! (1 + `imp_boost`) for an IMP member; success raises its productivity by
+//! `step`. A success of a startup (younger than `startup_age_months`)
+//! spreads: a share `adoption_share` of its sector's older firms adopt it,
+//! each gaining `step` x `spillover` / (number of adopters) of productivity,
+//! so that the sector gains `spillover` times the innovator's step in all.
+//!
+//! Production: each firm makes `output_of` the sum of its workers' skills at
+//! its productivity (with the IMP gain for members, and returns to scale
+//! `returns_to_scale`), adds it to stock, and the month's output is valued at
+//! set-up prices for the real-output series.
 
 use rayon::prelude::*;
 
-use crate::rng::StepCtx;
+use crate::rng::{Phase, StepCtx};
 use crate::scenario::Scenario;
-use crate::world::{Flows, World, output_of};
+use crate::world::{FIRM_IMP, Flows, World, output_of};
 
-/// Produces this month's goods. Moves no money.
-pub fn produce(w: &mut World, p: &Scenario, _ctx: StepCtx) -> Flows {
+/// Innovates and produces this month's goods. Moves no money.
+pub fn produce(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
+    innovate(w, p, ctx);
     let (returns, reference) = (p.firms.returns_to_scale, p.firms.reference_size);
+    let gain = w.platforms.imp.gain;
     w.firms.list.par_iter_mut().for_each(|f| {
         f.output = output_of(
-            f.productivity,
+            f.effective_productivity(gain),
             f.skill_milli_sum as f64 / 1000.0,
             returns,
             reference,
@@ -30,4 +41,62 @@ pub fn produce(w: &mut World, p: &Scenario, _ctx: StepCtx) -> Flows {
         counters.real_output_by_sector[f.sector as usize] += value;
     }
     Flows::default()
+}
+
+fn innovate(w: &mut World, p: &Scenario, ctx: StepCtx) {
+    let ip = &p.innovation;
+    if ip.rd_success_prob <= 0.0 || ip.step <= 0.0 {
+        return;
+    }
+    let keys = ctx.keys(Phase::Production);
+    let near = &w.platforms.places.near_centre;
+    let imp_on = w.platforms.imp.enabled;
+    // Own R&D, one coin per firm; returns whether a startup succeeded.
+    let successes: Vec<(bool, bool)> = w
+        .firms
+        .list
+        .par_iter_mut()
+        .enumerate()
+        .map(|(i, f)| {
+            let mut chance = ip.rd_success_prob;
+            if near[f.zone.index()] {
+                chance *= 1.0 + ip.centre_boost;
+            }
+            if imp_on && f.flags & FIRM_IMP != 0 {
+                chance *= 1.0 + ip.imp_boost;
+            }
+            let success = keys.coin(i as u64, 0) < chance;
+            if success {
+                f.productivity *= 1.0 + ip.step;
+            }
+            (success, success && f.age < ip.startup_age_months)
+        })
+        .collect();
+    let k = w.sectors.len();
+    let mut startup_ideas = vec![0u32; k];
+    let mut incumbents = vec![0u32; k];
+    let mut own = 0u32;
+    for (f, &(success, startup)) in w.firms.list.iter().zip(&successes) {
+        own += success as u32;
+        startup_ideas[f.sector as usize] += startup as u32;
+        incumbents[f.sector as usize] += (f.age >= ip.startup_age_months) as u32;
+    }
+    w.counters.innovations = own;
+    if startup_ideas.iter().all(|&n| n == 0) || ip.adoption_share <= 0.0 {
+        return;
+    }
+    // Adoption: each older firm adopts this month's startup ideas of its sector
+    // with probability `adoption_share`; the gain is shared among adopters.
+    let gains: Vec<f64> = (0..k)
+        .map(|s| {
+            let adopters = (incumbents[s] as f64 * ip.adoption_share).max(1.0);
+            ip.step * ip.spillover * startup_ideas[s] as f64 / adopters
+        })
+        .collect();
+    w.firms.list.par_iter_mut().enumerate().for_each(|(i, f)| {
+        let g = gains[f.sector as usize];
+        if g > 0.0 && f.age >= ip.startup_age_months && keys.coin(i as u64, 1) < ip.adoption_share {
+            f.productivity *= 1.0 + g;
+        }
+    });
 }

@@ -55,6 +55,15 @@ impl World {
         };
         world.government.benefit =
             (s.government.benefit_share * yuan_to_cents(s.firms.initial_wage) as f64) as i64;
+        world.platforms.imp.owner = index(
+            &mut stream(seed, 0, Phase::Setup, 5 << 40),
+            world.residents.len(),
+        ) as u32;
+        world.platforms.ilp.owner = index(
+            &mut stream(seed, 0, Phase::Setup, 6 << 40),
+            world.residents.len(),
+        ) as u32;
+        world.refresh(s);
         world.ledger = Ledger::open(world.account_totals());
         world
     }

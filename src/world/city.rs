@@ -193,3 +193,44 @@ pub fn commute_cost_cents(p: &CityParams, minutes: f64, km: f64, monthly_wage_ce
     let hourly_wage = monthly_wage_cents / (p.workdays.max(1.0) * p.hours_per_workday);
     trips * (minutes / 60.0 * p.value_of_time_share * hourly_wage + km * p.fare_per_km * 100.0)
 }
+
+/// Who works from home, and how much (an ILP lever). A resident teleworks
+/// `telework_days` of five workdays when the ILP is on, it is a user, its
+/// job is in a service sector, and the job allows it: a fixed draw per
+/// (resident, firm) below `telework_jobs`, so a job keeps its answer.
+#[derive(Debug, Clone, Copy)]
+pub struct Telework {
+    on: bool,
+    jobs: f64,
+    share_of_days: f64,
+    seed: u64,
+}
+
+impl Telework {
+    /// The rule of a scenario.
+    pub fn new(p: &crate::scenario::Scenario) -> Telework {
+        let ilp = &p.platforms.ilp;
+        Telework {
+            on: ilp.enabled && ilp.telework_days > 0.0 && ilp.telework_jobs > 0.0,
+            jobs: ilp.telework_jobs,
+            share_of_days: (ilp.telework_days / 5.0).min(1.0),
+            seed: p.simulation.seed,
+        }
+    }
+
+    /// Share of workdays resident `i` works from home at firm `firm_serial`.
+    #[inline]
+    pub fn share(&self, i: usize, ilp_user: bool, firm_serial: u32, manufacturing: bool) -> f64 {
+        if !self.on || !ilp_user || manufacturing {
+            return 0.0;
+        }
+        let z = crate::rng::mix64(
+            self.seed ^ crate::rng::mix64((i as u64) ^ ((firm_serial as u64) << 32) ^ 0x7E1E_3A6B),
+        );
+        if ((z >> 11) as f64 / (1u64 << 53) as f64) < self.jobs {
+            self.share_of_days
+        } else {
+            0.0
+        }
+    }
+}

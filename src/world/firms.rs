@@ -117,6 +117,19 @@ pub fn labour_for(output: f64, productivity: f64, returns: f64, reference: f64) 
     reference * (output / (productivity * reference)).powf(1.0 / returns)
 }
 
+impl Firm {
+    /// Productivity including the IMP gain of a member (`gain` is 0 when the
+    /// platform is off).
+    #[inline]
+    pub fn effective_productivity(&self, imp_gain: f64) -> f64 {
+        if self.flags & FIRM_IMP != 0 {
+            self.productivity * (1.0 + imp_gain)
+        } else {
+            self.productivity
+        }
+    }
+}
+
 /// The firms' store.
 #[derive(Debug, Clone, Default)]
 pub struct Firms {

@@ -10,7 +10,7 @@ pub mod ledger;
 pub mod residents;
 
 pub use city::{City, LandUse, Zone, ZoneId};
-pub use firms::{Firm, FirmId, Firms, labour_for, output_of};
+pub use firms::{FIRM_IMP, FIRM_INCUBATED, Firm, FirmId, Firms, labour_for, output_of};
 pub use ledger::{Flows, Ledger};
 pub use residents::{Resident, ResidentId, Residents};
 
@@ -35,25 +35,34 @@ pub struct Government {
     pub benefit: i64,
 }
 
-/// One platform (IMP or ILP): a firm-like agent with its own cash. Its levers
-/// come with the platform rules; in the core it is switched off and idle.
+/// One platform (IMP or ILP): a firm-like agent with its own cash.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Platform {
-    /// Whether the platform operates.
+    /// Whether the platform operates (from the scenario, refreshed by events).
     pub enabled: bool,
     /// Cash, cents.
     pub cash: i64,
     /// Member firms (IMP) or users (ILP).
     pub members: u32,
+    /// Output gain of an IMP member this month (0 when off).
+    pub gain: f64,
+    /// Fees collected this month, cents.
+    pub fees: i64,
+    /// The resident who owns the platform and receives its payouts.
+    pub owner: u32,
 }
 
-/// An MEI base: an incubator in a zone.
-#[derive(Debug, Clone, Serialize)]
-pub struct MeiBase {
-    /// Where the base is.
-    pub zone: ZoneId,
-    /// Startups it can incubate a month.
-    pub slots: u32,
+/// Where the MEI bases and innovation centres are.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Places {
+    /// Zones with an MEI base (a zone may hold several), in placement order.
+    pub mei_bases: Vec<ZoneId>,
+    /// Per zone: bases in it.
+    pub bases_in_zone: Vec<u32>,
+    /// Zones with an innovation centre, in placement order.
+    pub centres: Vec<ZoneId>,
+    /// Per zone: within reach of a centre.
+    pub near_centre: Vec<bool>,
 }
 
 /// The platforms of the IMP / ILP / MEI model.
@@ -63,8 +72,70 @@ pub struct Platforms {
     pub imp: Platform,
     /// Intelligent Life Platform.
     pub ilp: Platform,
-    /// Mass Entrepreneurship and Innovation bases.
-    pub mei_bases: Vec<MeiBase>,
+    /// MEI bases and innovation centres.
+    pub places: Places,
+}
+
+/// Zones ranked for MEI bases and innovation centres: the CBD first, then
+/// mixed-use zones, each by distance to the city centre (ties by index).
+fn ranked_zones(city: &City) -> Vec<ZoneId> {
+    let (cx, cy) = (
+        city.width as f64 / 2.0 - 0.5,
+        city.height as f64 / 2.0 - 0.5,
+    );
+    let rank = |l: LandUse| match l {
+        LandUse::Centre => 0,
+        LandUse::Mixed => 1,
+        LandUse::Residential => 2,
+        LandUse::Industrial => 3,
+    };
+    let mut zones: Vec<usize> = (0..city.len()).collect();
+    zones.sort_by(|&a, &b| {
+        let (za, zb) = (&city.zones[a], &city.zones[b]);
+        let da = (za.x as f64 - cx).powi(2) + (za.y as f64 - cy).powi(2);
+        let db = (zb.x as f64 - cx).powi(2) + (zb.y as f64 - cy).powi(2);
+        rank(za.land_use)
+            .cmp(&rank(zb.land_use))
+            .then(da.total_cmp(&db))
+            .then(a.cmp(&b))
+    });
+    let preferred: Vec<ZoneId> = zones
+        .iter()
+        .filter(|&&z| matches!(city.zones[z].land_use, LandUse::Centre | LandUse::Mixed))
+        .map(|&z| ZoneId(z as u16))
+        .collect();
+    if preferred.is_empty() {
+        zones.into_iter().map(|z| ZoneId(z as u16)).collect()
+    } else {
+        preferred
+    }
+}
+
+/// Places `mei.bases` bases and `innovation.centres` centres on the ranked
+/// zones, cycling when there are more than zones.
+pub fn place_bases_and_centres(city: &City, p: &crate::scenario::Scenario) -> Places {
+    let ranked = ranked_zones(city);
+    let take =
+        |n: u32| -> Vec<ZoneId> { (0..n as usize).map(|k| ranked[k % ranked.len()]).collect() };
+    let mei_bases = take(p.mei.bases);
+    let centres = take(p.innovation.centres);
+    let mut bases_in_zone = vec![0u32; city.len()];
+    for z in &mei_bases {
+        bases_in_zone[z.index()] += 1;
+    }
+    let near_centre = (0..city.len())
+        .map(|z| {
+            centres
+                .iter()
+                .any(|&c| city.distance_km(ZoneId(z as u16), c) <= p.innovation.centre_reach_km)
+        })
+        .collect();
+    Places {
+        mei_bases,
+        bases_in_zone,
+        centres,
+        near_centre,
+    }
 }
 
 /// What the model knows about a sector.
@@ -101,6 +172,16 @@ pub struct MonthCounters {
     pub hires: u32,
     /// Residents who moved home.
     pub moves: u32,
+    /// Startups incubated by MEI bases.
+    pub incubated: u32,
+    /// Venture money paid in from outside the city, cents.
+    pub venture: i64,
+    /// Subsidies paid to incubated founders, cents.
+    pub subsidies: i64,
+    /// Successful R&D steps (own innovations, not adoptions).
+    pub innovations: u32,
+    /// Firms closed by a capacity cut.
+    pub cut_exits: u32,
     /// Household spending, cents.
     pub consumption: i64,
     /// Output valued at set-up prices, cents.
@@ -150,6 +231,9 @@ impl World {
             sector.budget_share = params.budget_share;
             sector.closed_to_entry = params.closed_to_entry;
         }
+        self.platforms.imp.enabled = p.platforms.imp.enabled;
+        self.platforms.ilp.enabled = p.platforms.ilp.enabled;
+        self.platforms.places = place_bases_and_centres(&self.city, p);
     }
 
     /// All money in the city, cents: residents + firms + government + platforms.

@@ -7,13 +7,20 @@
 //! - [`plausible`]: the full baseline stays within observed ranges for three
 //!   seeds.
 //! - [`cli`]: the `polis` binary's exit codes, messages and output files.
+//! - [`bad_scenarios`]: a gallery of mistaken scenario files, each with the
+//!   message and line it must produce.
+//! - [`loader_fuzz`]: arbitrary bytes and TOML values never panic the loader.
+//! - [`commands`]: `polis check`, `params`, `schema`, `init` and `--set`.
 //!
 //! The full baseline (100,000 residents x 120 months) is run once per seed in
 //! [`baseline_run`] and shared by the ledger and plausibility tests.
 
+mod bad_scenarios;
 mod cli;
+mod commands;
 mod determinism;
 mod ledger;
+mod loader_fuzz;
 mod plausible;
 
 use std::path::{Path, PathBuf};
