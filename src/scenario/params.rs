@@ -115,7 +115,7 @@ param_table! {
         residents: u32 = 100_000, unit "residents", range 100 => 50_000_000,
             source "a district-sized city that runs in about a second";
         /// Residents per firm at set-up; sets the initial firm count.
-        residents_per_firm: f64 = 27.0, unit "residents/firm", range 2.0 => 10_000.0,
+        residents_per_firm: f64 = 30.0, unit "residents/firm", range 2.0 => 10_000.0,
             source "calibrated: near the firm count at which entry and exit balance in the baseline (mean firm size about 25; US SUSB mean about 20)";
     }
 }
@@ -357,8 +357,11 @@ param_table! {
         startup_cost_months: f64 = 12.0, unit "months of mean wage", range 0.0 => 1_000.0,
             source "a small firm's first months of payroll and equipment";
         /// Monthly founding hazard of a resident of aptitude 1 who can pay the cost.
-        founding_hazard: f64 = 0.005, unit "1/month", range 0.0 => 1.0,
+        founding_hazard: f64 = 0.0006, unit "1/month", range 0.0 => 1.0,
             source "calibrated: 8-10% of firms a year are new (US BDS, 2010s)";
+        /// Dispersion of startup projects' scale: a project needs the startup cost times a lognormal scale of mean 1 and this log-sd.
+        project_scale_sigma: f64 = 1.0, unit "log points", range 0.0 => 5.0,
+            source "startup capital is highly dispersed (Hurst & Lusardi 2004); calibrated so that halving the cost raises startups by tens of percent, as after reforms in Portugal and China";
         /// Staff a founder plans for in the first month.
         startup_staff: u32 = 3, unit "workers", range 1 => 10_000, source "most startups are small";
         /// Price of a startup relative to its sector's mean, to win customers.

@@ -2,10 +2,14 @@
 //!
 //! A resident founds a firm with a monthly hazard of `founding_hazard` x its
 //! aptitude (x `mei.hazard_multiplier` in a zone with an MEI base) when its
-//! wealth covers the startup cost (`startup_cost_months` of the mean wage).
+//! wealth covers its project's capital: the startup cost
+//! (`startup_cost_months` of the mean wage) times the project's scale, a
+//! lognormal draw of mean 1 and log-sd `project_scale_sigma` (projects
+//! differ; this is what makes the startup rate respond to the cost smoothly
+//! rather than all at once).
 //! MEI bases offer `slots_per_base` incubator places a month to this month's
 //! would-be founders, best aptitude first (ties by resident id). An
-//! incubated founder pays only `1 - subsidy_share` of the cost (the
+//! incubated founder pays only `1 - subsidy_share` of the capital (the
 //! government pays the rest into the firm), so MEI also lets founders who
 //! could not afford the full cost start; its firm gets `training_gain` more
 //! productivity; and this month's `venture_fund` is paid in from outside the
@@ -15,7 +19,7 @@
 
 use rayon::prelude::*;
 
-use crate::rng::{Phase, StepCtx};
+use crate::rng::{AgentRng, Phase, StepCtx};
 use crate::scenario::Scenario;
 use crate::world::build::{cumulate, pick};
 use crate::world::residents::ResidentId;
@@ -26,6 +30,8 @@ struct Founding {
     sector: u8,
     zone: ZoneId,
     aptitude: f32,
+    /// The project's capital: the startup cost times the project's scale.
+    capital: i64,
     can_pay_full: bool,
     incubated: bool,
 }
@@ -38,12 +44,8 @@ pub fn found_firms(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
         .round()
         .max(1.0) as i64;
     let slots = w.platforms.places.mei_bases.len() * mei.slots_per_base as usize;
-    let subsidy = if slots > 0 {
-        (cost as f64 * mei.subsidy_share).round() as i64
-    } else {
-        0
-    };
-    let threshold = (cost - subsidy).max(1);
+    let subsidy_share = if slots > 0 { mei.subsidy_share } else { 0.0 };
+    let sigma = e.project_scale_sigma;
     let open: Vec<f64> = w
         .sectors
         .iter()
@@ -79,7 +81,6 @@ pub fn found_firms(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
         .people
         .par_iter()
         .enumerate()
-        .filter(|(_, r)| r.wealth >= threshold)
         .filter_map(|(i, r)| {
             let boost = if bases[r.home.index()] > 0 {
                 mei.hazard_multiplier
@@ -90,6 +91,13 @@ pub fn found_firms(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
                 return None;
             }
             let mut rng = keys.rng(i as u64);
+            // Projects differ in scale (lognormal, mean 1): the capital needed.
+            let scale = (sigma * normal(&mut rng) - sigma * sigma / 2.0).exp();
+            let capital = ((cost as f64 * scale).round() as i64).max(1);
+            let own = capital - (capital as f64 * subsidy_share).round() as i64;
+            if r.wealth < own.max(1) {
+                return None;
+            }
             let sector = pick(&sector_cumulative, &mut rng)?;
             // Founders open where they live when the zoning allows the sector.
             let home_ok = city.zones[r.home.index()]
@@ -106,13 +114,14 @@ pub fn found_firms(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
                 sector: sector as u8,
                 zone,
                 aptitude: r.aptitude,
-                can_pay_full: r.wealth >= cost,
+                capital,
+                can_pay_full: r.wealth >= capital,
                 incubated: false,
             })
         })
         .collect();
     // Incubator places go to the best aptitudes (ties by resident id); the
-    // others found alone if they can pay the full cost.
+    // others found alone if they can pay their project's full capital.
     let mut order: Vec<usize> = (0..foundings.len()).collect();
     order.sort_by(|&a, &b| {
         foundings[b]
@@ -144,9 +153,10 @@ pub fn found_firms(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
             // The fund is shared equally; the first firms take the remainder cents.
             let share = fund / incubated + i64::from(k_incubated < fund % incubated);
             k_incubated += 1;
-            (cost - subsidy, subsidy, share)
+            let subsidy = (f.capital as f64 * subsidy_share).round() as i64;
+            (f.capital - subsidy, subsidy, share)
         } else {
-            (cost, 0, 0)
+            (f.capital, 0, 0)
         };
         w.residents.people[f.resident as usize].wealth -= own;
         flows.residents -= own;
@@ -193,8 +203,15 @@ pub fn found_firms(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
     w.counters.startups += foundings.len() as u32;
     w.counters.incubated += incubated as u32;
     w.counters.venture += venture_paid;
-    w.counters.subsidies += subsidy * incubated;
+    w.counters.subsidies -= flows.government;
     flows
+}
+
+/// A standard normal draw (Box-Muller, one of the pair).
+fn normal(rng: &mut AgentRng) -> f64 {
+    let u = 1.0 - crate::rng::unit(rng);
+    let v = crate::rng::unit(rng);
+    (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()
 }
 
 /// Per sector: mean wage offer, mean price and mean productivity of its

@@ -2,11 +2,11 @@
 //!
 //! ILP (residents): Bass diffusion. A resident is a potential adopter with
 //! probability `potential` (a fixed draw per resident); each month a
-//! potential adopter who is not yet a user adopts with probability
-//! 1 - exp(-(p + q F)), where F is last month's share of the potential
-//! adopters who use the platform, and p and q are `bass_p` and `bass_q`
-//! scaled by `broadband_cost` to the power -`broadband_elasticity`. Users
-//! stay users.
+//! potential adopter who is not yet a user adopts with the probability that
+//! carries the share of users F along the continuous Bass curve for one
+//! month (`bass_step`; about p + q F for small steps), where p and q are
+//! `bass_p` and `bass_q` scaled by `broadband_cost` to the power
+//! -`broadband_elasticity`. Users stay users.
 //!
 //! IMP (firms): a member's output gain is `efficiency_gain` x (1 +
 //! `network_effect` x the share of manufacturing firms that are members). Each
@@ -50,10 +50,9 @@ fn adopt_ilp(w: &mut World, p: &Scenario, ctx: StepCtx) {
     }
     let n = w.residents.len();
     let market = (n as f64 * ilp.potential).max(1.0);
-    let users = w.platforms.ilp.members as f64;
+    let share = (w.platforms.ilp.members as f64 / market).min(1.0);
     let price = ilp.broadband_cost.powf(-ilp.broadband_elasticity);
-    let hazard = (ilp.bass_p * price + ilp.bass_q * price * (users / market).min(1.0)).max(0.0);
-    let adopt = 1.0 - (-hazard).exp();
+    let adopt = bass_step(ilp.bass_p * price, ilp.bass_q * price, share);
     let keys = ctx.keys(Phase::Platforms);
     let seed = ctx.seed;
     let users: u32 = w
@@ -72,6 +71,27 @@ fn adopt_ilp(w: &mut World, p: &Scenario, ctx: StepCtx) {
         })
         .sum();
     w.platforms.ilp.members = users;
+}
+
+/// The chance that a potential adopter who does not use the platform adopts
+/// within one month, when a share `f` of potential adopters use it: the
+/// continuous Bass model advanced exactly by one month from `f`, so that the
+/// adopted share follows F(t) = (1 - e^-(p+q)t) / (1 + (q/p) e^-(p+q)t) month
+/// by month (not only in the limit of short steps).
+pub fn bass_step(p: f64, q: f64, f: f64) -> f64 {
+    if p <= 0.0 || f >= 1.0 {
+        // Without innovators the curve never starts; a full market is done.
+        return if p <= 0.0 && q > 0.0 && f > 0.0 {
+            1.0 - (-q * (1.0 - f)).exp()
+        } else {
+            0.0
+        };
+    }
+    // Time on the curve at which the share is f, as x = e^-(p+q)t.
+    let x = (1.0 - f) / (1.0 + f * q / p);
+    let next_x = x * (-(p + q)).exp();
+    let next = (1.0 - next_x) / (1.0 + q / p * next_x);
+    ((next - f) / (1.0 - f)).clamp(0.0, 1.0)
 }
 
 fn adopt_imp(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {

@@ -20,6 +20,7 @@ mod cli;
 mod commands;
 mod determinism;
 mod ledger;
+mod levers;
 mod loader_fuzz;
 mod plausible;
 
