@@ -33,6 +33,9 @@ pub enum Error {
         /// What went wrong.
         message: String,
     },
+    /// A sweep folder or its parts are inconsistent.
+    #[error("{0}")]
+    Sweep(String),
     /// Reading or writing a file failed.
     #[error("{path}: {source}")]
     Io {

@@ -38,6 +38,7 @@
 #![warn(missing_docs)]
 
 pub mod error;
+pub mod experiment;
 pub mod metrics;
 pub mod output;
 pub mod rng;
