@@ -775,7 +775,7 @@ pub fn event_problems(s: &Scenario, i: usize, e: &Event) -> Vec<Problem> {
             });
             continue;
         };
-        if reference::SETUP_ONLY.contains(&key.as_str()) {
+        if reference::is_setup_only(key) {
             out.push(Problem {
                 key: place,
                 message: format!(

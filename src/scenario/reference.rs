@@ -46,6 +46,17 @@ pub const SETUP_ONLY: &[&str] = &[
     "firms.reference_size",
 ];
 
+/// Sector keys that take effect only when the city is built.
+pub const SETUP_ONLY_SECTOR_KEYS: &[&str] = &["firm_share", "productivity", "manufacturing"];
+
+/// Whether a dotted key takes effect only when the city is built.
+pub fn is_setup_only(key: &str) -> bool {
+    if let Some(rest) = key.strip_prefix("sectors.") {
+        return rest.rsplit_once('.').is_some_and(|(_, field)| SETUP_ONLY_SECTOR_KEYS.contains(&field));
+    }
+    SETUP_ONLY.contains(&key)
+}
+
 /// Every parameter table's rows, in file order.
 pub fn tables() -> Vec<(&'static str, &'static [ParamInfo])> {
     vec![
@@ -148,6 +159,9 @@ pub fn type_name(ty: &str) -> &'static str {
 }
 
 fn number(x: f64) -> String {
+    if x >= i64::MAX as f64 {
+        return i64::MAX.to_string();
+    }
     if x.fract() == 0.0 && x.abs() < 1e15 {
         format!("{}", x as i64)
     } else {

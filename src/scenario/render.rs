@@ -7,7 +7,7 @@
 use serde_json::{Map, Value, json};
 
 use crate::scenario::params::{self, ParamInfo};
-use crate::scenario::reference::{self, SETUP_ONLY};
+use crate::scenario::reference;
 use crate::scenario::{MAX_SECTORS, Scenario};
 
 /// Widest line of the plain-text reference.
@@ -42,7 +42,7 @@ pub fn dotted_key(info: &ParamInfo) -> String {
 
 /// True when the key takes effect only when the city is built.
 pub fn is_setup_only(info: &ParamInfo) -> bool {
-    SETUP_ONLY.contains(&dotted_key(info).as_str())
+    reference::is_setup_only(&dotted_key(info))
 }
 
 /// "fixed at set-up" or "can change in an event".

@@ -167,7 +167,7 @@ pub fn pay(w: &mut World, p: &Scenario, _ctx: StepCtx) -> Flows {
             keep
         });
     }
-    w.counters.exits = exits;
+    w.counters.exits += exits;
     if employed > 0 {
         w.mean_wage = wages / employed;
     }
