@@ -52,7 +52,9 @@ pub const SETUP_ONLY_SECTOR_KEYS: &[&str] = &["firm_share", "productivity", "man
 /// Whether a dotted key takes effect only when the city is built.
 pub fn is_setup_only(key: &str) -> bool {
     if let Some(rest) = key.strip_prefix("sectors.") {
-        return rest.rsplit_once('.').is_some_and(|(_, field)| SETUP_ONLY_SECTOR_KEYS.contains(&field));
+        return rest
+            .rsplit_once('.')
+            .is_some_and(|(_, field)| SETUP_ONLY_SECTOR_KEYS.contains(&field));
     }
     SETUP_ONLY.contains(&key)
 }
