@@ -4,6 +4,7 @@
 //! from `Phase::Setup` / `Phase::City` streams.
 
 use rand_distr::{Distribution, LogNormal};
+use rayon::prelude::*;
 
 use crate::rng::{self, AgentRng, Phase, index, stream, unit};
 use crate::scenario::Scenario;
@@ -212,20 +213,25 @@ fn build_residents(s: &Scenario, city: &mut City, seed: u64) -> Residents {
     let homes = apportion(n as u64, &weights);
     let sigma = s.residents.skill_sigma;
     let skill = LogNormal::new(-sigma * sigma / 2.0, sigma).expect("sigma is range-checked");
-    let mut people = Vec::with_capacity(n);
+    let mut zone_of = Vec::with_capacity(n);
     for (z, &count) in homes.iter().enumerate() {
         city.zones[z].occupants = count as u32;
-        for _ in 0..count {
-            let mut rng = stream(seed, 0, Phase::Setup, people.len() as u64);
+        zone_of.extend(std::iter::repeat_n(ZoneId(z as u16), count as usize));
+    }
+    let people: Vec<Resident> = zone_of
+        .into_par_iter()
+        .enumerate()
+        .map(|(i, home)| {
+            let mut rng = stream(seed, 0, Phase::Setup, i as u64);
             let sk: f64 = skill.sample(&mut rng);
-            people.push(Resident {
-                home: ZoneId(z as u16),
+            Resident {
+                home,
                 skill_milli: (sk * 1000.0).round().clamp(50.0, 65_535.0) as u16,
                 aptitude: -(1.0 - unit(&mut rng)).ln() as f32,
                 ..Resident::default()
-            });
-        }
-    }
+            }
+        })
+        .collect();
     let sectors = s.sectors.len();
     Residents {
         suppliers: vec![FirmId::NONE; n * sectors],
@@ -353,62 +359,84 @@ fn assign_jobs(s: &Scenario, city: &City, residents: &mut Residents, firms: &mut
         })
         .collect();
     let sector_cumulative = cumulate(&demand);
-    for (i, r) in residents.people.iter_mut().enumerate() {
-        let mut rng = stream(seed, 0, Phase::Setup, (3 << 40) + i as u64);
-        if rng::chance(&mut rng, s.residents.initial_unemployment) {
-            r.months_unemployed = 1;
-            continue;
-        }
-        let Some(k) = pick(&sector_cumulative, &mut rng) else {
-            continue;
-        };
-        let wage = s.firms.initial_wage * 100.0 * r.skill_milli as f64 / 1000.0;
-        let mut best = (f64::MIN, usize::MAX);
-        for _ in 0..s.residents.job_offers {
-            let Some(j) = pick(&cumulative[k], &mut rng) else {
-                break;
-            };
-            let f = members[k][j];
-            let zone = firms.list[f].zone;
-            let cost = commute_cost_cents(
-                &s.city,
-                city.commute_minutes(r.home, zone),
-                city.distance_km(r.home, zone),
-                wage,
-            );
-            if wage - cost > best.0 {
-                best = (wage - cost, f);
+    // Each resident's draws are its own: decide in parallel, then count.
+    let list = &firms.list;
+    residents
+        .people
+        .par_iter_mut()
+        .enumerate()
+        .for_each(|(i, r)| {
+            let mut rng = stream(seed, 0, Phase::Setup, (3 << 40) + i as u64);
+            if rng::chance(&mut rng, s.residents.initial_unemployment) {
+                r.months_unemployed = 1;
+                return;
             }
-        }
-        if best.1 == usize::MAX {
-            continue;
-        }
-        r.employer = FirmId(best.1 as u32);
-        let firm = &mut firms.list[best.1];
-        firm.employees += 1;
-        firm.skill_milli_sum += r.skill_milli as u64;
+            let Some(k) = pick(&sector_cumulative, &mut rng) else {
+                return;
+            };
+            let wage = s.firms.initial_wage * 100.0 * r.skill_milli as f64 / 1000.0;
+            let mut best = (f64::MIN, usize::MAX);
+            for _ in 0..s.residents.job_offers {
+                let Some(j) = pick(&cumulative[k], &mut rng) else {
+                    break;
+                };
+                let f = members[k][j];
+                let zone = list[f].zone;
+                let cost = commute_cost_cents(
+                    &s.city,
+                    city.commute_minutes(r.home, zone),
+                    city.distance_km(r.home, zone),
+                    wage,
+                );
+                if wage - cost > best.0 {
+                    best = (wage - cost, f);
+                }
+            }
+            if best.1 != usize::MAX {
+                r.employer = FirmId(best.1 as u32);
+            }
+        });
+    let staff =
+        crate::step::par::accumulate::<_, 2, _>(&residents.people, firms.len(), |_, r, bins| {
+            if !r.employer.is_none() {
+                bins[r.employer.index()][0] += 1;
+                bins[r.employer.index()][1] += r.skill_milli as i64;
+            }
+        });
+    for (firm, st) in firms.list.iter_mut().zip(staff) {
+        firm.employees = st[0] as u32;
+        firm.skill_milli_sum = st[1] as u64;
     }
 }
 
 /// Each resident buys each sector's goods from a firm drawn with probability
 /// proportional to that firm's output, so demand starts matched to supply.
 fn assign_suppliers(residents: &mut Residents, firms: &Firms, sectors: usize, seed: u64) {
-    for k in 0..sectors {
-        let ids: Vec<usize> = (0..firms.len())
-            .filter(|&f| firms.list[f].sector as usize == k)
-            .collect();
-        let weights: Vec<f64> = ids
-            .iter()
-            .map(|&f| firms.list[f].skill_milli_sum as f64 + 1.0)
-            .collect();
-        let cumulative = cumulate(&weights);
-        for i in 0..residents.len() {
-            let mut rng = stream(seed, 0, Phase::Setup, (4 << 40) + (i * sectors + k) as u64);
-            if let Some(j) = pick(&cumulative, &mut rng) {
-                residents.suppliers[i * sectors + k] = FirmId(ids[j] as u32);
+    let pools: Vec<(Vec<usize>, Vec<f64>)> = (0..sectors)
+        .map(|k| {
+            let ids: Vec<usize> = (0..firms.len())
+                .filter(|&f| firms.list[f].sector as usize == k)
+                .collect();
+            let weights: Vec<f64> = ids
+                .iter()
+                .map(|&f| firms.list[f].skill_milli_sum as f64 + 1.0)
+                .collect();
+            let cumulative = cumulate(&weights);
+            (ids, cumulative)
+        })
+        .collect();
+    residents
+        .suppliers
+        .par_chunks_mut(sectors)
+        .enumerate()
+        .for_each(|(i, slots)| {
+            for (k, slot) in slots.iter_mut().enumerate() {
+                let mut rng = stream(seed, 0, Phase::Setup, (4 << 40) + (i * sectors + k) as u64);
+                if let Some(j) = pick(&pools[k].1, &mut rng) {
+                    *slot = FirmId(pools[k].0[j] as u32);
+                }
             }
-        }
-    }
+        });
 }
 
 /// Sets prices at the middle of the markup band over unit cost, demand at
@@ -471,21 +499,25 @@ fn seed_wealth(s: &Scenario, city: &City, residents: &mut Residents, firms: &Fir
     }
     revenue += g.income_tax * wages - unemployed * benefit;
     let transfer = (revenue / n).max(0.0);
-    for (r, dividend) in residents.people.iter_mut().zip(dividends) {
-        let net = match r.employer {
-            FirmId::NONE => benefit,
-            f => {
-                firms.list[f.index()].wage as f64 * r.skill_milli as f64 / 1000.0
-                    * (1.0 - g.income_tax)
-            }
-        } + transfer
-            + dividend;
-        let rent = city.zones[r.home.index()].rent as f64;
-        r.income = (net - rent).round() as i64;
-        // At the steady state of the consumption rule wealth is
-        // (1 - propensity_income) / propensity_wealth months of disposable income.
-        r.wealth = (s.residents.initial_wealth_months * r.income.max(0) as f64).round() as i64;
-    }
+    residents
+        .people
+        .par_iter_mut()
+        .zip(dividends)
+        .for_each(|(r, dividend)| {
+            let net = match r.employer {
+                FirmId::NONE => benefit,
+                f => {
+                    firms.list[f.index()].wage as f64 * r.skill_milli as f64 / 1000.0
+                        * (1.0 - g.income_tax)
+                }
+            } + transfer
+                + dividend;
+            let rent = city.zones[r.home.index()].rent as f64;
+            r.income = (net - rent).round() as i64;
+            // At the steady state of the consumption rule wealth is
+            // (1 - propensity_income) / propensity_wealth months of disposable income.
+            r.wealth = (s.residents.initial_wealth_months * r.income.max(0) as f64).round() as i64;
+        });
     if g.transfer_share > 0.0 {
         (transfer * n / g.transfer_share).round() as i64
     } else {
