@@ -4,12 +4,14 @@
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 
+use polis::experiment::{self, RunOutcome, RunStatus, Shard};
 use polis::output::{self, AgentCounts, Manifest};
 use polis::scenario::{Loaded, render};
 use polis::{Error, Scenario, Simulation};
@@ -44,6 +46,93 @@ enum Command {
         /// Name of the scenario; the file is NAME.toml (or NAME if it ends in .toml).
         name: String,
     },
+    /// Run a parameter sweep (or one shard of it) and merge it into tables.
+    Sweep(SweepArgs),
+    /// Join the parts of a sweep folder into runs.csv, timeseries.csv and summary.csv.
+    Merge(MergeArgs),
+    /// Compare two scenarios over paired replicates (the same seeds for both).
+    Compare(CompareArgs),
+}
+
+#[derive(clap::Args)]
+struct SweepArgs {
+    /// Sweep file (TOML): a base scenario, the parameters to vary, replicates.
+    sweep: PathBuf,
+    /// Output folder; a sweep that stopped is resumed by running it again
+    /// with the same folder.
+    #[arg(long)]
+    out: PathBuf,
+    /// Runs at a time [default: all cores].
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1024))]
+    jobs: Option<u32>,
+    /// Do only shard I of N (runs whose number modulo N is I) [default: from
+    /// SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT when set, else all runs].
+    #[arg(long, value_name = "I/N", value_parser = parse_shard)]
+    shard: Option<Shard>,
+    /// Print nothing but errors and failed runs.
+    #[arg(long)]
+    quiet: bool,
+}
+
+#[derive(clap::Args)]
+struct MergeArgs {
+    /// Sweep folder (the --out of `polis sweep`).
+    dir: PathBuf,
+    /// Print nothing but errors and failed runs.
+    #[arg(long)]
+    quiet: bool,
+}
+
+#[derive(clap::Args)]
+struct CompareArgs {
+    /// Scenario A (TOML).
+    a: PathBuf,
+    /// Scenario B (TOML); the table shows B - A.
+    b: PathBuf,
+    /// Replicates: seeds, each run with both A and B.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(2..=100_000))]
+    replicates: u32,
+    /// Base seed of the replicates (the same derivation as a sweep's `seed`).
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Months averaged, inclusive, as FROM:TO [default: the last 12 months].
+    #[arg(long, value_name = "FROM:TO", value_parser = parse_window)]
+    window: Option<[u32; 2]>,
+    /// Also write compare.csv and manifest.json into this folder.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Runs at a time [default: all cores].
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1024))]
+    jobs: Option<u32>,
+    /// Set a key in both scenarios: --set simulation.residents=20000 (repeatable).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    set: Vec<String>,
+    /// Print nothing but errors.
+    #[arg(long)]
+    quiet: bool,
+}
+
+fn parse_shard(text: &str) -> Result<Shard, String> {
+    Shard::parse(text)
+}
+
+/// `FROM:TO`, two month numbers.
+fn parse_window(text: &str) -> Result<[u32; 2], String> {
+    let (from, to) = text
+        .split_once(':')
+        .ok_or_else(|| format!("`{text}` is not FROM:TO (for example 49:60)"))?;
+    let month = |m: &str| {
+        m.trim()
+            .parse::<u32>()
+            .map_err(|_| format!("`{m}` is not a month number"))
+    };
+    let window = [month(from)?, month(to)?];
+    if window[0] < 1 || window[0] > window[1] {
+        return Err(format!(
+            "`{text}`: months count from 1 and FROM must not be after TO"
+        ));
+    }
+    Ok(window)
 }
 
 #[derive(clap::Args)]
@@ -132,6 +221,9 @@ fn main() -> ExitCode {
             Ok(())
         }
         Command::Init { name } => init(&name),
+        Command::Sweep(args) => sweep(args),
+        Command::Merge(args) => merge(args),
+        Command::Compare(args) => compare(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -381,6 +473,395 @@ fn init(name: &str) -> Result<(), Failure> {
     Ok(())
 }
 
+/// A rayon pool of `jobs` threads (default: all cores).
+fn pool(jobs: Option<u32>) -> Result<(rayon::ThreadPool, usize), Failure> {
+    let threads = jobs
+        .map(|t| t as usize)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| Error::Threads {
+            threads,
+            message: e.to_string(),
+        })?;
+    Ok((pool, threads))
+}
+
+/// The shard of a task of a Slurm job array, from the values of
+/// `SLURM_ARRAY_TASK_ID`, `SLURM_ARRAY_TASK_COUNT` and `SLURM_ARRAY_TASK_MIN`:
+/// task `MIN + I` of `COUNT` does shard `I/COUNT`. `None` unless both the id
+/// and the count are set.
+fn slurm_shard(
+    id: Option<&str>,
+    count: Option<&str>,
+    min: Option<&str>,
+) -> Result<Option<Shard>, String> {
+    let (Some(id), Some(count)) = (id, count) else {
+        return Ok(None);
+    };
+    let number = |name: &str, v: &str| {
+        v.trim()
+            .parse::<u32>()
+            .map_err(|_| format!("{name}=`{v}` is not a number"))
+    };
+    let id = number("SLURM_ARRAY_TASK_ID", id)?;
+    let count = number("SLURM_ARRAY_TASK_COUNT", count)?;
+    let min = min.map_or(Ok(0), |m| number("SLURM_ARRAY_TASK_MIN", m))?;
+    let index = id.checked_sub(min).unwrap_or(u32::MAX);
+    if count == 0 || index >= count {
+        return Err(format!(
+            "array task {id} (first {min}) is not one of {count} shards: \
+             submit the array as --array=0-{}, without a step or gaps",
+            count.saturating_sub(1)
+        ));
+    }
+    Ok(Some(Shard { index, count }))
+}
+
+/// `polis sweep`: runs a sweep, or one shard of it, then merges a whole sweep.
+fn sweep(args: SweepArgs) -> Result<(), Failure> {
+    let plan = experiment::load_sweep(&args.sweep).map_err(Error::Scenario)?;
+    let shard = match args.shard {
+        Some(shard) => shard,
+        None => {
+            let var = |name: &str| std::env::var(name).ok();
+            slurm_shard(
+                var("SLURM_ARRAY_TASK_ID").as_deref(),
+                var("SLURM_ARRAY_TASK_COUNT").as_deref(),
+                var("SLURM_ARRAY_TASK_MIN").as_deref(),
+            )
+            .map_err(|message| {
+                Failure::bad_input(
+                    message,
+                    "or give the shard yourself with --shard I/N (I from 0 to N-1)",
+                )
+            })?
+            .unwrap_or(Shard::ALL)
+        }
+    };
+    let (pool, jobs) = pool(args.jobs)?;
+    let total = plan.runs.iter().filter(|r| shard.owns(r)).count();
+    if !args.quiet {
+        let part = if shard.count > 1 {
+            format!(", shard {}/{}: {total} of them", shard.index, shard.count)
+        } else {
+            String::new()
+        };
+        println!(
+            "sweep {}: {} points x {} replicates = {} runs of {} months{part}, {jobs} at a time",
+            args.sweep.display(),
+            plan.points.len(),
+            plan.spec.replicates,
+            plan.runs.len(),
+            plan.months,
+        );
+    }
+    let progress = RunProgress::new(total, args.quiet);
+    let outcomes = pool.install(|| {
+        experiment::run_sweep(&plan, &args.out, shard, |outcome| progress.done(outcome))
+    });
+    progress.finish();
+    let outcomes = outcomes?;
+    let failed: Vec<&RunOutcome> = outcomes
+        .iter()
+        .filter(|o| matches!(o.status, RunStatus::Failed(_)))
+        .collect();
+    let resumed = outcomes.iter().filter(|o| o.skipped).count();
+    if !args.quiet && resumed > 0 {
+        println!(
+            "{resumed} of {total} runs were already complete in {}",
+            args.out.display()
+        );
+    }
+    for o in failed.iter().take(5) {
+        if let RunStatus::Failed(message) = &o.status {
+            eprintln!("run {} failed: {message}", o.run_id);
+        }
+    }
+    if failed.len() > 5 {
+        eprintln!("... and {} more failed runs", failed.len() - 5);
+    }
+    if shard.count == 1 {
+        let report = experiment::merge(&args.out)?;
+        report_merge(&report, &args.out, args.quiet);
+    } else {
+        if !failed.is_empty() {
+            eprintln!(
+                "warning: {} of {total} runs of this shard failed; after the merge, runs.csv lists them",
+                failed.len()
+            );
+        }
+        if !args.quiet {
+            println!(
+                "shard {}/{} done: {total} runs, {} failed",
+                shard.index,
+                shard.count,
+                failed.len()
+            );
+            println!(
+                "when every shard is done, `polis merge {}` joins them",
+                args.out.display()
+            );
+        }
+    }
+    Ok(())
+}
+
+/// `polis merge`: joins a sweep folder's parts into its tables.
+fn merge(args: MergeArgs) -> Result<(), Failure> {
+    let report = experiment::merge(&args.dir)?;
+    report_merge(&report, &args.dir, args.quiet);
+    Ok(())
+}
+
+fn report_merge(report: &experiment::MergeReport, dir: &std::path::Path, quiet: bool) {
+    if report.failed > 0 {
+        eprintln!(
+            "warning: {} of {} runs failed; runs.csv lists them (status, message) and the tables leave them out",
+            report.failed, report.runs
+        );
+    }
+    if !quiet {
+        println!(
+            "merged {} runs ({} failed) in {}",
+            report.runs,
+            report.failed,
+            dir.display()
+        );
+        for p in &report.files {
+            println!("wrote {}", p.display());
+        }
+    }
+}
+
+/// `polis compare`: paired replicates of two scenarios, B - A per metric.
+fn compare(args: CompareArgs) -> Result<(), Failure> {
+    let a = load(&args.a, &args.set, &[])?;
+    let b = load(&args.b, &args.set, &[])?;
+    let months = a.scenario.simulation.months;
+    if b.scenario.simulation.months != months {
+        return Err(Failure::bad_input(
+            format!(
+                "{} simulates {} months and {} simulates {}; a paired comparison needs the same months",
+                args.a.display(),
+                months,
+                args.b.display(),
+                b.scenario.simulation.months
+            ),
+            "set both with --set simulation.months=N",
+        ));
+    }
+    let sectors = a.scenario.sector_names();
+    if b.scenario.sector_names() != sectors {
+        return Err(Failure::bad_input(
+            format!(
+                "{} and {} have different sectors ({} and {}); their columns cannot be paired",
+                args.a.display(),
+                args.b.display(),
+                sectors.join(", "),
+                b.scenario.sector_names().join(", ")
+            ),
+            "compare scenarios that share their sectors",
+        ));
+    }
+    let window = args
+        .window
+        .unwrap_or([months.saturating_sub(11).max(1), months]);
+    if window[1] > months {
+        return Err(Failure::bad_input(
+            format!(
+                "--window {}:{} ends after the last month ({months})",
+                window[0], window[1]
+            ),
+            &format!("months run from 1 to {months}"),
+        ));
+    }
+    let (pool, jobs) = pool(args.jobs)?;
+    if !args.quiet {
+        eprintln!(
+            "comparing {} and {}: {} replicates of {months} months each, {jobs} at a time",
+            args.a.display(),
+            args.b.display(),
+            args.replicates
+        );
+    }
+    let diffs = pool.install(|| {
+        experiment::compare(&a.scenario, &b.scenario, args.replicates, args.seed, window)
+    })?;
+    if !args.quiet {
+        print!("{}", compare_table(&diffs, &args, window));
+    }
+    if let Some(out) = &args.out {
+        let written = write_compare(out, &diffs, &args, &a, &b, window, months, jobs)?;
+        if !args.quiet {
+            for p in written {
+                println!("wrote {}", p.display());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A number for the comparison table: four significant digits, or
+/// scientific notation when very large or small; `n/a` for NaN.
+fn short(x: f64) -> String {
+    if x.is_nan() {
+        return "n/a".into();
+    }
+    if x == 0.0 {
+        return "0".into();
+    }
+    let size = x.abs();
+    if !(1e-3..1e6).contains(&size) {
+        return format!("{x:.3e}");
+    }
+    let decimals = (3 - size.log10().floor() as i32).clamp(0, 6) as usize;
+    format!("{x:.decimals$}")
+}
+
+/// Whether a difference's 95% interval leaves out zero.
+fn excludes_zero(d: &experiment::Difference) -> bool {
+    d.diff.low > 0.0 || d.diff.high < 0.0
+}
+
+fn compare_table(diffs: &[experiment::Difference], args: &CompareArgs, window: [u32; 2]) -> String {
+    let head = ["metric", "mean A", "mean B", "B - A", "95% interval", ""];
+    let rows: Vec<[String; 6]> = diffs
+        .iter()
+        .map(|d| {
+            [
+                d.metric.clone(),
+                short(d.mean_a),
+                short(d.mean_b),
+                short(d.diff.mean),
+                format!("[{}, {}]", short(d.diff.low), short(d.diff.high)),
+                if excludes_zero(d) { "*" } else { "" }.to_string(),
+            ]
+        })
+        .collect();
+    let widths: Vec<usize> = (0..6)
+        .map(|c| {
+            rows.iter()
+                .map(|r| r[c].chars().count())
+                .chain([head[c].len()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let line = |cells: [&str; 6]| {
+        let mut s = format!("{:<w$}", cells[0], w = widths[0]);
+        for c in 1..5 {
+            s.push_str(&format!("  {:>w$}", cells[c], w = widths[c]));
+        }
+        s.push_str(&format!(" {}", cells[5]));
+        s.trim_end().to_string() + "\n"
+    };
+    let mut out = format!(
+        "A = {}, B = {}; means over months {} to {}, {} paired replicates\n\n",
+        args.a.display(),
+        args.b.display(),
+        window[0],
+        window[1],
+        args.replicates
+    );
+    out.push_str(&line(head));
+    for r in &rows {
+        out.push_str(&line([&r[0], &r[1], &r[2], &r[3], &r[4], &r[5]]));
+    }
+    let marked = diffs.iter().filter(|d| excludes_zero(d)).count();
+    out.push_str(&format!(
+        "\n* the 95% interval of B - A leaves out 0 ({marked} of {} metrics)\n",
+        diffs.len()
+    ));
+    out
+}
+
+/// Writes compare.csv and manifest.json into `out`, each atomically.
+#[allow(clippy::too_many_arguments)]
+fn write_compare(
+    out: &std::path::Path,
+    diffs: &[experiment::Difference],
+    args: &CompareArgs,
+    a: &Loaded,
+    b: &Loaded,
+    window: [u32; 2],
+    months: u32,
+    jobs: usize,
+) -> Result<Vec<PathBuf>, Failure> {
+    let failure = |e: anyhow::Error| Failure { code: 1, error: e };
+    std::fs::create_dir_all(out)
+        .with_context(|| format!("cannot create {}", out.display()))
+        .map_err(failure)?;
+    let number = |x: f64| {
+        if x.is_nan() {
+            String::new()
+        } else {
+            format!("{x}")
+        }
+    };
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let csv_err = |e: csv::Error| failure(anyhow::Error::new(e).context("writing compare.csv"));
+    w.write_record([
+        "metric",
+        "mean_a",
+        "mean_b",
+        "diff_mean",
+        "diff_sd",
+        "diff_ci_low",
+        "diff_ci_high",
+        "n",
+    ])
+    .map_err(csv_err)?;
+    for d in diffs {
+        let mut rec = vec![d.metric.clone()];
+        rec.extend(
+            [
+                d.mean_a,
+                d.mean_b,
+                d.diff.mean,
+                d.diff.sd,
+                d.diff.low,
+                d.diff.high,
+            ]
+            .map(number),
+        );
+        rec.push(d.diff.n.to_string());
+        w.write_record(&rec).map_err(csv_err)?;
+    }
+    let bytes = w
+        .into_inner()
+        .map_err(|e| failure(anyhow::anyhow!("writing compare.csv: {e}")))?;
+    let files =
+        |l: &Loaded| -> Vec<String> { l.files.iter().map(|f| f.display().to_string()).collect() };
+    let manifest = serde_json::json!({
+        "polis_version": env!("CARGO_PKG_VERSION"),
+        "git_commit": output::git_commit(),
+        "scenario_a": args.a.display().to_string(),
+        "scenario_b": args.b.display().to_string(),
+        "scenario_a_files": files(a),
+        "scenario_b_files": files(b),
+        "overrides": args.set,
+        "replicates": args.replicates,
+        "seed": args.seed,
+        "replicate_seeds": (0..args.replicates)
+            .map(|r| experiment::replicate_seed(args.seed, r))
+            .collect::<Vec<_>>(),
+        "months": months,
+        "window": window,
+        "threads": jobs,
+        "files": ["compare.csv"],
+    });
+    let csv_path = out.join("compare.csv");
+    let manifest_path = out.join("manifest.json");
+    output::atomic_write(&csv_path, &bytes)?;
+    output::atomic_write(
+        &manifest_path,
+        &serde_json::to_vec_pretty(&manifest).expect("a JSON value serializes"),
+    )?;
+    Ok(vec![csv_path, manifest_path])
+}
+
 /// Memory available to a new process, bytes, from /proc/meminfo (`None`
 /// where it cannot be read).
 fn mem_available() -> Option<u64> {
@@ -492,6 +973,68 @@ impl Progress {
     }
 }
 
+/// Progress over a sweep's runs: a bar on a terminal, a line about every
+/// tenth of the runs elsewhere, nothing when quiet.
+struct RunProgress {
+    total: usize,
+    every: usize,
+    done: AtomicUsize,
+    failed: AtomicUsize,
+    bar: Option<ProgressBar>,
+    quiet: bool,
+}
+
+impl RunProgress {
+    fn new(total: usize, quiet: bool) -> RunProgress {
+        let bar = (!quiet && std::io::stderr().is_terminal()).then(|| {
+            let bar = ProgressBar::new(total as u64);
+            bar.set_style(
+                ProgressStyle::with_template("{elapsed_precise} [{bar:40}] run {pos}/{len} {msg}")
+                    .expect("the template is valid")
+                    .progress_chars("=> "),
+            );
+            bar
+        });
+        RunProgress {
+            total,
+            every: total.div_ceil(10).max(1),
+            done: AtomicUsize::new(0),
+            failed: AtomicUsize::new(0),
+            bar,
+            quiet,
+        }
+    }
+
+    fn done(&self, outcome: &RunOutcome) {
+        let failed = if matches!(outcome.status, RunStatus::Failed(_)) {
+            self.failed.fetch_add(1, Ordering::SeqCst) + 1
+        } else {
+            self.failed.load(Ordering::SeqCst)
+        };
+        let done = self.done.fetch_add(1, Ordering::SeqCst) + 1;
+        if self.quiet {
+            return;
+        }
+        match &self.bar {
+            Some(bar) => {
+                bar.set_message(format!("({failed} failed)"));
+                bar.inc(1);
+            }
+            None => {
+                if done.is_multiple_of(self.every) || done == self.total {
+                    eprintln!("run {done}/{} done ({failed} failed)", self.total);
+                }
+            }
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -501,6 +1044,35 @@ mod tests {
         let text = "MemTotal:       24000000 kB\nMemFree:  100 kB\nMemAvailable:   2000000 kB\n";
         assert_eq!(parse_mem_available(text), Some(2_048_000_000));
         assert_eq!(parse_mem_available("MemTotal: 5 kB\n"), None);
+    }
+
+    #[test]
+    fn slurm_array_tasks_become_shards() {
+        assert_eq!(slurm_shard(None, Some("4"), None), Ok(None));
+        assert_eq!(slurm_shard(Some("2"), None, None), Ok(None));
+        assert_eq!(
+            slurm_shard(Some("2"), Some("4"), Some("0")),
+            Ok(Some(Shard { index: 2, count: 4 }))
+        );
+        assert_eq!(
+            slurm_shard(Some("5"), Some("4"), Some("2")),
+            Ok(Some(Shard { index: 3, count: 4 }))
+        );
+        assert!(slurm_shard(Some("6"), Some("4"), Some("0")).is_err());
+        assert!(slurm_shard(Some("x"), Some("4"), None).is_err());
+    }
+
+    #[test]
+    fn windows_and_numbers_parse_and_print() {
+        assert_eq!(parse_window("49:60"), Ok([49, 60]));
+        assert!(parse_window("60:49").is_err());
+        assert!(parse_window("0:4").is_err());
+        assert!(parse_window("12").is_err());
+        assert_eq!(short(12345.6), "12346");
+        assert_eq!(short(0.05234), "0.05234");
+        assert_eq!(short(-1.5), "-1.500");
+        assert_eq!(short(2.5e9), "2.500e9");
+        assert_eq!(short(f64::NAN), "n/a");
     }
 
     #[test]

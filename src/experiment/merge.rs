@@ -308,7 +308,6 @@ fn datapackage(plan: &Plan, metrics: &[String]) -> serde_json::Value {
     series.extend(
         metrics
             .iter()
-            .skip(1)
             .map(|m| field(m, "number", "see docs/OUTPUT.md")),
     );
     let mut summary = vec![field("sample_id", "string", "parameter point")];

@@ -11,6 +11,9 @@
 //!   message and line it must produce.
 //! - [`loader_fuzz`]: arbitrary bytes and TOML values never panic the loader.
 //! - [`commands`]: `polis check`, `params`, `schema`, `init` and `--set`.
+//! - [`experiments`]: `polis sweep`, `merge` and `compare`: sweep files,
+//!   common replicate seeds, shards and killed sweeps that merge to the bytes
+//!   of one uninterrupted sweep, designs, failed runs, paired comparisons.
 //!
 //! The full baseline (100,000 residents x 120 months) is run once per seed in
 //! [`baseline_run`] and shared by the ledger and plausibility tests.
@@ -19,6 +22,7 @@ mod bad_scenarios;
 mod cli;
 mod commands;
 mod determinism;
+mod experiments;
 mod ledger;
 mod levers;
 mod loader_fuzz;
