@@ -236,6 +236,7 @@ pub fn row(w: &World, p: &Scenario) -> Row {
     let n = w.residents.len();
     let chunk = par::chunk_len(n);
     let telework = Telework::new(p);
+    let spots = w.firm_spots();
     let acc = w
         .residents
         .people
@@ -248,14 +249,9 @@ pub fn row(w: &World, p: &Scenario) -> Row {
                 let user = r.flags & FLAG_ILP != 0;
                 let mut workday_minutes = 0.0;
                 if !r.employer.is_none() {
-                    let f = &firms[r.employer.index()];
+                    let f = spots[r.employer.index()];
                     let minutes = city.commute_minutes(r.home, f.zone);
-                    let home_days = telework.share(
-                        i,
-                        user,
-                        f.serial,
-                        w.sectors[f.sector as usize].manufacturing,
-                    );
+                    let home_days = telework.share(i, user, f.serial, f.manufacturing);
                     workday_minutes = minutes * (1.0 - home_days);
                     a.telework_micro += (home_days * MICRO) as i64;
                     a.home_zone += (f.zone == r.home) as i64;

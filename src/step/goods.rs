@@ -212,8 +212,12 @@ pub fn trade(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
                             budget: b - pay,
                         });
                     }
+                    // A firm that serves every order in full earns exactly its
+                    // orders; only rationing firms need their takings summed.
                     if pay > 0 {
-                        local[f.index()][0] += pay;
+                        if fill[f.index()] < 1.0 {
+                            local[f.index()][0] += pay;
+                        }
                         spent += pay;
                     }
                 }
@@ -229,6 +233,11 @@ pub fn trade(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
     for (local, left) in parts {
         revenue = par::add_bins(revenue, local);
         leftovers.extend(left);
+    }
+    for ((r, o), &f) in revenue.iter_mut().zip(&orders).zip(&fill) {
+        if f >= 1.0 {
+            r[0] = o[0];
+        }
     }
     let mut spent_total: i64 = revenue.iter().map(|r| r[0]).sum();
     for (f, r) in w.firms.list.iter_mut().zip(&revenue) {

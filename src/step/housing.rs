@@ -149,19 +149,14 @@ fn adjust_rents(city: &mut City, p: &Scenario, turned_away: &[u32]) {
 
 /// The BPR factor from this month's commuter-km.
 fn congestion(w: &World, p: &Scenario) -> f64 {
-    let (firms, city, sectors) = (&w.firms.list, &w.city, &w.sectors);
+    let (spots, city) = (w.firm_spots(), &w.city);
     let telework = Telework::new(p);
     // Teleworkers' home days take their trips off the roads.
     let metres = par::accumulate::<_, 1, _>(&w.residents.people, 1, |i, r, bins| {
         if !r.employer.is_none() {
-            let f = &firms[r.employer.index()];
+            let f = spots[r.employer.index()];
             let km = city.distance_km(r.home, f.zone);
-            let home_days = telework.share(
-                i,
-                r.flags & FLAG_ILP != 0,
-                f.serial,
-                sectors[f.sector as usize].manufacturing,
-            );
+            let home_days = telework.share(i, r.flags & FLAG_ILP != 0, f.serial, f.manufacturing);
             bins[0][0] += (km * (1.0 - home_days) * 1000.0) as i64;
         }
     })[0][0];

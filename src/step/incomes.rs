@@ -85,7 +85,9 @@ pub fn pay(w: &mut World, p: &Scenario, _ctx: StepCtx) -> Flows {
         0
     };
     let benefit = w.government.benefit;
-    let (firms, zones) = (&w.firms.list, &w.city.zones);
+    let zones = &w.city.zones;
+    // Compact wage offers (see labour::recount_staff).
+    let wages: Vec<i64> = w.firms.list.iter().map(|f| f.wage).collect();
     let sectors = w.residents.sectors;
     let chunk = par::chunk_len(w.residents.len());
     let remap_ref = &remap;
@@ -106,7 +108,7 @@ pub fn pay(w: &mut World, p: &Scenario, _ctx: StepCtx) -> Flows {
                     if r.employer.is_none() {
                         r.job_match = 0.0;
                     } else {
-                        let wage = wage_of(firms[old.index()].wage, r.skill_milli);
+                        let wage = wage_of(wages[old.index()], r.skill_milli);
                         let tax = (wage as f64 * g.income_tax) as i64; // floor: wage >= 0
                         t[0] += wage;
                         t[1] += tax;

@@ -49,23 +49,33 @@ pub fn match_jobs(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
         total += f.vacancies as u64;
         slots.push(total);
     }
-    let (firms, city, sectors) = (&w.firms.list, &w.city, &w.sectors);
+    let (firms, city) = (&w.firms.list, &w.city);
+    let (spots, wages) = (
+        w.firm_spots(),
+        firms.iter().map(|f| f.wage).collect::<Vec<i64>>(),
+    );
     let telework = Telework::new(p);
     let ilp_on = w.platforms.ilp.enabled;
     // Wage with the match's worth, less the cost of the days commuted.
     let net = |i: usize, r: &Resident, f: FirmId, fit: f64| {
-        let firm = &firms[f.index()];
-        let wage = wage_of(firm.wage, r.skill_milli) as f64;
+        let firm = spots[f.index()];
+        let wage = wage_of(wages[f.index()], r.skill_milli) as f64;
         let km = city.distance_km(r.home, firm.zone);
-        let home_days = telework.share(
-            i,
-            r.flags & FLAG_ILP != 0,
-            firm.serial,
-            sectors[firm.sector as usize].manufacturing,
-        );
+        let home_days = telework.share(i, r.flags & FLAG_ILP != 0, firm.serial, firm.manufacturing);
         wage * (1.0 + fit)
             - (1.0 - home_days) * commute_cost_cents(&p.city, city.minutes_for_km(km), km, wage)
     };
+    // Each firm's layoff chance, compactly (see recount_staff).
+    let layoff_chance: Vec<f32> = firms
+        .iter()
+        .map(|f| {
+            if f.layoffs > 0 {
+                (f.layoffs as f64 / f.employees.max(1) as f64) as f32
+            } else {
+                0.0
+            }
+        })
+        .collect();
     let keys = ctx.keys(Phase::Labour);
     let mut applications: Vec<(u128, f32)> = w
         .residents
@@ -75,10 +85,8 @@ pub fn match_jobs(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
         .filter_map(|(i, r)| {
             let agent = i as u64;
             if !r.employer.is_none() {
-                let f = &firms[r.employer.index()];
-                if f.layoffs > 0
-                    && keys.coin(agent, 0) < f.layoffs as f64 / f.employees.max(1) as f64
-                {
+                let layoff = layoff_chance[r.employer.index()];
+                if layoff > 0.0 && keys.coin(agent, 0) < layoff as f64 {
                     r.employer = FirmId::NONE;
                     r.job_match = 0.0;
                 }
@@ -152,13 +160,15 @@ pub fn match_jobs(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
 
 /// Employees, skill sums and wage bills per firm, from the residents.
 pub fn recount_staff(w: &mut World) {
-    let firms = &w.firms.list;
-    let staff = par::accumulate::<_, 3, _>(&w.residents.people, firms.len(), |_, r, bins| {
+    // A compact copy of the wage offers: in a city of 300,000 firms the firm
+    // records do not fit in cache, eight bytes per firm do.
+    let wages: Vec<i64> = w.firms.list.iter().map(|f| f.wage).collect();
+    let staff = par::accumulate::<_, 3, _>(&w.residents.people, wages.len(), |_, r, bins| {
         if !r.employer.is_none() {
             let b = &mut bins[r.employer.index()];
             b[0] += 1;
             b[1] += r.skill_milli as i64;
-            b[2] += wage_of(firms[r.employer.index()].wage, r.skill_milli);
+            b[2] += wage_of(wages[r.employer.index()], r.skill_milli);
         }
     });
     for (f, s) in w.firms.list.iter_mut().zip(staff) {

@@ -21,7 +21,16 @@ where
     T: Sync,
     F: Fn(usize, &T, &mut [[i64; K]]) + Sync,
 {
-    let chunk = chunk_len(items.len());
+    // Large bins (a firm each, in a big city) cost more to zero and add than
+    // the balance of many chunks is worth: one chunk per thread then.
+    let chunk = if bins > 65_536 {
+        items
+            .len()
+            .div_ceil(rayon::current_num_threads().max(1))
+            .max(1024)
+    } else {
+        chunk_len(items.len())
+    };
     items
         .par_chunks(chunk)
         .enumerate()

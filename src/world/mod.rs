@@ -76,6 +76,34 @@ pub struct Platforms {
     pub places: Places,
 }
 
+/// What a pass over residents needs of each one's employer, packed in 8
+/// bytes: with hundreds of thousands of firms the full records do not fit in
+/// cache, these do.
+#[derive(Debug, Clone, Copy)]
+pub struct FirmSpot {
+    /// Stable firm number.
+    pub serial: u32,
+    /// Location.
+    pub zone: ZoneId,
+    /// In a manufacturing sector.
+    pub manufacturing: bool,
+}
+
+impl World {
+    /// One `FirmSpot` per firm, in firm order.
+    pub fn firm_spots(&self) -> Vec<FirmSpot> {
+        self.firms
+            .list
+            .iter()
+            .map(|f| FirmSpot {
+                serial: f.serial,
+                zone: f.zone,
+                manufacturing: self.sectors[f.sector as usize].manufacturing,
+            })
+            .collect()
+    }
+}
+
 /// Zones ranked for MEI bases and innovation centres: the CBD first, then
 /// mixed-use zones, each by distance to the city centre (ties by index).
 fn ranked_zones(city: &City) -> Vec<ZoneId> {
