@@ -37,6 +37,7 @@
 
 #![warn(missing_docs)]
 
+pub mod bench;
 pub mod error;
 pub mod experiment;
 pub mod metrics;

@@ -2,8 +2,8 @@
 //! errors and picks the exit code (0 ok, 1 failure while running, 2 bad input).
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
-use std::process::ExitCode;
+use std::path::{Path, PathBuf};
+use std::process::{ExitCode, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
@@ -11,6 +11,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 
+use polis::bench::{self, Report};
 use polis::experiment::{self, RunOutcome, RunStatus, Shard};
 use polis::output::{self, AgentCounts, Manifest};
 use polis::scenario::{Loaded, render};
@@ -52,6 +53,116 @@ enum Command {
     Merge(MergeArgs),
     /// Compare two scenarios over paired replicates (the same seeds for both).
     Compare(CompareArgs),
+    /// Time the standard suite (a small city, the baseline, the megacity) at
+    /// 1 thread and at N threads; print, save and compare the figures.
+    Bench(BenchArgs),
+    /// One measured run of `polis bench`, in a process of its own: prints
+    /// its figures as JSON on stdout.
+    #[command(hide = true)]
+    BenchOne(BenchOneArgs),
+    /// Builds a city and runs some months, printing nothing: the workload of
+    /// bench/instructions.sh.
+    #[command(hide = true)]
+    BenchStep(BenchStepArgs),
+}
+
+#[derive(clap::Args)]
+struct BenchArgs {
+    /// The quick suite: the small city and the baseline at 24 months, no
+    /// megacity.
+    #[arg(long)]
+    quick: bool,
+    /// Also write the figures as JSON to FILE (fields: see README,
+    /// "Performance").
+    #[arg(long, value_name = "FILE")]
+    json: Option<PathBuf>,
+    /// Compare with a report written by --json; exit with 1 when a figure is
+    /// worse than the bound of --max-regression.
+    #[arg(long, value_name = "BASELINE.json")]
+    compare: Option<PathBuf>,
+    /// Largest regression --compare lets pass, a fraction: 0.10 is 10% fewer
+    /// resident-months per second or 10% more peak memory.
+    #[arg(long, default_value_t = 0.10, value_name = "FRACTION", value_parser = parse_fraction)]
+    max_regression: f64,
+    /// Threads of the parallel runs [default: all cores]; every case also
+    /// runs at 1 thread.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1024))]
+    threads: Option<u32>,
+    /// Runs per case and thread count, of which the median is reported (the
+    /// megacity runs once).
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=100))]
+    repeat: u32,
+    /// Months of the megacity.
+    #[arg(long, default_value_t = 120, value_parser = clap::value_parser!(u32).range(1..))]
+    megacity_months: u32,
+    /// Folder holding baseline.toml and megacity.toml [default: ./scenarios,
+    /// else the scenarios of the source tree polis was built from].
+    #[arg(long, value_name = "DIR")]
+    scenarios: Option<PathBuf>,
+    /// Read the figures from FILE (written by --json) instead of running the
+    /// suite: to print or --compare saved figures.
+    #[arg(
+        long,
+        value_name = "FILE",
+        conflicts_with_all = ["quick", "json", "threads", "repeat", "megacity_months", "scale"]
+    )]
+    from: Option<PathBuf>,
+    /// Factor on the residents of every case (for tests of this command).
+    #[arg(long, default_value_t = 1.0, hide = true, value_parser = parse_scale)]
+    scale: f64,
+}
+
+#[derive(clap::Args)]
+struct BenchOneArgs {
+    /// Case name written into the figures.
+    #[arg(long)]
+    name: String,
+    /// Scenario file.
+    #[arg(long)]
+    scenario: PathBuf,
+    /// Residents.
+    #[arg(long)]
+    residents: u32,
+    /// Months.
+    #[arg(long)]
+    months: u32,
+    /// Worker threads.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1024))]
+    threads: u32,
+}
+
+#[derive(clap::Args)]
+struct BenchStepArgs {
+    /// Scenario file [default: baseline.toml of the scenarios folder].
+    #[arg(long)]
+    scenario: Option<PathBuf>,
+    /// Residents.
+    #[arg(long, default_value_t = 10_000)]
+    residents: u32,
+    /// Months to run after set-up (0: set-up only).
+    #[arg(long, default_value_t = 1)]
+    steps: u32,
+    /// Worker threads.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1024))]
+    threads: u32,
+}
+
+/// A fraction from 0 to 1.
+fn parse_fraction(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(x) if (0.0..=1.0).contains(&x) => Ok(x),
+        _ => Err(format!(
+            "`{text}` is not a fraction from 0 to 1 (0.10 is 10%)"
+        )),
+    }
+}
+
+/// A positive factor.
+fn parse_scale(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(x) if x > 0.0 && x.is_finite() => Ok(x),
+        _ => Err(format!("`{text}` is not a positive number")),
+    }
 }
 
 #[derive(clap::Args)]
@@ -154,6 +265,10 @@ struct RunArgs {
     /// Worker threads [default: all cores].
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1024))]
     threads: Option<u32>,
+    /// After the run, print the wall time of each phase, of set-up and in
+    /// all (also with --quiet).
+    #[arg(long)]
+    timings: bool,
     /// Print nothing but errors.
     #[arg(long)]
     quiet: bool,
@@ -224,6 +339,9 @@ fn main() -> ExitCode {
         Command::Sweep(args) => sweep(args),
         Command::Merge(args) => merge(args),
         Command::Compare(args) => compare(args),
+        Command::Bench(args) => bench(args),
+        Command::BenchOne(args) => bench_one(args),
+        Command::BenchStep(args) => bench_step(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -288,31 +406,7 @@ fn run(args: RunArgs) -> Result<(), Failure> {
     }
     let loaded = load(&args.scenario, &overrides, &labels)?;
     let scenario = loaded.scenario;
-    if let Some(available) = mem_available() {
-        let needed = scenario.memory_estimate();
-        if needed > available {
-            let residents = scenario.simulation.residents;
-            let hint = match residents_that_fit(&scenario, available) {
-                Some(fit) => format!(
-                    "use fewer residents: `simulation.residents` is {residents}, about {fit} \
-                     would fit, for example --set simulation.residents={fit}"
-                ),
-                None => format!(
-                    "use fewer residents (`simulation.residents` is {residents}) or a \
-                     smaller city, or free some memory"
-                ),
-            };
-            return Err(Failure::bad_input(
-                format!(
-                    "a run of {} needs about {} of memory, but only {} is available",
-                    args.scenario.display(),
-                    bytes(needed),
-                    bytes(available)
-                ),
-                &hint,
-            ));
-        }
-    }
+    check_memory(&args.scenario, &scenario)?;
     let threads = args
         .threads
         .map(|t| t as usize)
@@ -395,7 +489,322 @@ fn run(args: RunArgs) -> Result<(), Failure> {
             println!("wrote {}", p.display());
         }
     }
+    if args.timings {
+        println!("\nwall time, seconds ({threads} threads):");
+        print!("{}", bench::timings_table(sim.timings(), months, wall));
+    }
     Ok(())
+}
+
+/// Refuses (as bad input) a run that would need more memory than is
+/// available, suggesting a number of residents that fits.
+fn check_memory(path: &Path, scenario: &Scenario) -> Result<(), Failure> {
+    let Some(available) = mem_available() else {
+        return Ok(());
+    };
+    let needed = scenario.memory_estimate();
+    if needed <= available {
+        return Ok(());
+    }
+    let residents = scenario.simulation.residents;
+    let hint = match residents_that_fit(scenario, available) {
+        Some(fit) => format!(
+            "use fewer residents: `simulation.residents` is {residents}, about {fit} \
+             would fit, for example --set simulation.residents={fit}"
+        ),
+        None => format!(
+            "use fewer residents (`simulation.residents` is {residents}) or a \
+             smaller city, or free some memory"
+        ),
+    };
+    Err(Failure::bad_input(
+        format!(
+            "a run of {} needs about {} of memory, but only {} is available",
+            path.display(),
+            bytes(needed),
+            bytes(available)
+        ),
+        &hint,
+    ))
+}
+
+/// The folder of the suite's scenarios: `given`, else `./scenarios`, else
+/// the scenarios of the source tree this binary was built from.
+fn scenarios_dir(given: Option<&Path>) -> Result<PathBuf, Failure> {
+    if let Some(dir) = given {
+        return Ok(dir.to_path_buf());
+    }
+    [
+        PathBuf::from("scenarios"),
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios"),
+    ]
+    .into_iter()
+    .find(|d| d.join("baseline.toml").is_file())
+    .ok_or_else(|| {
+        Failure::bad_input(
+            "cannot find the scenarios folder (with baseline.toml and megacity.toml)".into(),
+            "give it with --scenarios DIR",
+        )
+    })
+}
+
+/// `polis bench`: runs the suite (or reads saved figures), prints them,
+/// writes them as JSON and compares them with a baseline.
+fn bench(args: BenchArgs) -> Result<(), Failure> {
+    let report = match &args.from {
+        Some(file) => read_report(file)?,
+        None => run_suite(&args)?,
+    };
+    print!("{}", bench::render(&report));
+    if let Some(path) = &args.json {
+        let mut text = serde_json::to_vec_pretty(&report).expect("a report serializes");
+        text.push(b'\n');
+        output::atomic_write(path, &text)?;
+        println!("wrote {}", path.display());
+    }
+    let Some(base_path) = &args.compare else {
+        return Ok(());
+    };
+    let baseline = read_report(base_path)?;
+    let comparison = bench::compare(&baseline, &report, args.max_regression);
+    println!();
+    print!("{}", comparison.render(args.max_regression));
+    if comparison.checks.is_empty() {
+        return Err(Failure::bad_input(
+            format!(
+                "{} has no figures of the same scenarios, sizes and threads as this run",
+                base_path.display()
+            ),
+            "compare runs of the same suite (--quick with --quick) and the same --threads",
+        ));
+    }
+    let regressed = comparison.regressions();
+    if regressed.is_empty() {
+        println!(
+            "no figure regressed by more than {:.1}%",
+            100.0 * args.max_regression
+        );
+        return Ok(());
+    }
+    let list: Vec<String> = regressed
+        .iter()
+        .map(|c| {
+            format!(
+                "  {}, {} thread{}: {} {:.1}% worse",
+                c.scenario,
+                c.threads,
+                if c.threads == 1 { "" } else { "s" },
+                c.figure,
+                100.0 * c.regression
+            )
+        })
+        .collect();
+    Err(Failure {
+        code: 1,
+        error: anyhow::anyhow!(
+            "{} figure(s) regressed by more than {:.1}% against {}:\n{}",
+            regressed.len(),
+            100.0 * args.max_regression,
+            base_path.display(),
+            list.join("\n")
+        ),
+    })
+}
+
+/// A report written by `polis bench --json`.
+fn read_report(path: &Path) -> Result<Report, Failure> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Failure::bad_input(
+            format!("cannot read {}: {e}", path.display()),
+            "give a file written by `polis bench --json FILE`",
+        )
+    })?;
+    serde_json::from_str(&text).map_err(|e| {
+        Failure::bad_input(
+            format!("{} is not a polis bench report: {e}", path.display()),
+            "give a file written by `polis bench --json FILE`",
+        )
+    })
+}
+
+/// Runs every case of the suite at 1 and at N threads, each run in a child
+/// process, interleaving the thread counts so that drift hits both alike.
+fn run_suite(args: &BenchArgs) -> Result<Report, Failure> {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let threads = args.threads.map_or(cores, |t| t as usize);
+    let dir = scenarios_dir(args.scenarios.as_deref())?;
+    let cases = bench::suite(&bench::SuiteOptions {
+        quick: args.quick,
+        megacity_months: args.megacity_months,
+        repeat: args.repeat,
+        scale: args.scale,
+    });
+    for case in &cases {
+        let file = dir.join(case.file);
+        if !file.is_file() {
+            return Err(Failure::bad_input(
+                format!("{} is missing", file.display()),
+                "give the folder of the suite's scenarios with --scenarios DIR",
+            ));
+        }
+    }
+    let exe = std::env::current_exe()
+        .context("cannot find the polis executable")
+        .map_err(|error| Failure { code: 1, error })?;
+    let counts: Vec<usize> = if threads > 1 {
+        vec![1, threads]
+    } else {
+        vec![1]
+    };
+    let mut runs = Vec::new();
+    for case in &cases {
+        for r in 1..=case.repeats {
+            for &t in &counts {
+                eprint!(
+                    "{}: {} residents x {} months, {t} thread{}, run {r}/{} ... ",
+                    case.name,
+                    case.residents,
+                    case.months,
+                    if t == 1 { "" } else { "s" },
+                    case.repeats
+                );
+                let m = bench_child(&exe, case, &dir.join(case.file), t)?;
+                eprintln!("{:.3} s", m.wall_seconds);
+                runs.push(m);
+            }
+        }
+    }
+    let results = bench::summarize(&runs);
+    Ok(Report {
+        polis_version: env!("CARGO_PKG_VERSION").into(),
+        git_commit: output::git_commit().into(),
+        machine: bench::Machine {
+            cores,
+            model: cpu_model().unwrap_or_else(|| "unknown".into()),
+            memory_bytes: mem_total(),
+        },
+        quick: args.quick,
+        speedup: bench::speedups(&results),
+        results,
+    })
+}
+
+/// One measured run in a child process (`polis bench-one`), so that its peak
+/// memory is its own.
+fn bench_child(
+    exe: &Path,
+    case: &bench::Case,
+    scenario: &Path,
+    threads: usize,
+) -> Result<bench::Measurement, Failure> {
+    let out = std::process::Command::new(exe)
+        .arg("bench-one")
+        .args(["--name", case.name, "--scenario"])
+        .arg(scenario)
+        .args(["--residents", &case.residents.to_string()])
+        .args(["--months", &case.months.to_string()])
+        .args(["--threads", &threads.to_string()])
+        .stdin(Stdio::null())
+        .stderr(Stdio::inherit())
+        .output()
+        .with_context(|| format!("cannot start {}", exe.display()))
+        .map_err(|error| Failure { code: 1, error })?;
+    if !out.status.success() {
+        eprintln!();
+        return Err(Failure {
+            code: if out.status.code() == Some(2) { 2 } else { 1 },
+            error: anyhow::anyhow!(
+                "the {} run at {threads} thread{} failed ({})",
+                case.name,
+                if threads == 1 { "" } else { "s" },
+                out.status
+            ),
+        });
+    }
+    serde_json::from_slice(&out.stdout)
+        .with_context(|| format!("reading the figures of the {} run", case.name))
+        .map_err(|error| Failure { code: 1, error })
+}
+
+/// `polis bench-one`: one measured run; its figures as JSON on stdout. A
+/// run shorter than the scenario leaves out the events after its last month.
+fn bench_one(args: BenchOneArgs) -> Result<(), Failure> {
+    let overrides = [format!("simulation.residents={}", args.residents)];
+    let mut scenario = load(&args.scenario, &overrides, &[])?.scenario;
+    scenario.simulation.months = args.months;
+    scenario.events.retain(|e| e.month <= args.months);
+    if let Some(p) = scenario.validate().into_iter().next() {
+        return Err(Failure::bad_input(
+            format!("{}: {}", args.scenario.display(), p.message),
+            &p.hint,
+        ));
+    }
+    check_memory(&args.scenario, &scenario)?;
+    let (pool, _) = pool(Some(args.threads))?;
+    let mut m = pool.install(|| bench::measure(&args.name, scenario))?;
+    m.peak_rss_bytes = peak_rss();
+    println!(
+        "{}",
+        serde_json::to_string(&m).expect("a measurement serializes")
+    );
+    Ok(())
+}
+
+/// `polis bench-step`: builds a city and runs `--steps` months in a pool of
+/// `--threads`, printing nothing.
+fn bench_step(args: BenchStepArgs) -> Result<(), Failure> {
+    let path = match args.scenario {
+        Some(p) => p,
+        None => scenarios_dir(None)?.join("baseline.toml"),
+    };
+    let loaded = load(
+        &path,
+        &[format!("simulation.residents={}", args.residents)],
+        &[],
+    )?;
+    let (pool, _) = pool(Some(args.threads))?;
+    pool.install(|| -> Result<(), Error> {
+        let mut sim = Simulation::new(loaded.scenario);
+        for _ in 0..args.steps {
+            std::hint::black_box(sim.step()?);
+        }
+        Ok(())
+    })?;
+    Ok(())
+}
+
+/// The value of the line `key:` of a `/proc` file such as
+/// /proc/self/status, in bytes, where given in kB.
+fn proc_kb(text: &str, key: &str) -> Option<u64> {
+    let line = text.lines().find(|l| l.starts_with(key))?;
+    let mut words = line[key.len()..].split_whitespace();
+    let value: u64 = words.next()?.parse().ok()?;
+    match words.next() {
+        Some("kB") => value.checked_mul(1024),
+        _ => None,
+    }
+}
+
+/// Peak resident memory of this process (VmHWM), bytes.
+fn peak_rss() -> Option<u64> {
+    let text = std::fs::read_to_string("/proc/self/status").ok()?;
+    proc_kb(&text, "VmHWM:")
+}
+
+/// Physical memory of the machine, bytes.
+fn mem_total() -> Option<u64> {
+    let text = std::fs::read_to_string("/proc/meminfo").ok()?;
+    proc_kb(&text, "MemTotal:")
+}
+
+/// The processor model, from /proc/cpuinfo.
+fn cpu_model() -> Option<String> {
+    let text = std::fs::read_to_string("/proc/cpuinfo").ok()?;
+    text.lines()
+        .find(|l| l.starts_with("model name"))
+        .and_then(|l| l.split_once(':'))
+        .map(|(_, v)| v.trim().to_string())
+        .filter(|v| !v.is_empty())
 }
 
 /// `polis check`: loads and validates, then prints the resolved scenario.
@@ -1073,6 +1482,15 @@ mod tests {
         assert_eq!(short(-1.5), "-1.500");
         assert_eq!(short(2.5e9), "2.500e9");
         assert_eq!(short(f64::NAN), "n/a");
+    }
+
+    #[test]
+    fn proc_lines_read_in_bytes() {
+        let status = "Name:\tpolis\nVmPeak:\t  9000 kB\nVmHWM:\t    2048 kB\n";
+        assert_eq!(proc_kb(status, "VmHWM:"), Some(2_097_152));
+        assert_eq!(proc_kb(status, "VmRSS:"), None);
+        assert_eq!(parse_fraction("0.10"), Ok(0.10));
+        assert!(parse_fraction("10").is_err());
     }
 
     #[test]

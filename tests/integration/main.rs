@@ -19,6 +19,7 @@
 //! [`baseline_run`] and shared by the ledger and plausibility tests.
 
 mod bad_scenarios;
+mod bench_cli;
 mod cli;
 mod commands;
 mod determinism;
