@@ -259,7 +259,7 @@ struct RunArgs {
     /// Seed: the same as --set simulation.seed=N.
     #[arg(long)]
     seed: Option<u64>,
-    /// Months to simulate: the same as --set simulation.months=N.
+    /// Months to simulate: the first N months of the scenario (later events do not fire).
     #[arg(long)]
     steps: Option<u32>,
     /// Worker threads [default: all cores].
@@ -384,18 +384,11 @@ fn run(args: RunArgs) -> Result<(), Failure> {
     let started = Instant::now();
     let mut overrides = args.set.clone();
     let mut labels = Vec::new();
-    for (value, key, label) in [
-        (
-            args.seed.map(|s| s.to_string()),
-            "simulation.seed",
-            "--seed",
-        ),
-        (
-            args.steps.map(|s| s.to_string()),
-            "simulation.months",
-            "--steps",
-        ),
-    ] {
+    for (value, key, label) in [(
+        args.seed.map(|s| s.to_string()),
+        "simulation.seed",
+        "--seed",
+    )] {
         if let Some(value) = value {
             let text = format!("{key}={value}");
             if !args.set.contains(&text) {
@@ -405,7 +398,21 @@ fn run(args: RunArgs) -> Result<(), Failure> {
         }
     }
     let loaded = load(&args.scenario, &overrides, &labels)?;
-    let scenario = loaded.scenario;
+    let mut scenario = loaded.scenario;
+    // `--steps N` runs the first N months of the scenario: events after them
+    // stay in the scenario (and the manifest) but never fire.
+    if let Some(steps) = args.steps {
+        let max =
+            polis::scenario::reference::lookup("simulation.months").map_or(12_000.0, |i| i.max);
+        if steps == 0 || steps as f64 > max {
+            return Err(Failure {
+                code: 2,
+                error: anyhow::anyhow!("error: --steps {steps}: run between 1 and {max} months"),
+            });
+        }
+        scenario.simulation.months = steps;
+        overrides.push(format!("simulation.months={steps}"));
+    }
     check_memory(&args.scenario, &scenario)?;
     let threads = args
         .threads
@@ -447,7 +454,7 @@ fn run(args: RunArgs) -> Result<(), Failure> {
             .iter()
             .map(|f| f.display().to_string())
             .collect(),
-        overrides: loaded.overrides,
+        overrides,
         seed: scenario.simulation.seed,
         months,
         threads,
