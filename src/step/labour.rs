@@ -43,12 +43,16 @@ pub const MAX_WAGE: i64 = 100_000_000_000;
 /// Runs layoffs, search and matching, then recounts the firms' staff.
 pub fn match_jobs(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
     let rp = &p.residents;
-    let mut slots = Vec::with_capacity(w.firms.len());
-    let mut total = 0u64;
-    for f in &w.firms.list {
-        total += f.vacancies as u64;
-        slots.push(total);
-    }
+    // One entry per open vacancy: a uniform draw from it is a
+    // vacancy-weighted draw of a firm, with one memory access.
+    let slots: Vec<u32> = w
+        .firms
+        .list
+        .iter()
+        .enumerate()
+        .flat_map(|(i, f)| std::iter::repeat_n(i as u32, f.vacancies as usize))
+        .collect();
+    let total = slots.len() as u64;
     let (firms, city) = (&w.firms.list, &w.city);
     let (spots, wages) = (
         w.firm_spots(),
@@ -110,7 +114,7 @@ pub fn match_jobs(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
                 };
             for _ in 0..offers {
                 let slot = ((rng::unit(&mut rng) * total as f64) as u64).min(total - 1);
-                let f = FirmId(slots.partition_point(|&c| c <= slot) as u32);
+                let f = FirmId(slots[slot as usize]);
                 let fit = rp.match_spread * (2.0 * rng::unit(&mut rng) - 1.0);
                 if f == r.employer {
                     continue;
