@@ -41,6 +41,21 @@ pub fn read_plan(dir: &Path) -> Result<Plan, Error> {
     serde_json::from_slice(&bytes).map_err(|e| Error::Sweep(format!("{}: {e}", path.display())))
 }
 
+/// A point's value of each varied parameter, in column order (strings unquoted).
+fn parameter_cells(plan: &Plan, point: &crate::experiment::Point) -> Vec<String> {
+    plan.parameters
+        .iter()
+        .map(|k| {
+            point
+                .values
+                .iter()
+                .find(|(key, _)| key == k)
+                .map(|(_, v)| v.trim_matches('"').to_string())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
 fn number(x: f64) -> String {
     if x.is_nan() {
         String::new()
@@ -98,14 +113,7 @@ pub fn merge(dir: &Path) -> Result<MergeReport, Error> {
             run.replicate.to_string(),
             run.seed.to_string(),
         ];
-        rec.extend(plan.parameters.iter().map(|k| {
-            point
-                .values
-                .iter()
-                .find(|(key, _)| key == k)
-                .map(|(_, v)| v.trim_matches('"').to_string())
-                .unwrap_or_default()
-        }));
+        rec.extend(parameter_cells(&plan, point));
         let (status, message) = match &outcome.status {
             RunStatus::Ok => ("ok", String::new()),
             RunStatus::Failed(m) => ("failed", m.clone()),
@@ -201,14 +209,7 @@ pub fn merge(dir: &Path) -> Result<MergeReport, Error> {
         for (m, metric) in metrics.iter().enumerate() {
             let (f, w): (Summary, Summary) = (summarise(&finals[p][m]), summarise(&windows[p][m]));
             let mut rec = vec![point.sample_id.clone()];
-            rec.extend(plan.parameters.iter().map(|k| {
-                point
-                    .values
-                    .iter()
-                    .find(|(key, _)| key == k)
-                    .map(|(_, v)| v.trim_matches('"').to_string())
-                    .unwrap_or_default()
-            }));
+            rec.extend(parameter_cells(&plan, point));
             rec.push(metric.clone());
             rec.push(f.n.to_string());
             rec.extend([f.mean, f.sd, f.low, f.high, w.mean, w.sd, w.low, w.high].map(number));

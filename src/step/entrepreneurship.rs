@@ -170,34 +170,22 @@ pub fn found_firms(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
         } else {
             1.0
         };
-        w.firms.list.push(Firm {
-            cash: own + public + venture,
+        let mut firm = Firm::new(
+            f.sector,
+            f.zone,
+            ResidentId(f.resident),
+            w.firms.next_serial,
             wage,
-            price: ((price as f64) * (1.0 - e.startup_discount))
-                .round()
-                .max(1.0) as i64,
-            revenue: 0,
-            wage_bill: 0,
-            inventory: 0.0,
-            expected_demand: expected,
-            productivity: productivity * training,
-            sales: expected,
-            output: 0.0,
-            skill_milli_sum: 0,
-            employees: 0,
-            vacancies: 0,
-            layoffs: 0,
-            hires: 0,
-            turned_away: 0,
-            owner: ResidentId(f.resident),
-            serial: w.firms.next_serial,
-            age: 0,
-            months_full: 0,
-            months_idle: 0,
-            zone: f.zone,
-            sector: f.sector,
-            flags: if f.incubated { FIRM_INCUBATED } else { 0 },
-        });
+            productivity * training,
+        );
+        firm.cash = own + public + venture;
+        firm.price = ((price as f64) * (1.0 - e.startup_discount))
+            .round()
+            .max(1.0) as i64;
+        firm.expected_demand = expected;
+        firm.sales = expected;
+        firm.flags = if f.incubated { FIRM_INCUBATED } else { 0 };
+        w.firms.list.push(firm);
         w.firms.next_serial += 1;
     }
     w.counters.startups += foundings.len() as u32;

@@ -260,32 +260,17 @@ fn build_firms(s: &Scenario, city: &City, sectors: &[Sector], seed: u64) -> Firm
             let id = list.len() as u64;
             let mut rng = stream(seed, 0, Phase::Setup, (1 << 40) + id);
             let zone = pick(&cumulative, &mut rng).unwrap_or(0);
-            list.push(Firm {
-                cash: 0,
+            let owner = ResidentId(index(&mut rng, s.simulation.residents as usize) as u32);
+            let mut firm = Firm::new(
+                k as u8,
+                ZoneId(zone as u16),
+                owner,
+                id as u32,
                 wage,
-                price: 0,
-                revenue: 0,
-                wage_bill: 0,
-                inventory: 0.0,
-                expected_demand: 0.0,
-                productivity: sectors[k].productivity,
-                sales: 0.0,
-                output: 0.0,
-                skill_milli_sum: 0,
-                employees: 0,
-                vacancies: 0,
-                layoffs: 0,
-                hires: 0,
-                turned_away: 0,
-                owner: ResidentId(index(&mut rng, s.simulation.residents as usize) as u32),
-                serial: id as u32,
-                age: 24 + index(&mut rng, 120) as u32,
-                months_full: 0,
-                months_idle: 0,
-                zone: ZoneId(zone as u16),
-                sector: k as u8,
-                flags: 0,
-            });
+                sectors[k].productivity,
+            );
+            firm.age = 24 + index(&mut rng, 120) as u32;
+            list.push(firm);
         }
     }
     Firms {

@@ -118,6 +118,43 @@ pub fn labour_for(output: f64, productivity: f64, returns: f64, reference: f64) 
 }
 
 impl Firm {
+    /// A firm with no staff, stock, cash or history yet.
+    pub fn new(
+        sector: u8,
+        zone: ZoneId,
+        owner: ResidentId,
+        serial: u32,
+        wage: i64,
+        productivity: f64,
+    ) -> Firm {
+        Firm {
+            cash: 0,
+            wage,
+            price: 1,
+            revenue: 0,
+            wage_bill: 0,
+            inventory: 0.0,
+            expected_demand: 0.0,
+            productivity,
+            sales: 0.0,
+            output: 0.0,
+            skill_milli_sum: 0,
+            employees: 0,
+            vacancies: 0,
+            layoffs: 0,
+            hires: 0,
+            turned_away: 0,
+            owner,
+            serial,
+            age: 0,
+            months_full: 0,
+            months_idle: 0,
+            zone,
+            sector,
+            flags: 0,
+        }
+    }
+
     /// Productivity including the IMP gain of a member (`gain` is 0 when the
     /// platform is off).
     #[inline]
