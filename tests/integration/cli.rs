@@ -4,81 +4,9 @@
 
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
+use crate::support::{Outcome, polis};
 use crate::{fixture, repo_path};
-
-/// What a finished `polis` process left behind.
-struct Outcome {
-    args: Vec<String>,
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-impl Outcome {
-    fn describe(&self) -> String {
-        format!(
-            "`polis {}` exited with {:?}\n--- stdout ---\n{}\n--- stderr ---\n{}",
-            self.args.join(" "),
-            self.code,
-            self.stdout,
-            self.stderr
-        )
-    }
-
-    /// Exit code 2 (bad input) and no panic.
-    fn assert_bad_input(&self) {
-        assert!(
-            !self.stderr.contains("panicked"),
-            "polis panicked on bad input:\n{}",
-            self.describe()
-        );
-        assert_eq!(
-            self.code,
-            Some(2),
-            "bad input should exit with code 2:\n{}",
-            self.describe()
-        );
-        assert!(
-            !self.stderr.trim().is_empty(),
-            "bad input should be explained on stderr:\n{}",
-            self.describe()
-        );
-    }
-
-    fn assert_stderr_contains(&self, needle: &str) {
-        assert!(
-            self.stderr.contains(needle),
-            "stderr should contain {needle:?}:\n{}",
-            self.describe()
-        );
-    }
-}
-
-fn polis<I, S>(args: I) -> Outcome
-where
-    I: IntoIterator<Item = S>,
-    S: AsRef<OsStr>,
-{
-    let args: Vec<_> = args
-        .into_iter()
-        .map(|a| a.as_ref().to_os_string())
-        .collect();
-    let output = Command::new(env!("CARGO_BIN_EXE_polis"))
-        .args(&args)
-        .output()
-        .expect("cannot start the polis binary");
-    Outcome {
-        args: args
-            .iter()
-            .map(|a| a.to_string_lossy().into_owned())
-            .collect(),
-        code: output.status.code(),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
-}
 
 /// Runs `polis run SCENARIO --out TMP/out --quiet EXTRA...`, expects bad
 /// input, and checks that the output folder was not created.

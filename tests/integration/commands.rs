@@ -6,82 +6,12 @@
 
 use std::ffi::OsStr;
 use std::path::Path;
-use std::process::Command;
 
 use polis::scenario::reference;
 use polis::scenario::render;
 
 use crate::repo_path;
-
-/// What a finished `polis` process left behind.
-struct Outcome {
-    args: Vec<String>,
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-impl Outcome {
-    fn describe(&self) -> String {
-        format!(
-            "`polis {}` exited with {:?}\n--- stdout ---\n{}\n--- stderr ---\n{}",
-            self.args.join(" "),
-            self.code,
-            self.stdout,
-            self.stderr
-        )
-    }
-
-    fn assert_code(&self, code: i32) -> &Self {
-        assert!(
-            !self.stderr.contains("panicked"),
-            "polis panicked:\n{}",
-            self.describe()
-        );
-        assert_eq!(
-            self.code,
-            Some(code),
-            "expected exit code {code}:\n{}",
-            self.describe()
-        );
-        self
-    }
-}
-
-/// Runs the `polis` binary with `args` in folder `dir` (the crate root if `None`).
-fn polis_in<I, S>(dir: Option<&Path>, args: I) -> Outcome
-where
-    I: IntoIterator<Item = S>,
-    S: AsRef<OsStr>,
-{
-    let args: Vec<_> = args
-        .into_iter()
-        .map(|a| a.as_ref().to_os_string())
-        .collect();
-    let mut command = Command::new(env!("CARGO_BIN_EXE_polis"));
-    command.args(&args);
-    if let Some(dir) = dir {
-        command.current_dir(dir);
-    }
-    let output = command.output().expect("cannot start the polis binary");
-    Outcome {
-        args: args
-            .iter()
-            .map(|a| a.to_string_lossy().into_owned())
-            .collect(),
-        code: output.status.code(),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
-}
-
-fn polis<I, S>(args: I) -> Outcome
-where
-    I: IntoIterator<Item = S>,
-    S: AsRef<OsStr>,
-{
-    polis_in(None, args)
-}
+use crate::support::{polis, polis_in, write};
 
 /// A small city that runs in a moment.
 const SMALL: &str = "\
@@ -95,12 +25,6 @@ residents = 2000
 
 fn temp() -> tempfile::TempDir {
     tempfile::tempdir().expect("cannot create a temporary folder")
-}
-
-fn write(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
-    let path = dir.join(name);
-    std::fs::write(&path, text).unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
-    path
 }
 
 fn read_manifest(out: &Path) -> serde_json::Value {

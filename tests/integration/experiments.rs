@@ -7,98 +7,11 @@
 
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use crate::first_difference;
-
-/// What a finished `polis` process left behind.
-struct Outcome {
-    args: String,
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-impl Outcome {
-    fn describe(&self) -> String {
-        format!(
-            "`polis {}` exited with {:?}\n--- stdout ---\n{}\n--- stderr ---\n{}",
-            self.args, self.code, self.stdout, self.stderr
-        )
-    }
-
-    fn assert_code(&self, code: i32) -> &Self {
-        assert!(
-            !self.stderr.contains("panicked"),
-            "polis panicked:\n{}",
-            self.describe()
-        );
-        assert_eq!(self.code, Some(code), "{}", self.describe());
-        self
-    }
-
-    fn assert_stdout_contains(&self, needle: &str) -> &Self {
-        assert!(
-            self.stdout.contains(needle),
-            "stdout should contain {needle:?}:\n{}",
-            self.describe()
-        );
-        self
-    }
-
-    fn assert_stderr_contains(&self, needle: &str) -> &Self {
-        assert!(
-            self.stderr.contains(needle),
-            "stderr should contain {needle:?}:\n{}",
-            self.describe()
-        );
-        self
-    }
-}
-
-/// The `polis` binary, with no Slurm array variables inherited (a test run
-/// inside a job array must not turn every sweep into a shard).
-fn command<I, S>(args: I) -> (Command, String)
-where
-    I: IntoIterator<Item = S>,
-    S: AsRef<OsStr>,
-{
-    let args: Vec<_> = args
-        .into_iter()
-        .map(|a| a.as_ref().to_os_string())
-        .collect();
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_polis"));
-    cmd.args(&args)
-        .env_remove("SLURM_ARRAY_TASK_ID")
-        .env_remove("SLURM_ARRAY_TASK_COUNT")
-        .env_remove("SLURM_ARRAY_TASK_MIN");
-    let text = args
-        .iter()
-        .map(|a| a.to_string_lossy().into_owned())
-        .collect::<Vec<_>>()
-        .join(" ");
-    (cmd, text)
-}
-
-fn finish(mut cmd: Command, args: String) -> Outcome {
-    let output = cmd.output().expect("cannot start the polis binary");
-    Outcome {
-        args,
-        code: output.status.code(),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
-}
-
-fn polis<I, S>(args: I) -> Outcome
-where
-    I: IntoIterator<Item = S>,
-    S: AsRef<OsStr>,
-{
-    let (cmd, text) = command(args);
-    finish(cmd, text)
-}
+use crate::support::{Outcome, command, finish, polis, write};
 
 /// `polis sweep SWEEP --out OUT EXTRA...`.
 fn sweep(file: &Path, out: &Path, extra: &[&str]) -> Outcome {
@@ -110,12 +23,6 @@ fn sweep(file: &Path, out: &Path, extra: &[&str]) -> Outcome {
     ];
     args.extend(extra.iter().map(OsStr::new));
     polis(args)
-}
-
-fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
-    let path = dir.join(name);
-    std::fs::write(&path, text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    path
 }
 
 fn read(path: &Path) -> String {

@@ -28,6 +28,7 @@ mod ledger;
 mod levers;
 mod loader_fuzz;
 mod plausible;
+mod support;
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
