@@ -414,20 +414,10 @@ fn run(args: RunArgs) -> Result<(), Failure> {
         overrides.push(format!("simulation.months={steps}"));
     }
     check_memory(&args.scenario, &scenario)?;
-    let threads = args
-        .threads
-        .map(|t| t as usize)
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let (pool, threads) = pool(args.threads)?;
     let out = args
         .out
         .unwrap_or_else(|| PathBuf::from("out").join(&scenario.name));
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|e| Error::Threads {
-            threads,
-            message: e.to_string(),
-        })?;
 
     let months = scenario.simulation.months;
     let progress = Progress::new(months, args.quiet);
