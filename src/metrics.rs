@@ -102,6 +102,7 @@ struct Acc {
     wellbeing_micro: i64,
     rent: i64,
     ilp: i64,
+    wealth: i64,
     telework_micro: i64,
     home_zone: i64,
 }
@@ -117,6 +118,7 @@ impl Acc {
             wellbeing_micro: 0,
             rent: 0,
             ilp: 0,
+            wealth: 0,
             telework_micro: 0,
             home_zone: 0,
         }
@@ -128,6 +130,7 @@ impl Acc {
         self.wellbeing_micro += o.wellbeing_micro;
         self.rent += o.rent;
         self.ilp += o.ilp;
+        self.wealth += o.wealth;
         self.telework_micro += o.telework_micro;
         self.home_zone += o.home_zone;
         for (a, b) in self.commute_hist.iter_mut().zip(&o.commute_hist) {
@@ -231,6 +234,13 @@ pub fn wellbeing(
 
 /// Computes the metrics row of the current month.
 pub fn row(w: &World, p: &Scenario) -> Row {
+    row_and_accounts(w, p).0
+}
+
+/// Computes the metrics row and the money of each holder class (residents,
+/// firms, government, platforms; as `World::account_totals`), from the same
+/// pass over residents: in a big city every pass costs a sweep of memory.
+pub fn row_and_accounts(w: &World, p: &Scenario) -> (Row, [i64; 4]) {
     let (firms, city) = (&w.firms.list, &w.city);
     let prices = price_index(w);
     let n = w.residents.len();
@@ -262,6 +272,7 @@ pub fn row(w: &World, p: &Scenario) -> Row {
                 let b = &mut a.income_hist[money_bin(r.income)];
                 b[0] += 1;
                 b[1] += r.income.max(0);
+                a.wealth += r.wealth;
                 let b = &mut a.wealth_hist[money_bin(r.wealth)];
                 b[0] += 1;
                 b[1] += r.wealth.max(0);
@@ -297,7 +308,14 @@ pub fn row(w: &World, p: &Scenario) -> Row {
     let wage_bill: i64 = firms.iter().map(|f| f.wage_bill).sum();
     let staffed: u64 = staff.iter().sum();
     let yuan = |cents: f64| cents / CENTS as f64;
-    Row {
+    let owed: i64 = w.residents.receivable.par_iter().sum();
+    let accounts = [
+        acc.wealth + owed,
+        w.firms.money(),
+        w.government.balance,
+        w.platforms_money(),
+    ];
+    let row = Row {
         month: w.month,
         population: n as u64,
         employed,
@@ -339,7 +357,7 @@ pub fn row(w: &World, p: &Scenario) -> Row {
         } else {
             0.0
         },
-        money_total: yuan(w.money_total() as f64),
+        money_total: yuan(accounts.iter().sum::<i64>() as f64),
         government_balance: yuan(w.government.balance as f64),
         congestion: city.congestion,
         imp_members: w.platforms.imp.members as u64,
@@ -383,7 +401,8 @@ pub fn row(w: &World, p: &Scenario) -> Row {
                 }
             })
             .collect(),
-    }
+    };
+    (row, accounts)
 }
 
 impl Row {

@@ -121,8 +121,7 @@ impl Simulation {
         self.phase(7, ctx, incomes::pay)?;
         self.phase(8, ctx, housing::move_and_price)?;
         let start = Instant::now();
-        let row = metrics::row(&self.world, &self.scenario);
-        let totals = self.world.account_totals();
+        let (row, totals) = metrics::row_and_accounts(&self.world, &self.scenario);
         self.world.ledger.close_month(month, totals)?;
         self.timings.seconds[9] += start.elapsed().as_secs_f64();
         Ok(row)
