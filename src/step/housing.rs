@@ -27,7 +27,7 @@ use crate::step::labour::wage_of;
 use crate::step::par;
 use crate::world::city::{Telework, commute_cost_cents};
 use crate::world::residents::{FLAG_ILP, FLAG_MUST_MOVE};
-use crate::world::{City, Flows, World, ZoneId, yuan_to_cents};
+use crate::world::{City, FirmId, Flows, World, ZoneId, yuan_to_cents};
 
 /// Moves residents, adjusts rents and updates congestion. Moves no money.
 pub fn move_and_price(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
@@ -53,82 +53,118 @@ pub fn move_and_price(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
         cp.amenity_value * 100.0 * zone.amenity - zone.rent as f64 - commute
     };
     let keys = ctx.keys(Phase::Housing);
-    let mut applications: Vec<u128> = w
+    let spots = w.firm_spots();
+    // The congestion term of resident i living in `home`: one-way metres on
+    // the days it commutes (0 without a job).
+    let trip_metres = |i: usize, flags: u8, home: ZoneId, employer: FirmId| -> i64 {
+        if employer.is_none() {
+            return 0;
+        }
+        let f = spots[employer.index()];
+        let home_days = telework.share(i, flags & FLAG_ILP != 0, f.serial, f.manufacturing);
+        (city.distance_km(home, f.zone) * (1.0 - home_days) * 1000.0) as i64
+    };
+    let decide = |i: usize, r: &crate::world::Resident| -> Option<u128> {
+        let must = r.flags & FLAG_MUST_MOVE != 0;
+        // One coin decides; the job and commute are looked up only when the
+        // coin is low enough for them to matter (commutes are under 10 hours).
+        let u = keys.coin(i as u64, 0);
+        if !must && u >= rp.move_prob + rp.move_prob_per_commute_hour * 10.0 {
+            return None;
+        }
+        let work = (!r.employer.is_none()).then(|| {
+            let f = &firms[r.employer.index()];
+            let home_days = telework.share(
+                i,
+                r.flags & FLAG_ILP != 0,
+                f.serial,
+                sectors[f.sector as usize].manufacturing,
+            );
+            (f.zone, wage_of(f.wage, r.skill_milli) as f64, home_days)
+        });
+        let considers = must
+            || u < rp.move_prob
+            || (work.is_some_and(|(wz, _, _)| {
+                u < rp.move_prob
+                    + rp.move_prob_per_commute_hour * city.commute_minutes(r.home, wz) / 60.0
+            }));
+        if !considers {
+            return None;
+        }
+        let mut rng = keys.rng(i as u64);
+        let here = value(r.home, work);
+        let mut best = (f64::MIN, r.home);
+        for _ in 0..rp.move_options {
+            let z = ZoneId(rng::index(&mut rng, zones) as u16);
+            let zone = &city.zones[z.index()];
+            if z == r.home || zone.occupants >= zone.dwellings {
+                continue;
+            }
+            let v = value(z, work);
+            if v > best.0 {
+                best = (v, z);
+            }
+        }
+        let home_rent = city.zones[r.home.index()].rent;
+        let better = best.0 > here + rp.move_gain * r.income.max(0) as f64;
+        let cheaper = must && best.1 != r.home && city.zones[best.1.index()].rent < home_rent;
+        if best.1 == r.home || !(better || cheaper) {
+            return None;
+        }
+        let ticket = rng::index(&mut rng, u32::MAX as usize) as u128;
+        Some(((best.1.0 as u128) << 64) | (ticket << 32) | i as u128)
+    };
+    // One pass decides the moves and sums this month's commuter-metres.
+    let chunk = par::chunk_len(w.residents.len());
+    let parts: Vec<(Vec<u128>, i64)> = w
         .residents
         .people
-        .par_iter()
+        .par_chunks(chunk)
         .enumerate()
-        .filter_map(|(i, r)| {
-            let must = r.flags & FLAG_MUST_MOVE != 0;
-            // One coin decides; the job and commute are looked up only when the
-            // coin is low enough for them to matter (commutes are under 10 hours).
-            let u = keys.coin(i as u64, 0);
-            if !must && u >= rp.move_prob + rp.move_prob_per_commute_hour * 10.0 {
-                return None;
+        .map(|(c, people)| {
+            let mut apps = Vec::new();
+            let mut metres = 0i64;
+            for (j, r) in people.iter().enumerate() {
+                let i = c * chunk + j;
+                metres += trip_metres(i, r.flags, r.home, r.employer);
+                apps.extend(decide(i, r));
             }
-            let work = (!r.employer.is_none()).then(|| {
-                let f = &firms[r.employer.index()];
-                let home_days = telework.share(
-                    i,
-                    r.flags & FLAG_ILP != 0,
-                    f.serial,
-                    sectors[f.sector as usize].manufacturing,
-                );
-                (f.zone, wage_of(f.wage, r.skill_milli) as f64, home_days)
-            });
-            let considers = must
-                || u < rp.move_prob
-                || (work.is_some_and(|(wz, _, _)| {
-                    u < rp.move_prob
-                        + rp.move_prob_per_commute_hour * city.commute_minutes(r.home, wz) / 60.0
-                }));
-            if !considers {
-                return None;
-            }
-            let mut rng = keys.rng(i as u64);
-            let here = value(r.home, work);
-            let mut best = (f64::MIN, r.home);
-            for _ in 0..rp.move_options {
-                let z = ZoneId(rng::index(&mut rng, zones) as u16);
-                let zone = &city.zones[z.index()];
-                if z == r.home || zone.occupants >= zone.dwellings {
-                    continue;
-                }
-                let v = value(z, work);
-                if v > best.0 {
-                    best = (v, z);
-                }
-            }
-            let home_rent = city.zones[r.home.index()].rent;
-            let better = best.0 > here + rp.move_gain * r.income.max(0) as f64;
-            let cheaper = must && best.1 != r.home && city.zones[best.1.index()].rent < home_rent;
-            if best.1 == r.home || !(better || cheaper) {
-                return None;
-            }
-            let ticket = rng::index(&mut rng, u32::MAX as usize) as u128;
-            Some(((best.1.0 as u128) << 64) | (ticket << 32) | i as u128)
+            (apps, metres)
         })
         .collect();
+    let mut metres: i64 = parts.iter().map(|p| p.1).sum();
+    let mut applications: Vec<u128> = parts.into_iter().flat_map(|p| p.0).collect();
     applications.par_sort_unstable();
 
     let mut turned_away = vec![0u32; zones];
-    let mut moves = 0u32;
+    let mut moved = Vec::new();
+    let mut occupants: Vec<u32> = city.zones.iter().map(|z| z.occupants).collect();
     for a in applications {
         let (z, i) = ((a >> 64) as usize, (a & 0xFFFF_FFFF) as usize);
-        if w.city.zones[z].occupants < w.city.zones[z].dwellings {
+        if occupants[z] < city.zones[z].dwellings {
             let r = &mut w.residents.people[i];
-            w.city.zones[r.home.index()].occupants -= 1;
-            w.city.zones[z].occupants += 1;
+            occupants[r.home.index()] -= 1;
+            occupants[z] += 1;
+            moved.push((i, r.home));
             r.home = ZoneId(z as u16);
             r.flags &= !FLAG_MUST_MOVE;
-            moves += 1;
         } else {
             turned_away[z] += 1;
         }
     }
-    w.counters.moves = moves;
+    // Movers' trips change with their homes: the same integer terms as a recount.
+    for &(i, old_home) in &moved {
+        let r = &w.residents.people[i];
+        metres += trip_metres(i, r.flags, r.home, r.employer)
+            - trip_metres(i, r.flags, old_home, r.employer);
+    }
+    w.counters.moves = moved.len() as u32;
+    for (zone, n) in w.city.zones.iter_mut().zip(occupants) {
+        zone.occupants = n;
+    }
     adjust_rents(&mut w.city, p, &turned_away);
-    w.city.congestion = congestion(w, p);
+    let capacity = p.city.road_capacity_km * w.residents.len() as f64;
+    w.city.congestion = City::bpr(&p.city, metres as f64 / 1000.0, capacity);
     Flows::default()
 }
 
@@ -145,21 +181,4 @@ fn adjust_rents(city: &mut City, p: &Scenario, turned_away: &[u32]) {
             (cp.rent_adjust * (demand - target) / target).clamp(-cp.rent_adjust, cp.rent_adjust);
         zone.rent = ((zone.rent as f64 * (1.0 + change)).round() as i64).max(floor);
     }
-}
-
-/// The BPR factor from this month's commuter-km.
-fn congestion(w: &World, p: &Scenario) -> f64 {
-    let (spots, city) = (w.firm_spots(), &w.city);
-    let telework = Telework::new(p);
-    // Teleworkers' home days take their trips off the roads.
-    let metres = par::accumulate::<_, 1, _>(&w.residents.people, 1, |i, r, bins| {
-        if !r.employer.is_none() {
-            let f = spots[r.employer.index()];
-            let km = city.distance_km(r.home, f.zone);
-            let home_days = telework.share(i, r.flags & FLAG_ILP != 0, f.serial, f.manufacturing);
-            bins[0][0] += (km * (1.0 - home_days) * 1000.0) as i64;
-        }
-    })[0][0];
-    let capacity = p.city.road_capacity_km * w.residents.len() as f64;
-    City::bpr(&p.city, metres as f64 / 1000.0, capacity)
 }
