@@ -203,3 +203,54 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod congestion_tests {
+    use super::*;
+    use crate::world::City;
+    use crate::world::city::Telework;
+    use crate::world::residents::FLAG_ILP;
+    use std::path::Path;
+
+    /// The housing phase keeps the commuter-km sum in step with moves instead
+    /// of recounting it; after many moves it must equal a fresh recount.
+    #[test]
+    fn congestion_equals_a_fresh_recount_after_moves() {
+        let text = "[simulation]\nresidents = 4000\nmonths = 6\n[residents]\nmove_prob = 0.3\n[platforms.ilp]\nenabled = true\n";
+        let scenario = Scenario::from_toml(text, Path::new("t.toml")).expect("valid");
+        let mut sim = Simulation::new(scenario.clone());
+        let mut moves = 0;
+        for _ in 0..6 {
+            moves += sim.step().expect("no ledger violation").moves;
+        }
+        assert!(moves > 300, "the test needs many moves, got {moves}");
+        let w = sim.world();
+        let telework = Telework::new(&scenario);
+        let spots = w.firm_spots();
+        let metres: i64 = w
+            .residents
+            .people
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| !r.employer.is_none())
+            .map(|(i, r)| {
+                let f = spots[r.employer.index()];
+                let home_days =
+                    telework.share(i, r.flags & FLAG_ILP != 0, f.serial, f.manufacturing);
+                (w.city.distance_km(r.home, f.zone) * (1.0 - home_days) * 1000.0) as i64
+            })
+            .sum();
+        // Employers can change after housing (next month's phases), so
+        // recount at the state housing saw: the congestion of month 6 was
+        // computed at the end of month 6, which is the state now.
+        let expected = City::bpr(
+            &scenario.city,
+            metres as f64 / 1000.0,
+            scenario.city.road_capacity_km * 4000.0,
+        );
+        assert_eq!(
+            w.city.congestion, expected,
+            "incremental congestion drifted from a recount"
+        );
+    }
+}
