@@ -88,7 +88,14 @@ pub fn trade(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
     let (firms, city) = (&w.firms.list, &w.city);
     let n = w.residents.len();
     let chunk = par::chunk_len(n);
-    let mut budgets = vec![0i64; n * sectors];
+    // A resident's budget in a sector. It is computed again in the second
+    // pass rather than stored: in a big city the store costs more memory
+    // traffic than the arithmetic.
+    let budget_of = |r: &crate::world::Resident| -> f64 {
+        let wanted =
+            rp.propensity_income * r.income.max(0) as f64 + rp.propensity_wealth * r.wealth as f64;
+        wanted.min(r.wealth as f64).max(0.0)
+    };
     // Price plus travel; an ILP user buys an IMP member's goods delivered.
     // What a shopper compares, compactly: the firm records of a big city do
     // not fit in cache, these 16 bytes a firm do.
@@ -112,18 +119,15 @@ pub fn trade(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
         .people
         .par_chunks(chunk)
         .zip(w.residents.suppliers.par_chunks_mut(chunk * sectors))
-        .zip(budgets.par_chunks_mut(chunk * sectors))
         .enumerate()
-        .map(|(c, ((people, suppliers), budgets))| {
+        .map(|(c, (people, suppliers))| {
             let mut local = vec![[0i64; 1]; firms.len()];
             for (j, r) in people.iter().enumerate() {
                 let agent = (c * chunk + j) as u64;
                 let user = ilp_on && r.flags & FLAG_ILP != 0;
                 // The stream is built only if this resident searches at all.
                 let mut stream = None;
-                let wanted = rp.propensity_income * r.income.max(0) as f64
-                    + rp.propensity_wealth * r.wealth as f64;
-                let budget = wanted.min(r.wealth as f64).max(0.0);
+                let budget = budget_of(r);
                 for s in 0..sectors {
                     let slot = &mut suppliers[j * sectors + s];
                     let rationed = r.rationed & (1 << s) != 0;
@@ -161,7 +165,6 @@ pub fn trade(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
                     }
                     // Truncation is floor here (non-negative) and avoids a libm call.
                     let b = (budget * shares[s]) as i64;
-                    budgets[j * sectors + s] = b;
                     if !slot.is_none() {
                         local[slot.index()][0] += b;
                     }
@@ -191,17 +194,17 @@ pub fn trade(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
         .people
         .par_chunks_mut(chunk)
         .zip(suppliers.par_chunks(chunk * sectors))
-        .zip(budgets.par_chunks(chunk * sectors))
         .enumerate()
-        .map(|(c, ((people, suppliers), budgets))| {
+        .map(|(c, (people, suppliers))| {
             let mut local = vec![[0i64; 1]; firms.len()];
             let mut leftovers = Vec::new();
             for (j, r) in people.iter_mut().enumerate() {
                 let mut spent = 0i64;
                 let mut rationed = 0u8;
+                let budget = budget_of(r);
                 for s in 0..sectors {
                     let f = suppliers[j * sectors + s];
-                    let b = budgets[j * sectors + s];
+                    let b = (budget * shares[s]) as i64;
                     if b <= 0 {
                         continue;
                     }
