@@ -396,7 +396,6 @@ impl Scenario {
         let per_resident = std::mem::size_of::<crate::world::Resident>() as u64
             + 4 * sectors // suppliers
             + 8 // receivable
-            + 8 * sectors // goods budgets (scratch)
             + 24; // applications, leftovers and sort buffers (scratch)
         let firms = (n as f64 / self.simulation.residents_per_firm).ceil() as u64 * 2;
         let zones = self.city.width as u64 * self.city.height as u64;
