@@ -450,46 +450,59 @@ impl Row {
         h
     }
 
+    /// The row's values in header order, each with the decimals it is
+    /// written with (0 for counts).
+    pub fn cells(&self) -> Vec<(f64, usize)> {
+        let mut v = vec![
+            (self.month as f64, 0),
+            (self.population as f64, 0),
+            (self.employed as f64, 0),
+            (self.unemployment_rate, 6),
+            (self.vacancies as f64, 0),
+            (self.firms as f64, 0),
+            (self.events as f64, 0),
+            (self.startups as f64, 0),
+            (self.exits as f64, 0),
+            (self.hires as f64, 0),
+            (self.moves as f64, 0),
+            (self.mean_wage, 2),
+            (self.price_index, 6),
+            (self.output, 2),
+            (self.consumption, 2),
+            (self.mean_commute_min, 3),
+            (self.p90_commute_min, 1),
+            (self.mean_rent, 2),
+            (self.gini_income, 6),
+            (self.gini_wealth, 6),
+            (self.wellbeing, 6),
+            (self.money_total, 2),
+            (self.government_balance, 2),
+            (self.congestion, 6),
+            (self.imp_members as f64, 0),
+            (self.ilp_users as f64, 0),
+            (self.telework_share, 6),
+            (self.home_zone_work_share, 6),
+            (self.incubated_startups as f64, 0),
+            (self.venture_funding, 2),
+            (self.innovations as f64, 0),
+            (self.mean_productivity, 6),
+        ];
+        v.extend(self.output_by_sector.iter().map(|&x| (x, 2)));
+        v.extend(self.employment_share_by_sector.iter().map(|&x| (x, 6)));
+        v
+    }
+
+    /// The row's values as numbers, in header order.
+    pub fn values(&self) -> Vec<f64> {
+        self.cells().into_iter().map(|(x, _)| x).collect()
+    }
+
     /// The row's values, formatted for CSV in header order.
     pub fn record(&self) -> Vec<String> {
-        let f = |x: f64| format!("{x:.6}");
-        let mut v = vec![
-            self.month.to_string(),
-            self.population.to_string(),
-            self.employed.to_string(),
-            f(self.unemployment_rate),
-            self.vacancies.to_string(),
-            self.firms.to_string(),
-            self.events.to_string(),
-            self.startups.to_string(),
-            self.exits.to_string(),
-            self.hires.to_string(),
-            self.moves.to_string(),
-            format!("{:.2}", self.mean_wage),
-            f(self.price_index),
-            format!("{:.2}", self.output),
-            format!("{:.2}", self.consumption),
-            format!("{:.3}", self.mean_commute_min),
-            format!("{:.1}", self.p90_commute_min),
-            format!("{:.2}", self.mean_rent),
-            f(self.gini_income),
-            f(self.gini_wealth),
-            f(self.wellbeing),
-            format!("{:.2}", self.money_total),
-            format!("{:.2}", self.government_balance),
-            f(self.congestion),
-            self.imp_members.to_string(),
-            self.ilp_users.to_string(),
-            f(self.telework_share),
-            f(self.home_zone_work_share),
-            self.incubated_startups.to_string(),
-            format!("{:.2}", self.venture_funding),
-            self.innovations.to_string(),
-            f(self.mean_productivity),
-        ];
-        v.extend(self.output_by_sector.iter().map(|x| format!("{x:.2}")));
-        v.extend(self.employment_share_by_sector.iter().map(|&x| f(x)));
-        v
+        self.cells()
+            .into_iter()
+            .map(|(x, decimals)| format!("{x:.decimals$}"))
+            .collect()
     }
 }
 

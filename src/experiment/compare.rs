@@ -48,7 +48,7 @@ pub fn compare(
             for _ in 0..months {
                 let row = sim.step()?;
                 if row.month >= window[0] && row.month <= window[1] {
-                    let values = values_of(&row);
+                    let values = &row.values()[1..];
                     if sums.is_empty() {
                         sums = vec![0.0; values.len()];
                     }
@@ -78,13 +78,4 @@ pub fn compare(
             }
         })
         .collect())
-}
-
-/// A row's values as numbers, in header order without the month.
-fn values_of(row: &Row) -> Vec<f64> {
-    row.record()
-        .iter()
-        .skip(1)
-        .map(|v| v.parse().unwrap_or(f64::NAN))
-        .collect()
 }

@@ -236,14 +236,16 @@ fn a_capacity_cut_closes_the_sector_s_least_productive_firms_and_the_negative_li
                 .filter(|f| f.sector as usize == sector)
                 .count()
         };
-        let lowest = sim
-            .world()
-            .firms
-            .list
-            .iter()
-            .filter(|f| f.sector as usize == sector)
-            .map(|f| f.productivity)
-            .fold(f64::INFINITY, f64::min);
+        let least_productive = |sim: &Simulation| {
+            sim.world()
+                .firms
+                .list
+                .iter()
+                .filter(|f| f.sector as usize == sector)
+                .map(|f| f.productivity)
+                .fold(f64::INFINITY, f64::min)
+        };
+        let lowest = least_productive(&sim);
         let (before, next_serial) = (count(&sim), sim.world().firms.next_serial);
         let row = sim.step().expect("no ledger violation");
         let after = count(&sim);
@@ -253,14 +255,7 @@ fn a_capacity_cut_closes_the_sector_s_least_productive_firms_and_the_negative_li
             after <= expected,
             "seed {seed}: {before} firms before the cut, {after} after (at most {expected} expected)"
         );
-        let survivors_min = sim
-            .world()
-            .firms
-            .list
-            .iter()
-            .filter(|f| f.sector as usize == sector)
-            .map(|f| f.productivity)
-            .fold(f64::INFINITY, f64::min);
+        let survivors_min = least_productive(&sim);
         assert!(
             survivors_min >= lowest,
             "the least productive firms go first"
