@@ -399,11 +399,7 @@ impl Scenario {
             + 24; // applications, leftovers and sort buffers (scratch)
         let firms = (n as f64 / self.simulation.residents_per_firm).ceil() as u64 * 2;
         let zones = self.city.width as u64 * self.city.height as u64;
-        let table = if zones as usize <= crate::world::city::DISTANCE_TABLE_MAX_ZONES {
-            zones * zones * 4
-        } else {
-            0
-        };
+        let table = zones * 4 + zones * 4; // distance offsets and zone coordinates
         n * per_resident
             + firms * std::mem::size_of::<crate::world::Firm>() as u64
             + zones * 64

@@ -287,6 +287,14 @@ fn second_round(
 ) -> i64 {
     let rp = &p.residents;
     let (firms, people) = (&w.firms.list, &w.residents.people);
+    // Which firms have stock left, a bit each (the firm records of a big
+    // city do not fit in cache; this does).
+    let mut stocked = vec![0u64; firms.len().div_ceil(64)];
+    for (i, f) in firms.iter().enumerate() {
+        if f.inventory > 0.0 {
+            stocked[i / 64] |= 1 << (i % 64);
+        }
+    }
     let choices: Vec<FirmId> = leftovers
         .par_iter()
         .enumerate()
@@ -303,7 +311,7 @@ fn second_round(
                 return FirmId::NONE;
             }
             let f = pool[rng::index(&mut rng, pool.len())];
-            if firms[f.index()].inventory > 0.0 {
+            if stocked[f.index() / 64] & (1 << (f.index() % 64)) != 0 {
                 f
             } else {
                 FirmId::NONE

@@ -37,7 +37,6 @@ pub fn move_and_price(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
     let zones = city.len();
     // Zones' value to a resident working in `work` (None: unemployed).
     let telework = Telework::new(p);
-    let sectors = &w.sectors;
     // Work is (zone, wage, share of days at home).
     let value = |z: ZoneId, work: Option<(ZoneId, f64, f64)>| {
         let zone = &city.zones[z.index()];
@@ -72,25 +71,25 @@ pub fn move_and_price(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
         if !must && u >= rp.move_prob + rp.move_prob_per_commute_hour * 10.0 {
             return None;
         }
-        let work = (!r.employer.is_none()).then(|| {
-            let f = &firms[r.employer.index()];
-            let home_days = telework.share(
-                i,
-                r.flags & FLAG_ILP != 0,
-                f.serial,
-                sectors[f.sector as usize].manufacturing,
-            );
-            (f.zone, wage_of(f.wage, r.skill_milli) as f64, home_days)
-        });
+        // The workplace's zone comes from the compact spots; the firm's full
+        // record (for the wage) is read only by the few who consider moving.
+        let work_zone = (!r.employer.is_none()).then(|| spots[r.employer.index()].zone);
         let considers = must
             || u < rp.move_prob
-            || (work.is_some_and(|(wz, _, _)| {
+            || (work_zone.is_some_and(|wz| {
                 u < rp.move_prob
                     + rp.move_prob_per_commute_hour * city.commute_minutes(r.home, wz) / 60.0
             }));
         if !considers {
             return None;
         }
+        let work = (!r.employer.is_none()).then(|| {
+            let spot = spots[r.employer.index()];
+            let home_days =
+                telework.share(i, r.flags & FLAG_ILP != 0, spot.serial, spot.manufacturing);
+            let wage = firms[r.employer.index()].wage;
+            (spot.zone, wage_of(wage, r.skill_milli) as f64, home_days)
+        });
         let mut rng = keys.rng(i as u64);
         let here = value(r.home, work);
         let mut best = (f64::MIN, r.home);

@@ -160,7 +160,8 @@ fn build_city(s: &Scenario, seed: u64) -> City {
         speed_kmh: p.speed_kmh,
         detour: p.detour,
         congestion: 1.0 + p.bpr_a,
-        distances: Vec::new(),
+        offset_km: Vec::new(),
+        coords: Vec::new(),
     };
     city.tabulate_distances();
     city

@@ -108,35 +108,37 @@ pub struct City {
     pub detour: f64,
     /// Current congestion factor 1 + a (V/C)^b.
     pub congestion: f64,
-    /// Road distances between all pairs of zones, km, for cities of up to
-    /// `DISTANCE_TABLE_MAX_ZONES` zones (empty for larger ones, which compute
-    /// them). A lookup replaces a square root in the hottest loops.
+    /// Road distance for each grid offset (|dx|, |dy|) between two zones,
+    /// km, at `|dx| * height + |dy|`: width x height entries (40 KB for a
+    /// 100 x 100 city), small enough to stay in cache, so a lookup replaces a
+    /// square root in the hottest loops for any city size.
     #[serde(skip)]
-    pub distances: Vec<f32>,
+    pub offset_km: Vec<f32>,
+    /// Each zone's grid position (x, y), the compact copy the distance
+    /// lookup reads.
+    #[serde(skip)]
+    pub coords: Vec<[u16; 2]>,
 }
-
-/// Largest city whose zone-to-zone distances are tabulated (4 MB of f32).
-pub const DISTANCE_TABLE_MAX_ZONES: usize = 1024;
 
 impl City {
     /// Road distance between zone centres, km; within a zone, the mean
     /// distance between two random points of a square (0.5214 of its side).
+    /// Read from the offset table (single precision).
     #[inline]
     pub fn distance_km(&self, a: ZoneId, b: ZoneId) -> f64 {
-        if !self.distances.is_empty() {
-            return self.distances[a.index() * self.zones.len() + b.index()] as f64;
-        }
-        self.compute_distance_km(a, b)
+        let ([ax, ay], [bx, by]) = (self.coords[a.index()], self.coords[b.index()]);
+        let dx = ax.abs_diff(bx) as usize;
+        let dy = ay.abs_diff(by) as usize;
+        self.offset_km[dx * self.height as usize + dy] as f64
     }
 
-    /// Distance from coordinates (what the table holds).
-    fn compute_distance_km(&self, a: ZoneId, b: ZoneId) -> f64 {
-        let (za, zb) = (&self.zones[a.index()], &self.zones[b.index()]);
-        let dx = za.x as f64 - zb.x as f64;
-        let dy = za.y as f64 - zb.y as f64;
-        let cells = if a == b {
+    /// Distance for a grid offset of `dx` by `dy` cells, in double precision
+    /// (what the table holds, rounded).
+    fn offset_distance_km(&self, dx: u32, dy: u32) -> f64 {
+        let cells = if dx == 0 && dy == 0 {
             0.5214
         } else {
+            let (dx, dy) = (dx as f64, dy as f64);
             (dx * dx + dy * dy).sqrt()
         };
         cells * self.zone_km * self.detour
@@ -154,19 +156,14 @@ impl City {
         self.access_min + km / self.speed_kmh * 60.0 * self.congestion
     }
 
-    /// Fills the distance table (cities of up to `DISTANCE_TABLE_MAX_ZONES` zones).
+    /// Fills the offset table and the zones' coordinates; called at set-up
+    /// and when an event changes `city.detour`.
     pub fn tabulate_distances(&mut self) {
-        let n = self.zones.len();
-        self.distances = Vec::new();
-        if n > DISTANCE_TABLE_MAX_ZONES {
-            return;
-        }
-        let table = (0..n * n)
-            .map(|k| {
-                self.compute_distance_km(ZoneId((k / n) as u16), ZoneId((k % n) as u16)) as f32
-            })
+        self.coords = self.zones.iter().map(|z| [z.x, z.y]).collect();
+        let (w, h) = (self.width, self.height);
+        self.offset_km = (0..w * h)
+            .map(|k| self.offset_distance_km(k / h, k % h) as f32)
             .collect();
-        self.distances = table;
     }
 
     /// The BPR factor for commuter-km `v` against capacity `c`.
