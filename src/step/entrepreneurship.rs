@@ -179,9 +179,10 @@ pub fn found_firms(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
             productivity * training,
         );
         firm.cash = own + public + venture;
-        firm.price = ((price as f64) * (1.0 - e.startup_discount))
+        firm.price = (((price as f64) * (1.0 - e.startup_discount))
             .round()
-            .max(1.0) as i64;
+            .max(1.0) as i64)
+            .min(crate::world::firms::MAX_PRICE);
         firm.expected_demand = expected;
         firm.sales = expected;
         firm.flags = if f.incubated { FIRM_INCUBATED } else { 0 };

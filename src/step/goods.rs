@@ -26,6 +26,7 @@ use rayon::prelude::*;
 use crate::rng::{self, Phase, StepCtx};
 use crate::scenario::Scenario;
 use crate::step::par;
+use crate::world::firms::MAX_PRICE;
 use crate::world::residents::FLAG_ILP;
 use crate::world::{FIRM_IMP, FirmId, Firms, Flows, World, ZoneId};
 
@@ -97,14 +98,19 @@ pub fn trade(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
         wanted.min(r.wealth as f64).max(0.0)
     };
     // Price plus travel; an ILP user buys an IMP member's goods delivered.
-    // What a shopper compares, compactly: the firm records of a big city do
-    // not fit in cache, these 16 bytes a firm do.
-    let quotes: Vec<(f64, ZoneId, bool)> = firms
+    // What a shopper compares, packed in 8 bytes a firm (price in cents, at
+    // most `MAX_PRICE` < 2^47, above the zone and the online bit): the firm
+    // records of a big city do not fit in cache, these do better.
+    let quotes: Vec<u64> = firms
         .iter()
-        .map(|f| (f.price as f64, f.zone, imp_on && f.flags & FIRM_IMP != 0))
+        .map(|f| {
+            let online = imp_on && f.flags & FIRM_IMP != 0;
+            ((f.price.clamp(0, MAX_PRICE) as u64) << 17) | ((f.zone.0 as u64) << 1) | online as u64
+        })
         .collect();
     let score = |home: ZoneId, user: bool, f: FirmId| {
-        let (price, zone, online) = quotes[f.index()];
+        let q = quotes[f.index()];
+        let (price, zone, online) = ((q >> 17) as f64, ZoneId((q >> 1) as u16), q & 1 != 0);
         if user && online {
             return price;
         }
@@ -187,6 +193,16 @@ pub fn trade(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
             }
         })
         .collect();
+    // Which firms ration, a bit each: the others serve every order in full,
+    // and a shopper of theirs need not read `fill` (360,000 firms' fills do
+    // not stay in cache; these bits do).
+    let mut short = vec![0u64; firms.len().div_ceil(64)];
+    for (i, &f) in fill.iter().enumerate() {
+        if f < 1.0 {
+            short[i / 64] |= 1 << (i % 64);
+        }
+    }
+    let rations = |f: FirmId| short[f.index() / 64] & (1 << (f.index() % 64)) != 0;
 
     let suppliers = &w.residents.suppliers;
     let parts: Vec<(Vec<[i64; 1]>, Vec<Leftover>)> = w
@@ -210,8 +226,10 @@ pub fn trade(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
                     }
                     let pay = if f.is_none() {
                         0
-                    } else {
+                    } else if rations(f) {
                         (b as f64 * fill[f.index()]) as i64
+                    } else {
+                        b
                     };
                     if pay < b {
                         rationed |= 1 << s;
@@ -224,7 +242,7 @@ pub fn trade(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
                     // A firm that serves every order in full earns exactly its
                     // orders; only rationing firms need their takings summed.
                     if pay > 0 {
-                        if fill[f.index()] < 1.0 {
+                        if rations(f) {
                             local[f.index()][0] += pay;
                         }
                         spent += pay;

@@ -146,7 +146,8 @@ pub fn plan(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
                 markup
             };
             let markup = markup.clamp(fp.markup_lower, fp.markup_upper);
-            f.price = ((markup * unit_cost).round() as i64).max(1);
+            f.price =
+                ((markup * unit_cost).round() as i64).clamp(1, crate::world::firms::MAX_PRICE);
         }
     });
     Flows::default()

@@ -441,7 +441,8 @@ fn settle_firms(s: &Scenario, city: &City, firms: &mut Firms) {
         );
         let unit_cost =
             (f.wage as f64 * eff.max(1.0) + rent_per_worker * f.employees.max(1) as f64) / made;
-        f.price = (unit_cost * markup).round().max(1.0) as i64;
+        f.price =
+            ((unit_cost * markup).round().max(1.0) as i64).min(crate::world::firms::MAX_PRICE);
         f.output = output_of(f.productivity, eff, p.returns_to_scale, p.reference_size);
         f.expected_demand = f.output;
         f.sales = f.output;

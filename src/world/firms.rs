@@ -4,6 +4,11 @@
 
 use crate::world::{ResidentId, ZoneId};
 
+/// Highest price of a unit, cents (10^12 yuan): a guard, like `MAX_WAGE`,
+/// that no plausible run reaches. It keeps a price within the 47 bits the
+/// goods market packs it into, beside the firm's zone.
+pub const MAX_PRICE: i64 = 100_000_000_000_000;
+
 /// Index of a firm in `Firms::list`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[repr(transparent)]
