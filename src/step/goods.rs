@@ -103,14 +103,11 @@ pub fn trade(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
     // records of a big city do not fit in cache, these do better.
     let quotes: Vec<u64> = firms
         .iter()
-        .map(|f| {
-            let online = imp_on && f.flags & FIRM_IMP != 0;
-            ((f.price.clamp(0, MAX_PRICE) as u64) << 17) | ((f.zone.0 as u64) << 1) | online as u64
-        })
+        .map(|f| pack_quote(f.price, f.zone, imp_on && f.flags & FIRM_IMP != 0))
         .collect();
     let score = |home: ZoneId, user: bool, f: FirmId| {
-        let q = quotes[f.index()];
-        let (price, zone, online) = ((q >> 17) as f64, ZoneId((q >> 1) as u16), q & 1 != 0);
+        let (price, zone, online) = unpack_quote(quotes[f.index()]);
+        let price = price as f64;
         if user && online {
             return price;
         }
@@ -283,6 +280,19 @@ pub fn trade(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
     }
 }
 
+/// A firm's price (cents, 1 to `MAX_PRICE` < 2^47), zone and online flag in
+/// one word: the price above 17 bits, the zone above 1, the flag in bit 0.
+#[inline(always)]
+fn pack_quote(price: i64, zone: ZoneId, online: bool) -> u64 {
+    ((price.clamp(0, MAX_PRICE) as u64) << 17) | ((zone.0 as u64) << 1) | online as u64
+}
+
+/// The price, zone and online flag packed by `pack_quote`.
+#[inline(always)]
+fn unpack_quote(q: u64) -> (i64, ZoneId, bool) {
+    ((q >> 17) as i64, ZoneId((q >> 1) as u16), q & 1 != 0)
+}
+
 /// Budget a rationed resident still wants to spend in a sector.
 struct Leftover {
     resident: u32,
@@ -376,4 +386,23 @@ fn second_round(
         spent += pay;
     }
     spent
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quotes_keep_price_zone_and_flag_at_their_extremes() {
+        for price in [1, 2, 999_999, MAX_PRICE - 1, MAX_PRICE] {
+            for zone in [0, 1, 4_321, u16::MAX] {
+                for online in [false, true] {
+                    let q = pack_quote(price, ZoneId(zone), online);
+                    assert_eq!(unpack_quote(q), (price, ZoneId(zone), online));
+                }
+            }
+        }
+        // The guard fits the packing.
+        assert!(MAX_PRICE < 1 << 47);
+    }
 }

@@ -231,3 +231,35 @@ impl Telework {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::Scenario;
+    use std::path::Path;
+
+    /// The offset table gives, for every ordered pair of zones of a city that
+    /// is not square, the distance computed from the zones' positions.
+    #[test]
+    fn offset_table_matches_the_distance_of_every_pair() {
+        let text = "[city]\nwidth = 7\nheight = 4\nzone_km = 1.5\ncentre_radius_km = 1.0\n\
+                    [simulation]\nresidents = 500\nmonths = 1\n";
+        let s = Scenario::from_toml(text, Path::new("t.toml")).expect("a valid scenario");
+        let city = crate::world::World::build(&s).city;
+        assert_eq!(city.offset_km.len(), 7 * 4);
+        for a in 0..city.len() {
+            for b in 0..city.len() {
+                let (za, zb) = (&city.zones[a], &city.zones[b]);
+                let (dx, dy) = (za.x as f64 - zb.x as f64, za.y as f64 - zb.y as f64);
+                let cells = if a == b {
+                    0.5214
+                } else {
+                    (dx * dx + dy * dy).sqrt()
+                };
+                let want = (cells * city.zone_km * city.detour) as f32 as f64;
+                let got = city.distance_km(ZoneId(a as u16), ZoneId(b as u16));
+                assert_eq!(got, want, "zones {a} and {b}");
+            }
+        }
+    }
+}
