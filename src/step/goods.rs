@@ -280,6 +280,9 @@ pub fn trade(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
     }
 }
 
+// The price guard fits the packing.
+const _: () = assert!(MAX_PRICE < 1 << 47);
+
 /// A firm's price (cents, 1 to `MAX_PRICE` < 2^47), zone and online flag in
 /// one word: the price above 17 bits, the zone above 1, the flag in bit 0.
 #[inline(always)]
@@ -402,7 +405,5 @@ mod tests {
                 }
             }
         }
-        // The guard fits the packing.
-        assert!(MAX_PRICE < 1 << 47);
     }
 }
