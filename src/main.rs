@@ -30,7 +30,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Run one scenario and write timeseries.csv and manifest.json.
+    /// Run one scenario and write timeseries.csv, zones.csv and manifest.json.
     Run(RunArgs),
     /// Check a scenario and print it fully resolved, as TOML; writes nothing.
     Check(CheckArgs),
@@ -421,15 +421,20 @@ fn run(args: RunArgs) -> Result<(), Failure> {
 
     let months = scenario.simulation.months;
     let progress = Progress::new(months, args.quiet);
-    let (rows, sim) = pool.install(|| -> Result<_, Error> {
+    let (rows, zones, sim) = pool.install(|| -> Result<_, Error> {
         let mut sim = Simulation::new(scenario.clone());
         let mut rows = Vec::with_capacity(months as usize);
+        let mut zones = Vec::new();
         for _ in 0..months {
             let row = sim.step()?;
             progress.month(&row);
+            // Between steps, outside the timed phases: a map snapshot.
+            if output::zones::is_snapshot_month(row.month, months) {
+                zones.extend(output::zones::zone_rows(sim.world()));
+            }
             rows.push(row);
         }
-        Ok((rows, sim))
+        Ok((rows, zones, sim))
     })?;
     progress.finish();
 
@@ -469,7 +474,7 @@ fn run(args: RunArgs) -> Result<(), Failure> {
         events: scenario.events.clone(),
         scenario: scenario.clone(),
     };
-    let paths = output::write_run(&out, &rows, &scenario.sector_names(), &mut manifest)
+    let paths = output::write_run(&out, &rows, &scenario.sector_names(), &zones, &mut manifest)
         .context("writing the run's output")
         .map_err(|error| Failure { code: 1, error })?;
     if !args.quiet {

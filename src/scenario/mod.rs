@@ -389,7 +389,8 @@ impl Scenario {
     }
 
     /// Estimated peak memory of a run of this scenario, bytes: the residents'
-    /// state and per-month scratch, firms, zones and the distance table.
+    /// state and per-month scratch, firms, zones, the distance table and the
+    /// zone snapshots of `zones.csv`.
     pub fn memory_estimate(&self) -> u64 {
         let n = self.simulation.residents as u64;
         let sectors = self.sectors.len() as u64;
@@ -404,10 +405,15 @@ impl Scenario {
         } else {
             0
         };
+        // zones.csv: the snapshots kept until the run ends, then their text.
+        let snapshots = crate::output::zones::snapshots(self.simulation.months) as u64;
+        let zone_rows =
+            zones * snapshots * (std::mem::size_of::<crate::output::zones::ZoneRow>() as u64 + 64);
         n * per_resident
             + firms * std::mem::size_of::<crate::world::Firm>() as u64
             + zones * 64
             + table
+            + zone_rows
             + (8 << 20)
     }
 }
