@@ -54,10 +54,11 @@ enum Command {
     /// Compare two scenarios over paired replicates (the same seeds for both).
     Compare(CompareArgs),
     /// Draw charts (and, for a run, maps) of a run, sweep or comparison
-    /// folder as SVG or PNG files.
+    /// folder as SVG or PNG files (the page: `polis report`).
     Plot(PlotArgs),
-    /// Write report.html into a run, sweep or comparison folder: one
-    /// self-contained page with the charts, maps, scenario and events.
+    /// Write DIR/report.html for a run, sweep or comparison folder: one
+    /// self-contained page (charts, maps, scenario, events, links to the CSV
+    /// files) that opens offline in any browser.
     Report(ReportArgs),
     /// Time the standard suite (a small city, the baseline, the megacity) at
     /// 1 thread and at N threads; print, save and compare the figures.
