@@ -109,7 +109,7 @@ pub fn chart_specs(sectors: &[String]) -> Vec<ChartSpec> {
             name: "output",
             title: "Output and prices",
             panels: vec![
-                panel("Real output", "million yuan/month at set-up prices", output),
+                panel("Real output", "million yuan/month, set-up prices", output),
                 panel(
                     "Household consumption",
                     "million yuan/month",
@@ -403,8 +403,9 @@ pub fn ensemble_charts(e: &Ensemble, subtitle: &str) -> Vec<Chart> {
 }
 
 /// The y range of a panel: its values with a margin, from 0 when the
-/// values are positive and 0 is near.
-fn y_range(panel: &Panel) -> (f64, f64) {
+/// values are positive and 0 is near, and room at the top for a legend of
+/// `legend_rows` rows (which sits in the upper left), so that it hides no line.
+fn y_range(panel: &Panel, legend_rows: usize) -> (f64, f64) {
     let values = panel.lines.iter().flat_map(|l| {
         l.points
             .iter()
@@ -432,6 +433,9 @@ fn y_range(panel: &Panel) -> (f64, f64) {
         lo -= pad;
     }
     hi += pad;
+    // A legend row takes about 7% of a panel's plotting height.
+    let legend = (0.07 * legend_rows as f64 + 0.04).min(0.6);
+    hi += (hi - lo) * legend / (1.0 - legend);
     (lo, hi)
 }
 
@@ -489,7 +493,8 @@ impl Chart {
         if x1 <= x0 {
             x1 = x0 + 1.0;
         }
-        let (y0, y1) = y_range(panel);
+        let event_rows = if first { self.events.len().min(6) } else { 0 };
+        let (y0, y1) = y_range(panel, panel.lines.len() + event_rows);
         let mut chart = ChartBuilder::on(area)
             .caption(&panel.title, (FONT, 17))
             .margin_left(12)
