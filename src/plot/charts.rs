@@ -565,3 +565,49 @@ impl Chart {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn panel(values: &[f64]) -> Panel {
+        Panel {
+            title: "t".into(),
+            unit: "u".into(),
+            lines: vec![Line {
+                label: "l".into(),
+                points: values
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &v)| (i as f64, v))
+                    .collect(),
+                band: Vec::new(),
+            }],
+        }
+    }
+
+    #[test]
+    fn y_ranges_hold_the_values_and_room_for_the_legend() {
+        let (lo, hi) = y_range(&panel(&[2.0, 20.0]), 0);
+        assert_eq!(lo, 0.0, "positive values near 0 start at 0");
+        assert!(hi > 20.0);
+        let (_, roomy) = y_range(&panel(&[2.0, 20.0]), 4);
+        assert!(roomy > hi, "legend rows add room at the top");
+        let (lo, hi) = y_range(&panel(&[100.0, 101.0]), 1);
+        assert!(lo > 90.0 && lo < 100.0 && hi > 101.0, "{lo}..{hi}");
+        assert_eq!(y_range(&panel(&[f64::NAN]), 1), (0.0, 1.0));
+    }
+
+    #[test]
+    fn every_chart_column_is_a_timeseries_column() {
+        let sectors = vec!["services".to_string()];
+        let header = crate::metrics::Row::header(&sectors);
+        for chart in chart_specs(&sectors) {
+            for p in &chart.panels {
+                for s in &p.series {
+                    assert!(header.contains(&s.column), "{} is not a column", s.column);
+                }
+            }
+        }
+    }
+}

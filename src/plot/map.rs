@@ -213,3 +213,16 @@ impl Figure for Map {
         root.present().map_err(err)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_colour_scale_runs_from_purple_to_yellow() {
+        assert_eq!(viridis(0.0), RGBColor(68, 1, 84));
+        assert_eq!(viridis(1.0), RGBColor(253, 231, 37));
+        assert_eq!(viridis(f64::NAN), viridis(0.0));
+        assert_eq!(viridis(2.0), viridis(1.0));
+    }
+}

@@ -323,3 +323,15 @@ fn compare_table(e: &Ensemble, body: &mut String) {
     }
     body.push_str("</table>\n<p>* the 95% interval of B - A leaves out 0.</p>\n");
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_is_escaped_and_svg_inlined_without_declaration() {
+        assert_eq!(escape("a<b & \"c\""), "a&lt;b &amp; &quot;c&quot;");
+        let svg = br#"<?xml version="1.0"?><svg width="1"></svg>"#;
+        assert_eq!(inline_svg(svg), r#"<svg width="1"></svg>"#);
+    }
+}
