@@ -236,6 +236,12 @@ pub fn load(dir: &Path) -> Result<Source, PlotError> {
         load_ensemble(dir, EnsembleKind::Compare).map(Source::Ensemble)
     } else if has("runs.csv") && has("summary.csv") {
         load_ensemble(dir, EnsembleKind::Sweep).map(Source::Ensemble)
+    } else if has("plan.json") {
+        Err(bad(
+            dir,
+            "is a sweep folder whose runs have not been merged (it has plan.json but no runs.csv)",
+            "when every shard is done, run `polis merge DIR`, then plot again",
+        ))
     } else if has("timeseries.csv") || has("manifest.json") {
         load_run(dir).map(Source::Run)
     } else {
