@@ -171,7 +171,11 @@ fn run_sections(run: &RunData, body: &mut String) {
             )
         }),
         ("threads, wall time", {
-            format!("{}, {} s", get("/threads"), get("/wall_seconds"))
+            let wall = m
+                .get("wall_seconds")
+                .and_then(|w| w.as_f64())
+                .unwrap_or(f64::NAN);
+            format!("{}, {wall:.2} s", get("/threads"))
         }),
         ("polis version, git commit", {
             format!("{}, {}", get("/polis_version"), get("/git_commit"))
@@ -191,9 +195,14 @@ fn run_sections(run: &RunData, body: &mut String) {
             ("wellbeing", "well-being", 1.0, "log points"),
         ] {
             if let Some(k) = run.series.column(column) {
+                let v = last[k] * scale;
+                let text = if v.fract() == 0.0 {
+                    format!("{v:.0}")
+                } else {
+                    format!("{v:.3}")
+                };
                 rows.push(format!(
-                    "<tr><th>{label}</th><td class=\"n\">{:.3}</td><td>{unit}</td></tr>",
-                    last[k] * scale
+                    "<tr><th>{label}</th><td class=\"n\">{text}</td><td>{unit}</td></tr>"
                 ));
             }
         }
