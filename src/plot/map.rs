@@ -164,15 +164,27 @@ impl Figure for Map {
             ))
             .map_err(err)?;
         }
-        // The CBD outlined, so that the centre can be found on any map.
-        for &(x, y, _, centre) in &self.cells {
-            if centre {
-                let (px, py) = (ox + x as i32 * cell, oy + y as i32 * cell);
-                root.draw(&Rectangle::new(
-                    [(px, py), (px + cell - 1, py + cell - 1)],
-                    ShapeStyle::from(&WHITE).stroke_width(2),
-                ))
-                .map_err(err)?;
+        // The CBD's border outlined, so that the centre can be found on any
+        // map: an edge of a CBD zone whose neighbour is not in the CBD.
+        let centre: std::collections::BTreeSet<(i64, i64)> = self
+            .cells
+            .iter()
+            .filter(|c| c.3)
+            .map(|c| (c.0 as i64, c.1 as i64))
+            .collect();
+        let edge = ShapeStyle::from(&WHITE).stroke_width(2);
+        for &(x, y) in &centre {
+            let (px, py) = (ox + x as i32 * cell, oy + y as i32 * cell);
+            let sides = [
+                ((x, y - 1), [(px, py), (px + cell, py)]),
+                ((x, y + 1), [(px, py + cell), (px + cell, py + cell)]),
+                ((x - 1, y), [(px, py), (px, py + cell)]),
+                ((x + 1, y), [(px + cell, py), (px + cell, py + cell)]),
+            ];
+            for (neighbour, line) in sides {
+                if !centre.contains(&neighbour) {
+                    root.draw(&PathElement::new(line, edge)).map_err(err)?;
+                }
             }
         }
         // Colour bar: high at the top.
