@@ -171,10 +171,32 @@ fn read_records(path: &Path, hint: &str) -> Result<Vec<Vec<String>>, PlotError> 
     Ok(out)
 }
 
-/// Reads a CSV file of numbers whose first column is `first`.
-fn read_table(path: &Path, first: &str, hint: &str) -> Result<Table, PlotError> {
-    let records = read_records(path, hint)?;
-    let header = records[0].clone();
+/// Reads a CSV file of numbers whose first column is `first`, one row at a
+/// time: `on_row(header, values)` for each row, in file order. Returns the
+/// header. A long sweep table is never held whole in memory.
+fn stream_table(
+    path: &Path,
+    first: &str,
+    hint: &str,
+    mut on_row: impl FnMut(&[String], &[f64]) -> Result<(), PlotError>,
+) -> Result<Vec<String>, PlotError> {
+    let file = std::fs::File::open(path).map_err(|e| {
+        let what = if e.kind() == std::io::ErrorKind::NotFound {
+            "is missing".to_string()
+        } else {
+            format!("cannot be read: {e}")
+        };
+        bad(path, what, hint)
+    })?;
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(std::io::BufReader::new(file));
+    let mut records = reader.records();
+    let header: Vec<String> = match records.next() {
+        Some(Ok(h)) => h.iter().map(str::to_string).collect(),
+        Some(Err(e)) => return Err(bad(path, format!("line 1: {e}"), hint)),
+        None => return Err(bad(path, "is empty", hint)),
+    };
     if header.first().map(String::as_str) != Some(first) {
         return Err(bad(
             path,
@@ -185,39 +207,49 @@ fn read_table(path: &Path, first: &str, hint: &str) -> Result<Table, PlotError> 
             hint,
         ));
     }
-    let mut rows = Vec::with_capacity(records.len() - 1);
-    for (i, rec) in records.iter().enumerate().skip(1) {
+    let mut row = Vec::with_capacity(header.len());
+    let mut count = 0usize;
+    for (i, rec) in records.enumerate() {
+        let line = i + 2;
+        let rec = rec.map_err(|e| bad(path, format!("line {line}: {e}"), hint))?;
         if rec.len() != header.len() {
             return Err(bad(
                 path,
                 format!(
-                    "line {} has {} values for {} columns",
-                    i + 1,
+                    "line {line} has {} values for {} columns",
                     rec.len(),
                     header.len()
                 ),
                 hint,
             ));
         }
-        let mut row = Vec::with_capacity(rec.len());
+        row.clear();
         for (cell, name) in rec.iter().zip(&header) {
             let value: f64 = cell.trim().parse().map_err(|_| {
                 bad(
                     path,
-                    format!(
-                        "line {}: `{cell}` in column `{name}` is not a number",
-                        i + 1
-                    ),
+                    format!("line {line}: `{cell}` in column `{name}` is not a number"),
                     hint,
                 )
             })?;
             row.push(value);
         }
-        rows.push(row);
+        on_row(&header, &row)?;
+        count += 1;
     }
-    if rows.is_empty() {
+    if count == 0 {
         return Err(bad(path, "has a header but no rows", hint));
     }
+    Ok(header)
+}
+
+/// Reads a CSV file of numbers whose first column is `first`.
+fn read_table(path: &Path, first: &str, hint: &str) -> Result<Table, PlotError> {
+    let mut rows = Vec::new();
+    let header = stream_table(path, first, hint, |_, row| {
+        rows.push(row.to_vec());
+        Ok(())
+    })?;
     Ok(Table { header, rows })
 }
 
@@ -437,26 +469,31 @@ fn load_ensemble(dir: &Path, kind: EnsembleKind) -> Result<Ensemble, PlotError> 
         };
         label_of.insert(id, g);
     }
-    let series = read_table(&dir.join("timeseries.csv"), "run_id", hint)?;
-    if series.column("month") != Some(1) || series.column("events").is_none() {
-        return Err(bad(
-            &dir.join("timeseries.csv"),
-            "is not the long timeseries of a sweep or comparison (run_id, month, then the metrics)",
-            hint,
-        ));
-    }
-    let manifest = read_json(&dir.join("manifest.json"), hint)?;
-    let metrics: Vec<String> = series.header[2..].to_vec();
+    let series_path = dir.join("timeseries.csv");
     // values[group][month][metric] -> one value per run, in file order.
     let mut values: Vec<BTreeMap<u32, Vec<Vec<f64>>>> = vec![BTreeMap::new(); labels.len()];
     let mut runs_in: Vec<std::collections::BTreeSet<u64>> = vec![Default::default(); labels.len()];
-    let events = series.column("events").unwrap_or(0);
     let mut event_months = std::collections::BTreeSet::new();
-    for row in &series.rows {
+    let mut events_column = None;
+    let header = stream_table(&series_path, "run_id", hint, |header, row| {
+        let events = match events_column {
+            Some(k) => k,
+            None => {
+                let k = header.iter().position(|h| h == "events");
+                if header.get(1).map(String::as_str) != Some("month") || k.is_none() {
+                    return Err(bad(
+                        &series_path,
+                        "is not the long timeseries of a sweep or comparison (run_id, month, then the metrics)",
+                        hint,
+                    ));
+                }
+                *events_column.insert(k.unwrap_or(0))
+            }
+        };
         let id = row[0] as u64;
         let Some(&g) = label_of.get(&id) else {
             return Err(bad(
-                &dir.join("timeseries.csv"),
+                &series_path,
                 format!("has rows of run {id}, which runs.csv does not list as finished"),
                 hint,
             ));
@@ -468,11 +505,14 @@ fn load_ensemble(dir: &Path, kind: EnsembleKind) -> Result<Ensemble, PlotError> 
         }
         let slot = values[g]
             .entry(month)
-            .or_insert_with(|| vec![Vec::new(); metrics.len()]);
+            .or_insert_with(|| vec![Vec::new(); row.len() - 2]);
         for (m, v) in row[2..].iter().enumerate() {
             slot[m].push(*v);
         }
-    }
+        Ok(())
+    })?;
+    let manifest = read_json(&dir.join("manifest.json"), hint)?;
+    let metrics: Vec<String> = header[2..].to_vec();
     let groups = labels
         .into_iter()
         .zip(values)
