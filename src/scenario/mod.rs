@@ -398,6 +398,11 @@ impl Scenario {
             + 4 * sectors // suppliers
             + 8 // receivable
             + 24; // applications, leftovers and sort buffers (scratch)
+        // zones.csv: the snapshots kept until the run ends, then their text.
+        let zone_rows = self.city.width as u64
+            * self.city.height as u64
+            * crate::output::zones::snapshots(self.simulation.months) as u64
+            * (std::mem::size_of::<crate::output::zones::ZoneRow>() as u64 + 64);
         let firms = (n as f64 / self.simulation.residents_per_firm).ceil() as u64 * 2;
         let zones = self.city.width as u64 * self.city.height as u64;
         let table = if zones as usize <= crate::world::city::DISTANCE_TABLE_MAX_ZONES {
@@ -405,10 +410,6 @@ impl Scenario {
         } else {
             0
         };
-        // zones.csv: the snapshots kept until the run ends, then their text.
-        let snapshots = crate::output::zones::snapshots(self.simulation.months) as u64;
-        let zone_rows =
-            zones * snapshots * (std::mem::size_of::<crate::output::zones::ZoneRow>() as u64 + 64);
         n * per_resident
             + firms * std::mem::size_of::<crate::world::Firm>() as u64
             + zones * 64
