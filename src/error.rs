@@ -1,6 +1,6 @@
 //! The library's typed errors. `main` renders them for people and picks the
-//! exit code: bad input is [`Error::Scenario`], a failure while running is
-//! anything else.
+//! exit code: bad input is [`Error::Scenario`] or a plot's input error, a
+//! failure while running is anything else.
 
 use crate::scenario::ScenarioError;
 
@@ -44,6 +44,9 @@ pub enum Error {
         /// The OS error.
         source: std::io::Error,
     },
+    /// A chart, map or report could not be made.
+    #[error(transparent)]
+    Plot(#[from] crate::plot::PlotError),
     /// A thread pool could not be built.
     #[error("cannot start {threads} threads: {message}")]
     Threads {
@@ -57,7 +60,10 @@ pub enum Error {
 impl Error {
     /// True when the error is the user's input, not a failure while running.
     pub fn is_bad_input(&self) -> bool {
-        matches!(self, Error::Scenario(_))
+        matches!(
+            self,
+            Error::Scenario(_) | Error::Plot(crate::plot::PlotError::Input { .. })
+        )
     }
 }
 

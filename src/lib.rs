@@ -32,6 +32,10 @@
 //! holder class and the ledger checks it balances; each month the ledger
 //! recounts every account ([`world::Ledger`]).
 //!
+//! ## Pictures
+//! [`plot`] draws charts, maps and a report page from the files a run,
+//! sweep or comparison wrote; the model does not depend on it.
+//!
 //! The library does no process-level I/O: no printing, no argument parsing,
 //! no exit. The `polis` binary does those.
 
@@ -42,6 +46,7 @@ pub mod error;
 pub mod experiment;
 pub mod metrics;
 pub mod output;
+pub mod plot;
 pub mod rng;
 pub mod scenario;
 pub mod step;

@@ -30,7 +30,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Run one scenario and write timeseries.csv and manifest.json.
+    /// Run one scenario and write timeseries.csv, zones.csv and manifest.json.
     Run(RunArgs),
     /// Check a scenario and print it fully resolved, as TOML; writes nothing.
     Check(CheckArgs),
@@ -53,6 +53,13 @@ enum Command {
     Merge(MergeArgs),
     /// Compare two scenarios over paired replicates (the same seeds for both).
     Compare(CompareArgs),
+    /// Draw charts (and, for a run, maps) of a run, sweep or comparison
+    /// folder as SVG or PNG files (the page: `polis report`).
+    Plot(PlotArgs),
+    /// Write DIR/report.html for a run, sweep or comparison folder: one
+    /// self-contained page (charts, maps, scenario, events, links to the CSV
+    /// files) that opens offline in any browser.
+    Report(ReportArgs),
     /// Time the standard suite (a small city, the baseline, the megacity) at
     /// 1 thread and at N threads; print, save and compare the figures.
     Bench(BenchArgs),
@@ -110,6 +117,62 @@ struct BenchArgs {
     /// Factor on the residents of every case (for tests of this command).
     #[arg(long, default_value_t = 1.0, hide = true, value_parser = parse_scale)]
     scale: f64,
+}
+
+/// Picture format of `polis plot`.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum PlotFormat {
+    /// Scalable vector graphics.
+    Svg,
+    /// PNG bitmap.
+    Png,
+}
+
+/// Map layers of `polis plot --map`.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum MapLayer {
+    /// Residents living in each zone.
+    Residents,
+    /// Jobs in each zone (employed residents whose workplace is there).
+    Jobs,
+    /// Monthly rent of a dwelling.
+    Rent,
+    /// Mean one-way commute of the employed living in each zone.
+    Commute,
+}
+
+#[derive(clap::Args)]
+struct PlotArgs {
+    /// Folder of a run (`polis run --out`), a sweep (`polis sweep --out`) or
+    /// a comparison (`polis compare --out`).
+    dir: PathBuf,
+    /// Folder for the pictures [default: DIR/plots].
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Picture format.
+    #[arg(long, value_enum, default_value_t = PlotFormat::Svg)]
+    format: PlotFormat,
+    /// Maps to draw, for a run: residents, jobs, rent, commute (repeatable
+    /// or comma-separated) [default: all four].
+    #[arg(long, value_enum, value_delimiter = ',')]
+    map: Vec<MapLayer>,
+    /// Month of the maps: one of the snapshot months of zones.csv (every
+    /// 12th and the last) [default: the last].
+    #[arg(long, value_name = "M")]
+    map_month: Option<u32>,
+    /// Print nothing but errors.
+    #[arg(long)]
+    quiet: bool,
+}
+
+#[derive(clap::Args)]
+struct ReportArgs {
+    /// Folder of a run, a sweep or a comparison; report.html is written
+    /// into it, beside the files it links to.
+    dir: PathBuf,
+    /// Print nothing but errors.
+    #[arg(long)]
+    quiet: bool,
 }
 
 #[derive(clap::Args)]
@@ -209,7 +272,8 @@ struct CompareArgs {
     /// Months averaged, inclusive, as FROM:TO [default: the last 12 months].
     #[arg(long, value_name = "FROM:TO", value_parser = parse_window)]
     window: Option<[u32; 2]>,
-    /// Also write compare.csv and manifest.json into this folder.
+    /// Also write compare.csv, runs.csv, the long timeseries.csv and
+    /// manifest.json into this folder.
     #[arg(long)]
     out: Option<PathBuf>,
     /// Runs at a time [default: all cores].
@@ -339,6 +403,8 @@ fn main() -> ExitCode {
         Command::Sweep(args) => sweep(args),
         Command::Merge(args) => merge(args),
         Command::Compare(args) => compare(args),
+        Command::Plot(args) => plot(args),
+        Command::Report(args) => report(args),
         Command::Bench(args) => bench(args),
         Command::BenchOne(args) => bench_one(args),
         Command::BenchStep(args) => bench_step(args),
@@ -421,15 +487,20 @@ fn run(args: RunArgs) -> Result<(), Failure> {
 
     let months = scenario.simulation.months;
     let progress = Progress::new(months, args.quiet);
-    let (rows, sim) = pool.install(|| -> Result<_, Error> {
+    let (rows, zones, sim) = pool.install(|| -> Result<_, Error> {
         let mut sim = Simulation::new(scenario.clone());
         let mut rows = Vec::with_capacity(months as usize);
+        let mut zones = Vec::new();
         for _ in 0..months {
             let row = sim.step()?;
             progress.month(&row);
+            // Between steps, outside the timed phases: a map snapshot.
+            if output::zones::is_snapshot_month(row.month, months) {
+                zones.extend(output::zones::zone_rows(sim.world()));
+            }
             rows.push(row);
         }
-        Ok((rows, sim))
+        Ok((rows, zones, sim))
     })?;
     progress.finish();
 
@@ -469,7 +540,7 @@ fn run(args: RunArgs) -> Result<(), Failure> {
         events: scenario.events.clone(),
         scenario: scenario.clone(),
     };
-    let paths = output::write_run(&out, &rows, &scenario.sector_names(), &mut manifest)
+    let paths = output::write_run(&out, &rows, &scenario.sector_names(), &zones, &mut manifest)
         .context("writing the run's output")
         .map_err(|error| Failure { code: 1, error })?;
     if !args.quiet {
@@ -1041,6 +1112,54 @@ fn report_merge(report: &experiment::MergeReport, dir: &std::path::Path, quiet: 
     }
 }
 
+/// `polis plot`: draws every chart (and a run's maps) in memory, then
+/// writes them, so that bad input writes nothing.
+fn plot(args: PlotArgs) -> Result<(), Failure> {
+    let source = polis::plot::load(&args.dir).map_err(Error::from)?;
+    let options = polis::plot::PlotOptions {
+        format: match args.format {
+            PlotFormat::Svg => polis::plot::Format::Svg,
+            PlotFormat::Png => polis::plot::Format::Png,
+        },
+        maps: args
+            .map
+            .iter()
+            .map(|m| match m {
+                MapLayer::Residents => polis::plot::Layer::Residents,
+                MapLayer::Jobs => polis::plot::Layer::Jobs,
+                MapLayer::Rent => polis::plot::Layer::Rent,
+                MapLayer::Commute => polis::plot::Layer::Commute,
+            })
+            .collect(),
+        map_month: args.map_month,
+    };
+    let files = polis::plot::plot(&source, &options).map_err(Error::from)?;
+    let out = args.out.unwrap_or_else(|| args.dir.join("plots"));
+    std::fs::create_dir_all(&out)
+        .with_context(|| format!("cannot create {}", out.display()))
+        .map_err(|error| Failure { code: 1, error })?;
+    for (name, bytes) in &files {
+        let path = out.join(name);
+        output::atomic_write(&path, bytes)?;
+        if !args.quiet {
+            println!("wrote {}", path.display());
+        }
+    }
+    Ok(())
+}
+
+/// `polis report`: writes DIR/report.html.
+fn report(args: ReportArgs) -> Result<(), Failure> {
+    let source = polis::plot::load(&args.dir).map_err(Error::from)?;
+    let html = polis::plot::report::report(&source).map_err(Error::from)?;
+    let path = args.dir.join("report.html");
+    output::atomic_write(&path, html.as_bytes())?;
+    if !args.quiet {
+        println!("wrote {}", path.display());
+    }
+    Ok(())
+}
+
 /// `polis compare`: paired replicates of two scenarios, B - A per metric.
 fn compare(args: CompareArgs) -> Result<(), Failure> {
     let a = load(&args.a, &args.set, &[])?;
@@ -1092,14 +1211,15 @@ fn compare(args: CompareArgs) -> Result<(), Failure> {
             args.replicates
         );
     }
-    let diffs = pool.install(|| {
-        experiment::compare(&a.scenario, &b.scenario, args.replicates, args.seed, window)
+    let comparison = pool.install(|| {
+        experiment::compare_runs(&a.scenario, &b.scenario, args.replicates, args.seed, window)
     })?;
+    let diffs = &comparison.differences;
     if !args.quiet {
-        print!("{}", compare_table(&diffs, &args, window));
+        print!("{}", compare_table(diffs, &args, window));
     }
     if let Some(out) = &args.out {
-        let written = write_compare(out, &diffs, &args, &a, &b, window, months, jobs)?;
+        let written = write_compare(out, &comparison, &args, &a, &b, window, months, jobs)?;
         if !args.quiet {
             for p in written {
                 println!("wrote {}", p.display());
@@ -1183,11 +1303,12 @@ fn compare_table(diffs: &[experiment::Difference], args: &CompareArgs, window: [
     out
 }
 
-/// Writes compare.csv and manifest.json into `out`, each atomically.
+/// Writes compare.csv, runs.csv, the long timeseries.csv and manifest.json
+/// into `out`, each atomically.
 #[allow(clippy::too_many_arguments)]
 fn write_compare(
     out: &std::path::Path,
-    diffs: &[experiment::Difference],
+    comparison: &experiment::Comparison,
     args: &CompareArgs,
     a: &Loaded,
     b: &Loaded,
@@ -1219,7 +1340,7 @@ fn write_compare(
         "n",
     ])
     .map_err(csv_err)?;
-    for d in diffs {
+    for d in &comparison.differences {
         let mut rec = vec![d.metric.clone()];
         rec.extend(
             [
@@ -1238,6 +1359,39 @@ fn write_compare(
     let bytes = w
         .into_inner()
         .map_err(|e| failure(anyhow::anyhow!("writing compare.csv: {e}")))?;
+    // runs.csv and the long timeseries.csv, in the style of a sweep's: run
+    // 2r is A and run 2r+1 is B, both with replicate seed r.
+    let mut runs = csv::Writer::from_writer(Vec::new());
+    runs.write_record(["run_id", "scenario", "scenario_file", "replicate", "seed"])
+        .map_err(csv_err)?;
+    let mut series = format!(
+        "run_id,{}\n",
+        polis::Row::header(&a.scenario.sector_names()).join(",")
+    )
+    .into_bytes();
+    for (run_id, body) in comparison.series.iter().enumerate() {
+        let replicate = run_id as u32 / 2;
+        let (label, file) = if run_id % 2 == 0 {
+            ("A", &args.a)
+        } else {
+            ("B", &args.b)
+        };
+        runs.write_record([
+            run_id.to_string(),
+            label.to_string(),
+            file.display().to_string(),
+            replicate.to_string(),
+            experiment::replicate_seed(args.seed, replicate).to_string(),
+        ])
+        .map_err(csv_err)?;
+        for line in body.split_inclusive(|&c| c == b'\n') {
+            series.extend_from_slice(format!("{run_id},").as_bytes());
+            series.extend_from_slice(line);
+        }
+    }
+    let runs_bytes = runs
+        .into_inner()
+        .map_err(|e| failure(anyhow::anyhow!("writing runs.csv: {e}")))?;
     let files =
         |l: &Loaded| -> Vec<String> { l.files.iter().map(|f| f.display().to_string()).collect() };
     let manifest = serde_json::json!({
@@ -1256,16 +1410,22 @@ fn write_compare(
         "months": months,
         "window": window,
         "threads": jobs,
-        "files": ["compare.csv"],
+        "files": ["compare.csv", "runs.csv", "timeseries.csv"],
     });
-    let csv_path = out.join("compare.csv");
-    let manifest_path = out.join("manifest.json");
-    output::atomic_write(&csv_path, &bytes)?;
+    let paths = [
+        out.join("compare.csv"),
+        out.join("runs.csv"),
+        out.join("timeseries.csv"),
+        out.join("manifest.json"),
+    ];
+    output::atomic_write(&paths[0], &bytes)?;
+    output::atomic_write(&paths[1], &runs_bytes)?;
+    output::atomic_write(&paths[2], &series)?;
     output::atomic_write(
-        &manifest_path,
+        &paths[3],
         &serde_json::to_vec_pretty(&manifest).expect("a JSON value serializes"),
     )?;
-    Ok(vec![csv_path, manifest_path])
+    Ok(paths.to_vec())
 }
 
 /// Memory available to a new process, bytes, from /proc/meminfo (`None`

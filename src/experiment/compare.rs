@@ -1,6 +1,8 @@
 //! Paired comparisons of two scenarios: each replicate runs both with the
 //! same seed (common random numbers), and each metric's difference B - A,
 //! averaged over a window of months, is summarised with a 95% interval.
+//! Each run's monthly rows are also kept, as CSV text, for the long
+//! `timeseries.csv` of a comparison folder (what its charts are drawn from).
 
 use rayon::prelude::*;
 
@@ -8,6 +10,7 @@ use crate::error::Error;
 use crate::experiment::spec::replicate_seed;
 use crate::experiment::stats::{Summary, summarise};
 use crate::metrics::Row;
+use crate::output::timeseries_csv;
 use crate::scenario::Scenario;
 use crate::step::Simulation;
 
@@ -24,6 +27,16 @@ pub struct Difference {
     pub diff: Summary,
 }
 
+/// A comparison: the paired differences and each run's monthly rows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Comparison {
+    /// One entry per metric, in the column order of timeseries.csv.
+    pub differences: Vec<Difference>,
+    /// Each run's rows as the body of its timeseries.csv (no header), in run
+    /// order: run `2 r` is A and run `2 r + 1` is B with replicate seed `r`.
+    pub series: Vec<Vec<u8>>,
+}
+
 /// Runs `a` and `b` for `replicates` seeds derived from `seed` and compares
 /// them over months `window` (inclusive). Both must simulate the same months.
 pub fn compare(
@@ -33,10 +46,22 @@ pub fn compare(
     seed: u64,
     window: [u32; 2],
 ) -> Result<Vec<Difference>, Error> {
+    Ok(compare_runs(a, b, replicates, seed, window)?.differences)
+}
+
+/// As [`compare`], also keeping every run's monthly rows.
+pub fn compare_runs(
+    a: &Scenario,
+    b: &Scenario,
+    replicates: u32,
+    seed: u64,
+    window: [u32; 2],
+) -> Result<Comparison, Error> {
     let runs: Vec<(u32, bool)> = (0..replicates)
         .flat_map(|r| [(r, false), (r, true)])
         .collect();
-    let results: Vec<Vec<f64>> = runs
+    let sectors = a.sector_names();
+    let results: Vec<(Vec<f64>, Vec<u8>)> = runs
         .par_iter()
         .map(|&(r, is_b)| {
             let mut s = if is_b { b.clone() } else { a.clone() };
@@ -45,6 +70,7 @@ pub fn compare(
             let mut sim = Simulation::new(s);
             let mut sums: Vec<f64> = Vec::new();
             let mut count = 0.0;
+            let mut rows = Vec::with_capacity(months as usize);
             for _ in 0..months {
                 let row = sim.step()?;
                 if row.month >= window[0] && row.month <= window[1] {
@@ -57,12 +83,20 @@ pub fn compare(
                     }
                     count += 1.0;
                 }
+                rows.push(row);
             }
-            Ok(sums.into_iter().map(|s| s / count).collect())
+            // Kept as text: a run's rows are ten times larger as structs.
+            let csv = timeseries_csv(&rows, &sectors)?;
+            let body = csv
+                .iter()
+                .position(|&c| c == b'\n')
+                .map_or(Vec::new(), |end| csv[end + 1..].to_vec());
+            Ok((sums.into_iter().map(|s| s / count).collect(), body))
         })
         .collect::<Result<_, Error>>()?;
-    let metrics = Row::header(&a.sector_names())[1..].to_vec();
-    Ok(metrics
+    let (results, series): (Vec<Vec<f64>>, Vec<Vec<u8>>) = results.into_iter().unzip();
+    let metrics = Row::header(&sectors)[1..].to_vec();
+    let differences = metrics
         .iter()
         .enumerate()
         .map(|(m, name)| {
@@ -77,5 +111,9 @@ pub fn compare(
                 diff: summarise(&pairs.iter().map(|p| p.1 - p.0).collect::<Vec<_>>()),
             }
         })
-        .collect())
+        .collect();
+    Ok(Comparison {
+        differences,
+        series,
+    })
 }

@@ -18,7 +18,7 @@ pub mod run;
 pub mod spec;
 pub mod stats;
 
-pub use compare::{Difference, compare};
+pub use compare::{Comparison, Difference, compare, compare_runs};
 pub use merge::{MergeReport, merge};
 pub use run::{RunOutcome, RunStatus, run_sweep};
 pub use spec::{Plan, Point, RunSpec, Shard, SweepSpec, load_sweep, replicate_seed};

@@ -1,6 +1,9 @@
-//! Output files: `timeseries.csv` and `manifest.json`, each written whole or
-//! not at all (written to a temporary name in the same folder, then renamed).
-//! The simulation core never calls this module; the caller hands it rows.
+//! Output files: `timeseries.csv`, `zones.csv` and `manifest.json`, each
+//! written whole or not at all (written to a temporary name in the same
+//! folder, then renamed). The simulation core never calls this module; the
+//! caller hands it rows and zone snapshots ([`zones`]).
+
+pub mod zones;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -111,25 +114,38 @@ pub fn atomic_write(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     result.map_err(io)
 }
 
-/// Writes a run's files into `dir` (created if needed); returns their paths.
+/// Writes a run's files into `dir` (created if needed): `timeseries.csv`,
+/// `zones.csv` (the snapshots `zones`) and `manifest.json`, in that order;
+/// returns their paths.
 pub fn write_run(
     dir: &Path,
     rows: &[Row],
     sectors: &[String],
+    zones: &[zones::ZoneRow],
     manifest: &mut Manifest,
 ) -> Result<Vec<PathBuf>, Error> {
     let csv = timeseries_csv(rows, sectors)?;
+    let zones_csv = zones::zones_csv(zones)?;
     std::fs::create_dir_all(dir).map_err(|source| Error::Io {
         path: dir.display().to_string(),
         source,
     })?;
-    manifest.files = vec!["timeseries.csv".into(), "manifest.json".into()];
+    manifest.files = vec![
+        "timeseries.csv".into(),
+        "zones.csv".into(),
+        "manifest.json".into(),
+    ];
     let json = serde_json::to_vec_pretty(manifest).map_err(|e| Error::Io {
         path: "manifest.json".into(),
         source: std::io::Error::other(e),
     })?;
-    let paths = vec![dir.join("timeseries.csv"), dir.join("manifest.json")];
+    let paths = vec![
+        dir.join("timeseries.csv"),
+        dir.join("zones.csv"),
+        dir.join("manifest.json"),
+    ];
     atomic_write(&paths[0], &csv)?;
-    atomic_write(&paths[1], &json)?;
+    atomic_write(&paths[1], &zones_csv)?;
+    atomic_write(&paths[2], &json)?;
     Ok(paths)
 }

@@ -389,7 +389,8 @@ impl Scenario {
     }
 
     /// Estimated peak memory of a run of this scenario, bytes: the residents'
-    /// state and per-month scratch, firms, zones and the distance table.
+    /// state and per-month scratch, firms, zones, the distance table and the
+    /// zone snapshots of `zones.csv`.
     pub fn memory_estimate(&self) -> u64 {
         let n = self.simulation.residents as u64;
         let sectors = self.sectors.len() as u64;
@@ -397,6 +398,11 @@ impl Scenario {
             + 4 * sectors // suppliers
             + 8 // receivable
             + 24; // applications, leftovers and sort buffers (scratch)
+        // zones.csv: the snapshots kept until the run ends, then their text.
+        let zone_rows = self.city.width as u64
+            * self.city.height as u64
+            * crate::output::zones::snapshots(self.simulation.months) as u64
+            * (std::mem::size_of::<crate::output::zones::ZoneRow>() as u64 + 64);
         let firms = (n as f64 / self.simulation.residents_per_firm).ceil() as u64 * 2;
         let zones = self.city.width as u64 * self.city.height as u64;
         let table = zones * 4 + zones * 4; // distance offsets and zone coordinates
@@ -404,6 +410,7 @@ impl Scenario {
             + firms * std::mem::size_of::<crate::world::Firm>() as u64
             + zones * 64
             + table
+            + zone_rows
             + (8 << 20)
     }
 }

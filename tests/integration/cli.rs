@@ -277,6 +277,36 @@ fn small_run_exits_0_and_writes_complete_files() {
         "manifest wall_seconds should be a non-negative number:\n{text}"
     );
 
+    assert_eq!(
+        manifest["files"],
+        serde_json::json!(["timeseries.csv", "zones.csv", "manifest.json"]),
+        "manifest files"
+    );
+
+    // zones.csv: one snapshot (the last month, 3) of every zone, adding up
+    // to the population.
+    let zones = std::fs::read_to_string(out.join("zones.csv")).expect("zones.csv is written");
+    let mut lines = zones.lines();
+    assert_eq!(
+        lines.next(),
+        Some("month,zone,x,y,land_use,residents,jobs,rent_yuan,mean_commute_min")
+    );
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    assert_eq!(
+        rows.len() as u64,
+        manifest["agents"]["zones"].as_u64().unwrap_or(0),
+        "one row per zone at month 3"
+    );
+    assert!(
+        rows.iter().all(|r| r[0] == "3"),
+        "the snapshot is of month 3"
+    );
+    let residents: u64 = rows.iter().map(|r| r[5].parse::<u64>().unwrap_or(0)).sum();
+    assert_eq!(
+        residents, 2000,
+        "zones.csv residents add up to the population"
+    );
+
     // No temporary files left behind by the atomic writes.
     let leftovers: Vec<String> = std::fs::read_dir(&out)
         .unwrap_or_else(|e| panic!("cannot list {}: {e}", out.display()))

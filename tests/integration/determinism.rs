@@ -1,6 +1,6 @@
 //! The determinism contract: the same scenario and seed give byte-identical
-//! `timeseries.csv` for any thread count; a different seed gives a different
-//! one.
+//! `timeseries.csv` (and, through the CLI, `zones.csv`) for any thread
+//! count; a different seed gives a different one.
 
 use std::path::Path;
 use std::process::Command;
@@ -144,11 +144,11 @@ fn cli_output_is_identical_for_1_and_2_threads() {
     cli_run(1, &dir1);
     cli_run(2, &dir2);
 
-    let read = |dir: &Path| {
-        let path = dir.join("timeseries.csv");
+    let read = |dir: &Path, name: &str| {
+        let path = dir.join(name);
         std::fs::read(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
     };
-    let (csv1, csv2) = (read(&dir1), read(&dir2));
+    let (csv1, csv2) = (read(&dir1, "timeseries.csv"), read(&dir2, "timeseries.csv"));
     assert_eq!(
         String::from_utf8_lossy(&csv1).lines().count(),
         25,
@@ -158,6 +158,19 @@ fn cli_output_is_identical_for_1_and_2_threads() {
         csv1 == csv2,
         "timeseries.csv differs between --threads 1 and --threads 2; {}",
         first_difference(&csv1, &csv2)
+    );
+
+    // Snapshots at months 12 and 24, one row per zone (100 zones).
+    let (zones1, zones2) = (read(&dir1, "zones.csv"), read(&dir2, "zones.csv"));
+    assert_eq!(
+        String::from_utf8_lossy(&zones1).lines().count(),
+        1 + 2 * 100,
+        "zones.csv should have a header and 100 zones at months 12 and 24"
+    );
+    assert!(
+        zones1 == zones2,
+        "zones.csv differs between --threads 1 and --threads 2; {}",
+        first_difference(&zones1, &zones2)
     );
 
     let (m1, m2) = (

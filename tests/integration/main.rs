@@ -14,6 +14,9 @@
 //! - [`experiments`]: `polis sweep`, `merge` and `compare`: sweep files,
 //!   common replicate seeds, shards and killed sweeps that merge to the bytes
 //!   of one uninterrupted sweep, designs, failed runs, paired comparisons.
+//! - [`plots`]: `polis plot` and `polis report` on runs of every shipped
+//!   scenario, a sweep and a comparison; well-formed SVG, PNG, a
+//!   self-contained page; bad input exits with 2 and writes nothing.
 //!
 //! The full baseline (100,000 residents x 120 months) is run once per seed in
 //! [`baseline_run`] and shared by the ledger and plausibility tests.
@@ -28,6 +31,7 @@ mod ledger;
 mod levers;
 mod loader_fuzz;
 mod plausible;
+mod plots;
 mod support;
 
 use std::path::{Path, PathBuf};
