@@ -372,7 +372,20 @@ impl From<Error> for Failure {
     }
 }
 
+/// A closed pipe (`polis params | head`) ends the program quietly, as it ends
+/// any standard Unix tool, rather than in a panic from `println!`. Output
+/// files are written whole or not at all either way.
+fn quiet_on_closed_pipe() {
+    #[cfg(unix)]
+    // SAFETY: sets the default action for SIGPIPE at start-up, before any
+    // other thread exists; no handler code runs.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
 fn main() -> ExitCode {
+    quiet_on_closed_pipe();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

@@ -324,3 +324,31 @@ fn small_run_exits_0_and_writes_complete_files() {
         "temporary files left in the output folder: {leftovers:?}"
     );
 }
+
+/// Output piped into a reader that has gone (`polis params | head`) ends the
+/// program quietly, by SIGPIPE as for any Unix tool, without a panic message.
+#[cfg(unix)]
+#[test]
+fn a_closed_pipe_ends_quietly_without_a_panic() {
+    use std::os::unix::process::ExitStatusExt;
+    use std::process::Stdio;
+    // A pipe whose only read end is closed before polis starts: its first
+    // write fails with a broken pipe.
+    let (reader, writer) = std::io::pipe().expect("cannot create a pipe");
+    drop(reader);
+    let (mut cmd, _) = crate::support::command(["params"]);
+    let child = cmd
+        .stdout(writer)
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("cannot start the polis binary");
+    let output = child.wait_with_output().expect("cannot wait for polis");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "stderr: {stderr}");
+    assert_eq!(
+        output.status.signal(),
+        Some(libc::SIGPIPE),
+        "{:?}",
+        output.status
+    );
+}
