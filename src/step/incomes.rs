@@ -86,8 +86,16 @@ pub fn pay(w: &mut World, p: &Scenario, _ctx: StepCtx) -> Flows {
     };
     let benefit = w.government.benefit;
     let zones = &w.city.zones;
-    // Compact wage offers (see labour::recount_staff).
-    let wages: Vec<i64> = w.firms.list.iter().map(|f| f.wage).collect();
+    // Per firm before the exits: its wage offer and its number after them,
+    // side by side, so that paying a worker reads one cache line (the firm
+    // records of a big city do not fit in cache).
+    let jobs: Vec<(i64, FirmId)> = w
+        .firms
+        .list
+        .iter()
+        .zip(&remap)
+        .map(|(f, &to)| (f.wage, to))
+        .collect();
     let sectors = w.residents.sectors;
     let chunk = par::chunk_len(w.residents.len());
     let remap_ref = &remap;
@@ -103,12 +111,12 @@ pub fn pay(w: &mut World, p: &Scenario, _ctx: StepCtx) -> Flows {
             for (j, r) in people.iter_mut().enumerate() {
                 let mut gross = 0i64;
                 if !r.employer.is_none() {
-                    let old = r.employer;
-                    r.employer = remap_ref[old.index()];
+                    let (offer, to) = jobs[r.employer.index()];
+                    r.employer = to;
                     if r.employer.is_none() {
                         r.job_match = 0.0;
                     } else {
-                        let wage = wage_of(wages[old.index()], r.skill_milli);
+                        let wage = wage_of(offer, r.skill_milli);
                         let tax = (wage as f64 * g.income_tax) as i64; // floor: wage >= 0
                         t[0] += wage;
                         t[1] += tax;
