@@ -138,15 +138,18 @@ fn bad(path: &Path, message: impl Into<String>, hint: impl Into<String>) -> Plot
     }
 }
 
+/// The error for a file that could not be opened or read.
+fn unreadable(path: &Path, e: std::io::Error, hint: &str) -> PlotError {
+    let what = if e.kind() == std::io::ErrorKind::NotFound {
+        "is missing".to_string()
+    } else {
+        format!("cannot be read: {e}")
+    };
+    bad(path, what, hint)
+}
+
 fn read_text(path: &Path, hint: &str) -> Result<String, PlotError> {
-    std::fs::read_to_string(path).map_err(|e| {
-        let what = if e.kind() == std::io::ErrorKind::NotFound {
-            "is missing".to_string()
-        } else {
-            format!("cannot be read: {e}")
-        };
-        bad(path, what, hint)
-    })
+    std::fs::read_to_string(path).map_err(|e| unreadable(path, e, hint))
 }
 
 fn read_json(path: &Path, hint: &str) -> Result<serde_json::Value, PlotError> {
@@ -180,14 +183,7 @@ fn stream_table(
     hint: &str,
     mut on_row: impl FnMut(&[String], &[f64]) -> Result<(), PlotError>,
 ) -> Result<Vec<String>, PlotError> {
-    let file = std::fs::File::open(path).map_err(|e| {
-        let what = if e.kind() == std::io::ErrorKind::NotFound {
-            "is missing".to_string()
-        } else {
-            format!("cannot be read: {e}")
-        };
-        bad(path, what, hint)
-    })?;
+    let file = std::fs::File::open(path).map_err(|e| unreadable(path, e, hint))?;
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .from_reader(std::io::BufReader::new(file));

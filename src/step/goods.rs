@@ -28,7 +28,7 @@ use crate::scenario::Scenario;
 use crate::step::par;
 use crate::world::firms::MAX_PRICE;
 use crate::world::residents::FLAG_ILP;
-use crate::world::{FIRM_IMP, FirmId, Firms, Flows, World, ZoneId};
+use crate::world::{FIRM_IMP, FirmId, FirmSet, Firms, Flows, World, ZoneId};
 
 /// Firms grouped by sector and by (zone, sector), for candidate draws.
 struct FirmIndex {
@@ -190,16 +190,10 @@ pub fn trade(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
             }
         })
         .collect();
-    // Which firms ration, a bit each: the others serve every order in full,
-    // and a shopper of theirs need not read `fill` (360,000 firms' fills do
-    // not stay in cache; these bits do).
-    let mut short = vec![0u64; firms.len().div_ceil(64)];
-    for (i, &f) in fill.iter().enumerate() {
-        if f < 1.0 {
-            short[i / 64] |= 1 << (i % 64);
-        }
-    }
-    let rations = |f: FirmId| short[f.index() / 64] & (1 << (f.index() % 64)) != 0;
+    // The firms that ration: the others serve every order in full, and a
+    // shopper of theirs need not read `fill`.
+    let short = FirmSet::from_fn(fill.len(), |i| fill[i] < 1.0);
+    let rations = |f: FirmId| short.contains(f);
 
     let suppliers = &w.residents.suppliers;
     let parts: Vec<(Vec<[i64; 1]>, Vec<Leftover>)> = w
@@ -318,14 +312,8 @@ fn second_round(
 ) -> i64 {
     let rp = &p.residents;
     let (firms, people) = (&w.firms.list, &w.residents.people);
-    // Which firms have stock left, a bit each (the firm records of a big
-    // city do not fit in cache; this does).
-    let mut stocked = vec![0u64; firms.len().div_ceil(64)];
-    for (i, f) in firms.iter().enumerate() {
-        if f.inventory > 0.0 {
-            stocked[i / 64] |= 1 << (i % 64);
-        }
-    }
+    // The firms with stock left.
+    let stocked = FirmSet::from_fn(firms.len(), |i| firms[i].inventory > 0.0);
     let choices: Vec<FirmId> = leftovers
         .par_iter()
         .enumerate()
@@ -342,11 +330,7 @@ fn second_round(
                 return FirmId::NONE;
             }
             let f = pool[rng::index(&mut rng, pool.len())];
-            if stocked[f.index() / 64] & (1 << (f.index() % 64)) != 0 {
-                f
-            } else {
-                FirmId::NONE
-            }
+            if stocked.contains(f) { f } else { FirmId::NONE }
         })
         .collect();
     let mut orders = vec![0i64; firms.len()];

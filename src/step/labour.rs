@@ -25,7 +25,7 @@ use crate::scenario::Scenario;
 use crate::step::par;
 use crate::world::city::{Telework, commute_cost_cents};
 use crate::world::residents::{FLAG_ILP, Resident};
-use crate::world::{FirmId, FirmSpot, Flows, World};
+use crate::world::{FirmId, FirmSet, FirmSpot, Flows, World};
 
 /// Gross monthly wage of a worker of `skill_milli` at a firm offering `wage`
 /// per efficiency unit, cents. Firms pay exactly the sum of these.
@@ -56,11 +56,7 @@ pub fn match_jobs(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
     let (firms, city) = (&w.firms.list, &w.city);
     // What a job seeker weighs of each firm, 16 bytes a firm: one cache line
     // read per offer where the full records would cost several.
-    let job_quotes: Vec<(i64, FirmSpot)> = firms
-        .iter()
-        .zip(w.firm_spots())
-        .map(|(f, spot)| (f.wage, spot))
-        .collect();
+    let job_quotes: Vec<(i64, FirmSpot)> = firms.iter().map(|f| (f.wage, w.firm_spot(f))).collect();
     let telework = Telework::new(p);
     let ilp_on = w.platforms.ilp.enabled;
     // Wage with the match's worth, less the cost of the days commuted.
@@ -83,14 +79,8 @@ pub fn match_jobs(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
             }
         })
         .collect();
-    // Which firms lay anyone off, a bit each: most do not, and this 45 KB
-    // (at 360,000 firms) stays in cache where the chances would not.
-    let mut laying_off = vec![0u64; firms.len().div_ceil(64)];
-    for (i, &c) in layoff_chance.iter().enumerate() {
-        if c > 0.0 {
-            laying_off[i / 64] |= 1 << (i % 64);
-        }
-    }
+    // The firms that lay anyone off: most do not.
+    let laying_off = FirmSet::from_fn(layoff_chance.len(), |i| layoff_chance[i] > 0.0);
     let keys = ctx.keys(Phase::Labour);
     let mut applications: Vec<(u128, f32)> = w
         .residents
@@ -99,9 +89,8 @@ pub fn match_jobs(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
         .enumerate()
         .filter_map(|(i, r)| {
             let agent = i as u64;
-            let e = r.employer.index();
-            if !r.employer.is_none() && laying_off[e / 64] & (1 << (e % 64)) != 0 {
-                let layoff = layoff_chance[e];
+            if laying_off.contains(r.employer) {
+                let layoff = layoff_chance[r.employer.index()];
                 if keys.coin(agent, 0) < layoff as f64 {
                     r.employer = FirmId::NONE;
                     r.job_match = 0.0;

@@ -10,7 +10,7 @@ pub mod ledger;
 pub mod residents;
 
 pub use city::{City, LandUse, Zone, ZoneId};
-pub use firms::{FIRM_IMP, FIRM_INCUBATED, Firm, FirmId, Firms, labour_for, output_of};
+pub use firms::{FIRM_IMP, FIRM_INCUBATED, Firm, FirmId, FirmSet, Firms, labour_for, output_of};
 pub use ledger::{Flows, Ledger};
 pub use residents::{Resident, ResidentId, Residents};
 
@@ -90,17 +90,18 @@ pub struct FirmSpot {
 }
 
 impl World {
+    /// The `FirmSpot` of firm `f`.
+    pub fn firm_spot(&self, f: &Firm) -> FirmSpot {
+        FirmSpot {
+            serial: f.serial,
+            zone: f.zone,
+            manufacturing: self.sectors[f.sector as usize].manufacturing,
+        }
+    }
+
     /// One `FirmSpot` per firm, in firm order.
     pub fn firm_spots(&self) -> Vec<FirmSpot> {
-        self.firms
-            .list
-            .iter()
-            .map(|f| FirmSpot {
-                serial: f.serial,
-                zone: f.zone,
-                manufacturing: self.sectors[f.sector as usize].manufacturing,
-            })
-            .collect()
+        self.firms.list.iter().map(|f| self.firm_spot(f)).collect()
     }
 }
 
