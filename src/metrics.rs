@@ -247,6 +247,7 @@ pub fn row_and_accounts(w: &World, p: &Scenario) -> (Row, [i64; 4]) {
     let chunk = par::chunk_len(n);
     let telework = Telework::new(p);
     let spots = w.firm_spots();
+    let far = par::far(spots.len());
     let acc = w
         .residents
         .people
@@ -255,6 +256,9 @@ pub fn row_and_accounts(w: &World, p: &Scenario) -> (Row, [i64; 4]) {
         .map(|(c, people)| {
             let mut a = Acc::new();
             for (j, r) in people.iter().enumerate() {
+                if far {
+                    par::prefetch_employer(&spots, people, j);
+                }
                 let i = c * chunk + j;
                 let user = r.flags & FLAG_ILP != 0;
                 let mut workday_minutes = 0.0;

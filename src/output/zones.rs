@@ -90,16 +90,21 @@ pub fn zone_rows(w: &World) -> Vec<ZoneRow> {
     let spots = w.firm_spots();
     let city = &w.city;
     // Per zone: [residents, employed living here, commute milli-minutes, jobs].
-    let bins = par::accumulate::<_, 4, _>(&w.residents.people, city.len(), |_, r, bins| {
-        let home = r.home.index();
-        bins[home][0] += 1;
-        if !r.employer.is_none() {
-            let work = spots[r.employer.index()].zone;
-            bins[home][1] += 1;
-            bins[home][2] += (city.commute_minutes(r.home, work) * 1000.0) as i64;
-            bins[work.index()][3] += 1;
-        }
-    });
+    let bins = par::accumulate::<_, 4, _, _>(
+        &w.residents.people,
+        city.len(),
+        |_, _| {},
+        |_, r, bins| {
+            let home = r.home.index();
+            bins[home][0] += 1;
+            if !r.employer.is_none() {
+                let work = spots[r.employer.index()].zone;
+                bins[home][1] += 1;
+                bins[home][2] += (city.commute_minutes(r.home, work) * 1000.0) as i64;
+                bins[work.index()][3] += 1;
+            }
+        },
+    );
     city.zones
         .iter()
         .zip(&bins)

@@ -58,10 +58,10 @@ pub fn found_firms(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
         })
         .collect();
     let sector_cumulative = cumulate(&open);
-    if sector_cumulative.last().copied().unwrap_or(0.0) <= 0.0 || e.founding_hazard <= 0.0 {
+    if sector_cumulative.total() <= 0.0 || e.founding_hazard <= 0.0 {
         return Flows::default();
     }
-    let zone_cumulative: Vec<Vec<f64>> = w
+    let zone_cumulative: Vec<crate::world::build::Cumulative> = w
         .sectors
         .iter()
         .map(|s| {

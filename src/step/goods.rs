@@ -24,7 +24,7 @@
 use rayon::prelude::*;
 
 use crate::rng::{self, Phase, StepCtx};
-use crate::scenario::Scenario;
+use crate::scenario::{MAX_SECTORS, Scenario};
 use crate::step::par;
 use crate::world::firms::MAX_PRICE;
 use crate::world::residents::FLAG_ILP;
@@ -78,6 +78,9 @@ impl FirmIndex {
     }
 }
 
+/// Residents a block of the supplier-choice pass (see `trade`).
+const BLOCK: usize = 16;
+
 /// Runs the month's purchases.
 pub fn trade(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
     let rp = &p.residents;
@@ -115,6 +118,8 @@ pub fn trade(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
     };
 
     let keys = ctx.keys(Phase::Goods);
+    // Whether reading ahead pays (see `par::far`).
+    let far = par::far(firms.len());
     let platform_share = p.platforms.ilp.platform_search_share;
     // Choose suppliers and place orders; total the orders per firm.
     let orders = w
@@ -125,19 +130,33 @@ pub fn trade(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
         .enumerate()
         .map(|(c, (people, suppliers))| {
             let mut local = vec![[0i64; 1]; firms.len()];
-            for (j, r) in people.iter().enumerate() {
-                let agent = (c * chunk + j) as u64;
-                let user = ilp_on && r.flags & FLAG_ILP != 0;
-                // The stream is built only if this resident searches at all.
-                let mut stream = None;
-                let budget = budget_of(r);
-                for s in 0..sectors {
-                    let slot = &mut suppliers[j * sectors + s];
-                    let rationed = r.rationed & (1 << s) != 0;
-                    if slot.is_none()
-                        || rationed
-                        || keys.coin(agent, s as u64) < rp.supplier_search_prob
-                    {
+            // Residents go by blocks: the first loop draws each searcher's
+            // candidate and asks for the quotes it will compare, the second
+            // compares them and places the orders, by when the quotes (read
+            // at random from a big city's firms) have arrived.
+            let mut candidates = [FirmId::NONE; BLOCK * MAX_SECTORS];
+            let blocks = people
+                .chunks(BLOCK)
+                .zip(suppliers.chunks_mut(BLOCK * sectors));
+            for (b, (block, slots)) in blocks.enumerate() {
+                for (j, r) in block.iter().enumerate() {
+                    let agent = (c * chunk + b * BLOCK + j) as u64;
+                    let user = ilp_on && r.flags & FLAG_ILP != 0;
+                    // The stream is built only if this resident searches at all.
+                    let mut stream = None;
+                    for s in 0..sectors {
+                        let slot = slots[j * sectors + s];
+                        let candidate = &mut candidates[j * sectors + s];
+                        *candidate = FirmId::NONE;
+                        if !slot.is_none()
+                            && r.rationed & (1 << s) == 0
+                            && keys.coin(agent, s as u64) >= rp.supplier_search_prob
+                        {
+                            if far {
+                                par::prefetch(&local, slot.index());
+                            }
+                            continue;
+                        }
                         let rng = stream.get_or_insert_with(|| keys.rng(agent));
                         let near = index.local(r.home, s);
                         let online = &index.members[s];
@@ -150,10 +169,24 @@ pub fn trade(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
                             &index.by_sector[s]
                         };
                         if !pool.is_empty() {
-                            let candidate = pool[rng::index(rng, pool.len())];
+                            *candidate = pool[rng::index(rng, pool.len())];
+                            for f in [*candidate, slot].into_iter().filter(|_| far) {
+                                par::prefetch(&quotes, f.index());
+                                par::prefetch(&local, f.index());
+                            }
+                        }
+                    }
+                }
+                for (j, r) in block.iter().enumerate() {
+                    let user = ilp_on && r.flags & FLAG_ILP != 0;
+                    let budget = budget_of(r);
+                    for s in 0..sectors {
+                        let slot = &mut slots[j * sectors + s];
+                        let candidate = candidates[j * sectors + s];
+                        if !candidate.is_none() {
                             // A rationed resident leaves for any candidate not
                             // dearer by more than the switching margin.
-                            let margin = if rationed {
+                            let margin = if r.rationed & (1 << s) != 0 {
                                 1.0 + rp.supplier_switch_gain
                             } else {
                                 1.0 - rp.supplier_switch_gain
@@ -165,11 +198,11 @@ pub fn trade(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
                                 *slot = candidate;
                             }
                         }
-                    }
-                    // Truncation is floor here (non-negative) and avoids a libm call.
-                    let b = (budget * shares[s]) as i64;
-                    if !slot.is_none() {
-                        local[slot.index()][0] += b;
+                        // Truncation is floor here (non-negative) and avoids a libm call.
+                        let b = (budget * shares[s]) as i64;
+                        if !slot.is_none() {
+                            local[slot.index()][0] += b;
+                        }
                     }
                 }
             }
@@ -206,6 +239,16 @@ pub fn trade(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
             let mut local = vec![[0i64; 1]; firms.len()];
             let mut leftovers = Vec::new();
             for (j, r) in people.iter_mut().enumerate() {
+                // Only a rationing supplier's fill and takings are read.
+                for s in 0..sectors {
+                    if far
+                        && let Some(&f) = suppliers.get((j + par::AHEAD) * sectors + s)
+                        && rations(f)
+                    {
+                        par::prefetch(&fill, f.index());
+                        par::prefetch(&local, f.index());
+                    }
+                }
                 let mut spent = 0i64;
                 let mut rationed = 0u8;
                 let budget = budget_of(r);

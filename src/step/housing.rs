@@ -114,6 +114,7 @@ pub fn move_and_price(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
         Some(((best.1.0 as u128) << 64) | (ticket << 32) | i as u128)
     };
     // One pass decides the moves and sums this month's commuter-metres.
+    let far = par::far(spots.len());
     let chunk = par::chunk_len(w.residents.len());
     let parts: Vec<(Vec<u128>, i64)> = w
         .residents
@@ -124,6 +125,9 @@ pub fn move_and_price(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
             let mut apps = Vec::new();
             let mut metres = 0i64;
             for (j, r) in people.iter().enumerate() {
+                if far {
+                    par::prefetch_employer(&spots, people, j);
+                }
                 let i = c * chunk + j;
                 metres += trip_metres(i, r.flags, r.home, r.employer);
                 apps.extend(decide(i, r));

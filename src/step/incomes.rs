@@ -99,6 +99,7 @@ pub fn pay(w: &mut World, p: &Scenario, _ctx: StepCtx) -> Flows {
     let sectors = w.residents.sectors;
     let chunk = par::chunk_len(w.residents.len());
     let remap_ref = &remap;
+    let far = par::far(jobs.len());
     // Totals: wages, income tax, benefits, transfers, rent paid, receivables, employed.
     let totals = w
         .residents
@@ -108,7 +109,15 @@ pub fn pay(w: &mut World, p: &Scenario, _ctx: StepCtx) -> Flows {
         .zip(w.residents.receivable.par_chunks_mut(chunk))
         .map(|((people, suppliers), receivable)| {
             let mut t = [0i64; 7];
-            for (j, r) in people.iter_mut().enumerate() {
+            for j in 0..people.len() {
+                if far {
+                    par::prefetch_employer(&jobs, people, j);
+                    let next = (j + par::AHEAD) * sectors..(j + par::AHEAD + 1) * sectors;
+                    for s in suppliers.get(next).unwrap_or(&[]) {
+                        par::prefetch(remap_ref, s.index());
+                    }
+                }
+                let r = &mut people[j];
                 let mut gross = 0i64;
                 if !r.employer.is_none() {
                     let (offer, to) = jobs[r.employer.index()];

@@ -81,70 +81,102 @@ pub fn match_jobs(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
         .collect();
     // The firms that lay anyone off: most do not.
     let laying_off = FirmSet::from_fn(layoff_chance.len(), |i| layoff_chance[i] > 0.0);
+    // Whether reading ahead pays (see `par::far`).
+    let (far, far_slots) = (par::far(firms.len()), par::far(slots.len()));
     let keys = ctx.keys(Phase::Labour);
-    let mut applications: Vec<(u128, f32)> = w
+    let search = |i: usize, r: &mut Resident| -> Option<(u128, f32)> {
+        let agent = i as u64;
+        if laying_off.contains(r.employer) {
+            let layoff = layoff_chance[r.employer.index()];
+            if keys.coin(agent, 0) < layoff as f64 {
+                r.employer = FirmId::NONE;
+                r.job_match = 0.0;
+            }
+        }
+        let employed = !r.employer.is_none();
+        let search = if employed {
+            rp.on_the_job_search
+        } else {
+            rp.unemployed_search_prob
+        };
+        if total == 0 || keys.coin(agent, 1) >= search {
+            return None;
+        }
+        let mut rng = keys.rng(agent);
+        let mut best = (f64::MIN, FirmId::NONE, 0.0);
+        let offers = rp.job_offers
+            + if ilp_on && r.flags & FLAG_ILP != 0 {
+                p.platforms.ilp.extra_job_offers
+            } else {
+                0
+            };
+        // The offers' vacancies, asked for before they are read (a copy
+        // of the stream draws the same numbers).
+        if far_slots {
+            let mut ahead = rng.clone();
+            for _ in 0..offers {
+                let slot = ((rng::unit(&mut ahead) * total as f64) as u64).min(total - 1);
+                rng::unit(&mut ahead);
+                par::prefetch(&slots, slot as usize);
+            }
+        }
+        for _ in 0..offers {
+            let slot = ((rng::unit(&mut rng) * total as f64) as u64).min(total - 1);
+            let f = FirmId(slots[slot as usize]);
+            let fit = rp.match_spread * (2.0 * rng::unit(&mut rng) - 1.0);
+            if f == r.employer {
+                continue;
+            }
+            let value = net(i, r, f, fit);
+            if value > best.0 {
+                best = (value, f, fit);
+            }
+        }
+        let bar = if employed {
+            let now = net(i, r, r.employer, r.job_match as f64);
+            now + now.abs() * rp.job_switch_gain
+        } else {
+            0.0
+        };
+        if best.1.is_none() || best.0 <= bar {
+            return None;
+        }
+        let ticket = rng::index(&mut rng, u32::MAX as usize) as u128;
+        Some((
+            ((best.1.0 as u128) << 64) | (ticket << 32) | i as u128,
+            best.2 as f32,
+        ))
+    };
+    let chunk = par::chunk_len(w.residents.len());
+    let parts: Vec<Vec<(u128, f32)>> = w
         .residents
         .people
-        .par_iter_mut()
+        .par_chunks_mut(chunk)
         .enumerate()
-        .filter_map(|(i, r)| {
-            let agent = i as u64;
-            if laying_off.contains(r.employer) {
-                let layoff = layoff_chance[r.employer.index()];
-                if keys.coin(agent, 0) < layoff as f64 {
-                    r.employer = FirmId::NONE;
-                    r.job_match = 0.0;
+        .map(|(c, people)| {
+            let mut apps = Vec::new();
+            for j in 0..people.len() {
+                // A searcher weighs its own job; a worker laid off reads its
+                // firm's chance.
+                if far {
+                    par::prefetch_employer(&job_quotes, people, j);
                 }
+                apps.extend(search(c * chunk + j, &mut people[j]));
             }
-            let employed = !r.employer.is_none();
-            let search = if employed {
-                rp.on_the_job_search
-            } else {
-                rp.unemployed_search_prob
-            };
-            if total == 0 || keys.coin(agent, 1) >= search {
-                return None;
-            }
-            let mut rng = keys.rng(agent);
-            let mut best = (f64::MIN, FirmId::NONE, 0.0);
-            let offers = rp.job_offers
-                + if ilp_on && r.flags & FLAG_ILP != 0 {
-                    p.platforms.ilp.extra_job_offers
-                } else {
-                    0
-                };
-            for _ in 0..offers {
-                let slot = ((rng::unit(&mut rng) * total as f64) as u64).min(total - 1);
-                let f = FirmId(slots[slot as usize]);
-                let fit = rp.match_spread * (2.0 * rng::unit(&mut rng) - 1.0);
-                if f == r.employer {
-                    continue;
-                }
-                let value = net(i, r, f, fit);
-                if value > best.0 {
-                    best = (value, f, fit);
-                }
-            }
-            let bar = if employed {
-                let now = net(i, r, r.employer, r.job_match as f64);
-                now + now.abs() * rp.job_switch_gain
-            } else {
-                0.0
-            };
-            if best.1.is_none() || best.0 <= bar {
-                return None;
-            }
-            let ticket = rng::index(&mut rng, u32::MAX as usize) as u128;
-            Some((
-                ((best.1.0 as u128) << 64) | (ticket << 32) | i as u128,
-                best.2 as f32,
-            ))
+            apps
         })
         .collect();
+    let mut applications: Vec<(u128, f32)> = parts.concat();
     applications.par_sort_unstable_by_key(|a| a.0);
 
     let mut hires = 0u32;
-    for (a, fit) in applications {
+    for k in 0..applications.len() {
+        if let Some(next) = applications.get(k + par::AHEAD)
+            && par::far(w.residents.len())
+        {
+            par::prefetch(&w.residents.people, (next.0 & 0xFFFF_FFFF) as usize);
+        }
+        let (a, fit) = applications[k];
         let (f, i) = ((a >> 64) as usize, (a & 0xFFFF_FFFF) as usize);
         let firm = &mut w.firms.list[f];
         if firm.hires < firm.vacancies {
@@ -168,14 +200,22 @@ pub fn recount_staff(w: &mut World) {
     // A compact copy of the wage offers: in a city of 300,000 firms the firm
     // records do not fit in cache, eight bytes per firm do.
     let wages: Vec<i64> = w.firms.list.iter().map(|f| f.wage).collect();
-    let staff = par::accumulate::<_, 3, _>(&w.residents.people, wages.len(), |_, r, bins| {
-        if !r.employer.is_none() {
-            let b = &mut bins[r.employer.index()];
-            b[0] += 1;
-            b[1] += r.skill_milli as i64;
-            b[2] += wage_of(wages[r.employer.index()], r.skill_milli);
+    let far = par::far(wages.len());
+    let ahead = |r: &Resident, bins: &[[i64; 3]]| {
+        if far {
+            par::prefetch(bins, r.employer.index());
+            par::prefetch(&wages, r.employer.index());
         }
-    });
+    };
+    let staff =
+        par::accumulate::<_, 3, _, _>(&w.residents.people, wages.len(), ahead, |_, r, bins| {
+            if !r.employer.is_none() {
+                let b = &mut bins[r.employer.index()];
+                b[0] += 1;
+                b[1] += r.skill_milli as i64;
+                b[2] += wage_of(wages[r.employer.index()], r.skill_milli);
+            }
+        });
     for (f, s) in w.firms.list.iter_mut().zip(staff) {
         f.employees = s[0] as u32;
         f.skill_milli_sum = s[1] as u64;

@@ -7,6 +7,8 @@
 
 use rayon::prelude::*;
 
+use crate::world::Resident;
+
 /// How many chunks to split `len` items into: a few per thread, so that work
 /// balances, and never so many that per-chunk bins dominate.
 pub fn chunk_len(len: usize) -> usize {
@@ -15,11 +17,19 @@ pub fn chunk_len(len: usize) -> usize {
 }
 
 /// Adds integer contributions of `items` into `bins` arrays of `K` counters.
-/// `f(index, item, bins)` adds the contributions of one item.
-pub fn accumulate<T, const K: usize, F>(items: &[T], bins: usize, f: F) -> Vec<[i64; K]>
+/// `f(index, item, bins)` adds the contributions of one item;
+/// `ahead(item, bins)` is called `AHEAD` items before `f` sees that item, to
+/// prefetch what `f` will read (see `prefetch`), or does nothing.
+pub fn accumulate<T, const K: usize, F, A>(
+    items: &[T],
+    bins: usize,
+    ahead: A,
+    f: F,
+) -> Vec<[i64; K]>
 where
     T: Sync,
     F: Fn(usize, &T, &mut [[i64; K]]) + Sync,
+    A: Fn(&T, &[[i64; K]]) + Sync,
 {
     // Large bins (a firm each, in a big city) cost more to zero and add than
     // the balance of many chunks is worth: one chunk per thread then.
@@ -37,11 +47,55 @@ where
         .map(|(c, part)| {
             let mut local = vec![[0i64; K]; bins];
             for (j, item) in part.iter().enumerate() {
+                if let Some(next) = part.get(j + AHEAD) {
+                    ahead(next, &local);
+                }
                 f(c * chunk + j, item, &mut local);
             }
             local
         })
         .reduce(|| vec![[0i64; K]; bins], add_bins)
+}
+
+/// How many items ahead of the current one a loop over residents asks for
+/// the per-firm data it will need: far enough that the memory answers in
+/// time, near enough that the line is still in cache when it is used.
+pub const AHEAD: usize = 16;
+
+/// Whether arrays of `entries` per-firm (or per-slot) entries are big enough
+/// for reading ahead to pay: above about a megabyte they leave the
+/// processor's own cache. In a small city the reads hit the cache anyway,
+/// and asking ahead would only add instructions.
+#[inline]
+pub fn far(entries: usize) -> bool {
+    entries >= 1 << 17
+}
+
+/// Hints the processor to fetch `items[i]` into cache; does nothing when `i`
+/// is out of range or on processors without the hint. It changes no result:
+/// in a big city the per-firm arrays do not fit in cache, and loops over
+/// residents read them at random, one resident after another, so the
+/// processor waits on each read unless it is asked for ahead of time.
+#[inline(always)]
+pub fn prefetch<T>(items: &[T], i: usize) {
+    #[cfg(target_arch = "x86_64")]
+    if let Some(item) = items.get(i) {
+        use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+        // SAFETY: a prefetch only hints the cache; the address is a valid
+        // reference, and prefetching never faults or changes memory.
+        unsafe { _mm_prefetch::<_MM_HINT_T0>((item as *const T).cast::<i8>()) };
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = (items, i);
+}
+
+/// Hints the fetch of `per_firm`'s entry for the employer of the resident
+/// `AHEAD` places after `j` in `people` (nothing if it has no job).
+#[inline(always)]
+pub fn prefetch_employer<T>(per_firm: &[T], people: &[Resident], j: usize) {
+    if let Some(r) = people.get(j + AHEAD) {
+        prefetch(per_firm, r.employer.index());
+    }
 }
 
 /// Adds `b` into `a`.
@@ -70,10 +124,15 @@ mod tests {
                 .build()
                 .unwrap();
             pool.install(|| {
-                accumulate::<_, 2, _>(&items, 17, |i, v, bins| {
-                    bins[i % 17][0] += v;
-                    bins[i % 17][1] += 1;
-                })
+                accumulate::<_, 2, _, _>(
+                    &items,
+                    17,
+                    |_, _| {},
+                    |i, v, bins| {
+                        bins[i % 17][0] += v;
+                        bins[i % 17][1] += 1;
+                    },
+                )
             })
         };
         let one = run(1);

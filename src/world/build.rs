@@ -8,6 +8,7 @@ use rayon::prelude::*;
 
 use crate::rng::{self, AgentRng, Phase, index, stream, unit};
 use crate::scenario::Scenario;
+use crate::step::par::AHEAD;
 use crate::world::city::commute_cost_cents;
 use crate::world::residents::ResidentId;
 use crate::world::{
@@ -280,30 +281,127 @@ fn build_firms(s: &Scenario, city: &City, sectors: &[Sector], seed: u64) -> Firm
     }
 }
 
-/// Running sums of weights, for weighted draws by bisection.
-pub(crate) fn cumulate(weights: &[f64]) -> Vec<f64> {
+/// Running sums of weights, for weighted draws, with a guide table
+/// (Chen and Asau 1974) that finds a draw's place in a few reads instead of
+/// a bisection: set-up draws tens of millions of firms out of hundreds of
+/// thousands, and each bisection step there is a cache miss.
+pub(crate) struct Cumulative {
+    /// Running sums of the weights (negative weights count as 0).
+    sums: Vec<f64>,
+    /// For `sums.len()` buckets splitting 0..total evenly, bucket `b`'s
+    /// entry: the first sum above `bound(b)` (infinity if none), how many
+    /// sums are at most `bound(b)`, and how many at most `bound(b + 1)`. With
+    /// a bucket a weight, most draws are settled by this one entry.
+    guide: Vec<(f64, u32, u32)>,
+}
+
+impl Cumulative {
+    /// The total weight (0 when there are no weights).
+    pub(crate) fn total(&self) -> f64 {
+        self.sums.last().copied().unwrap_or(0.0)
+    }
+
+    /// The lower end of bucket `b`; the table and the draws compute it alike.
+    fn bound(&self, b: usize) -> f64 {
+        self.total() * (b as f64 / self.guide.len() as f64)
+    }
+}
+
+/// The running sums and guide table of `weights`.
+pub(crate) fn cumulate(weights: &[f64]) -> Cumulative {
     let mut acc = 0.0;
-    weights
+    let sums: Vec<f64> = weights
         .iter()
         .map(|w| {
             acc += w.max(0.0);
             acc
         })
-        .collect()
+        .collect();
+    let mut c = Cumulative {
+        guide: vec![(f64::INFINITY, 0, 0); sums.len()],
+        sums,
+    };
+    // How many sums are at most each bucket's lower bound.
+    let mut at = 0;
+    let below: Vec<u32> = (0..c.guide.len())
+        .map(|b| {
+            let bound = c.bound(b);
+            while at < c.sums.len() && c.sums[at] <= bound {
+                at += 1;
+            }
+            at as u32
+        })
+        .collect();
+    for b in 0..c.guide.len() {
+        let (lo, hi) = (
+            below[b],
+            below.get(b + 1).copied().unwrap_or(c.sums.len() as u32),
+        );
+        let first = c.sums.get(lo as usize).copied().unwrap_or(f64::INFINITY);
+        c.guide[b] = (first, lo, hi);
+    }
+    c
 }
 
-/// A draw from the distribution given by running sums; `None` if all weights are 0.
-pub(crate) fn pick(cumulative: &[f64], rng: &mut AgentRng) -> Option<usize> {
-    let total = *cumulative.last()?;
+/// A draw from the distribution given by running sums; `None` if all
+/// weights are 0. The first index whose running sum exceeds a uniform target
+/// (the last index if rounding leaves none): exactly what a bisection of all
+/// the sums would find, looked up between two guide entries.
+pub(crate) fn pick(cumulative: &Cumulative, rng: &mut AgentRng) -> Option<usize> {
+    let total = cumulative.total();
     if total <= 0.0 {
         return None;
     }
-    let target = unit(rng) * total;
-    Some(
-        cumulative
-            .partition_point(|&c| c <= target)
-            .min(cumulative.len() - 1),
-    )
+    Some(cumulative.locate(unit(rng) * total))
+}
+
+impl Cumulative {
+    /// The bucket of `target`, give or take one.
+    fn guess(&self, target: f64) -> usize {
+        ((target / self.total() * self.guide.len() as f64) as usize).min(self.guide.len() - 1)
+    }
+
+    /// Asks ahead for the guide entries that `draws` draws from `rng` will
+    /// read (from a copy: `rng` is left as it is). In a big city the
+    /// guide does not fit in cache, and set-up makes tens of millions of
+    /// draws.
+    pub(crate) fn prefetch_draws(&self, rng: &AgentRng, draws: u32) {
+        let total = self.total();
+        if total <= 0.0 {
+            return;
+        }
+        let mut rng = rng.clone();
+        for _ in 0..draws {
+            crate::step::par::prefetch(&self.guide, self.guess(unit(&mut rng) * total));
+        }
+    }
+
+    /// The first index whose running sum exceeds `target` (in 0..total),
+    /// or the last index if none does. Needs at least one positive weight.
+    fn locate(&self, target: f64) -> usize {
+        let (sums, guide) = (&self.sums, &self.guide);
+        // The bucket whose bounds hold the target; the first guess is off by
+        // one at most, where rounding puts the target on a bound.
+        let mut b = self.guess(target);
+        while b > 0 && self.bound(b) > target {
+            b -= 1;
+        }
+        while b + 1 < guide.len() && self.bound(b + 1) <= target {
+            b += 1;
+        }
+        // Sums before `lo` are at most bound(b) <= target; those from `hi`
+        // on exceed bound(b + 1) > target: the answer is in lo..=hi.
+        let (first, lo, hi) = guide[b];
+        let (lo, hi) = (lo as usize, hi as usize);
+        let at = if target < first {
+            lo
+        } else if lo + 1 >= hi {
+            hi
+        } else {
+            lo + 1 + sums[lo + 1..hi].partition_point(|&c| c <= target)
+        };
+        at.min(sums.len() - 1)
+    }
 }
 
 /// Employs 94% of residents. Each worker's sector is drawn by budget share
@@ -314,17 +412,19 @@ pub(crate) fn pick(cumulative: &[f64], rng: &mut AgentRng) -> Option<usize> {
 fn assign_jobs(s: &Scenario, city: &City, residents: &mut Residents, firms: &mut Firms, seed: u64) {
     let alpha = s.firms.size_tail;
     let sectors: Vec<&crate::scenario::SectorParams> = s.sectors.values().collect();
-    let mut members: Vec<Vec<usize>> = vec![Vec::new(); sectors.len()];
+    // Each sector's firms with their zones: a draw reads one small entry,
+    // not a firm's whole record.
+    let mut members: Vec<Vec<(FirmId, ZoneId)>> = vec![Vec::new(); sectors.len()];
     for (i, f) in firms.list.iter().enumerate() {
-        members[f.sector as usize].push(i);
+        members[f.sector as usize].push((FirmId(i as u32), f.zone));
     }
-    let cumulative: Vec<Vec<f64>> = members
+    let cumulative: Vec<Cumulative> = members
         .iter()
         .map(|ids| {
             let weights: Vec<f64> = ids
                 .iter()
-                .map(|&f| {
-                    let mut rng = stream(seed, 0, Phase::Setup, (2 << 40) + f as u64);
+                .map(|&(f, _)| {
+                    let mut rng = stream(seed, 0, Phase::Setup, (2 << 40) + f.0 as u64);
                     (1.0 - unit(&mut rng))
                         .powf(-1.0 / alpha)
                         .min(s.firms.size_weight_cap)
@@ -345,50 +445,76 @@ fn assign_jobs(s: &Scenario, city: &City, residents: &mut Residents, firms: &mut
         })
         .collect();
     let sector_cumulative = cumulate(&demand);
+    // Resident i's stream, whether it starts unemployed, and the sector it
+    // looks for work in (`None` if unemployed or no sector has firms).
+    let start = |i: usize| {
+        let mut rng = stream(seed, 0, Phase::Setup, (3 << 40) + i as u64);
+        if rng::chance(&mut rng, s.residents.initial_unemployment) {
+            return (rng, true, None);
+        }
+        let k = pick(&sector_cumulative, &mut rng);
+        (rng, false, k)
+    };
     // Each resident's draws are its own: decide in parallel, then count.
-    let list = &firms.list;
+    let far = crate::step::par::far(firms.len());
+    let chunk = crate::step::par::chunk_len(residents.len());
     residents
         .people
-        .par_iter_mut()
+        .par_chunks_mut(chunk)
         .enumerate()
-        .for_each(|(i, r)| {
-            let mut rng = stream(seed, 0, Phase::Setup, (3 << 40) + i as u64);
-            if rng::chance(&mut rng, s.residents.initial_unemployment) {
-                r.months_unemployed = 1;
-                return;
-            }
-            let Some(k) = pick(&sector_cumulative, &mut rng) else {
-                return;
-            };
-            let wage = s.firms.initial_wage * 100.0 * r.skill_milli as f64 / 1000.0;
-            let mut best = (f64::MIN, usize::MAX);
-            for _ in 0..s.residents.job_offers {
-                let Some(j) = pick(&cumulative[k], &mut rng) else {
-                    break;
-                };
-                let f = members[k][j];
-                let zone = list[f].zone;
-                let cost = commute_cost_cents(
-                    &s.city,
-                    city.commute_minutes(r.home, zone),
-                    city.distance_km(r.home, zone),
-                    wage,
-                );
-                if wage - cost > best.0 {
-                    best = (wage - cost, f);
+        .for_each(|(c, people)| {
+            let len = people.len();
+            for (j, r) in people.iter_mut().enumerate() {
+                let i = c * chunk + j;
+                // The firms a resident further on will draw, asked for ahead.
+                if far
+                    && j + AHEAD < len
+                    && let (rng, _, Some(k)) = start(i + AHEAD)
+                {
+                    cumulative[k].prefetch_draws(&rng, s.residents.job_offers);
                 }
-            }
-            if best.1 != usize::MAX {
-                r.employer = FirmId(best.1 as u32);
+                let (mut rng, unemployed, k) = start(i);
+                if unemployed {
+                    r.months_unemployed = 1;
+                }
+                let Some(k) = k else {
+                    continue;
+                };
+                let wage = s.firms.initial_wage * 100.0 * r.skill_milli as f64 / 1000.0;
+                let mut best = (f64::MIN, FirmId::NONE);
+                for _ in 0..s.residents.job_offers {
+                    let Some(j) = pick(&cumulative[k], &mut rng) else {
+                        break;
+                    };
+                    let (f, zone) = members[k][j];
+                    let cost = commute_cost_cents(
+                        &s.city,
+                        city.commute_minutes(r.home, zone),
+                        city.distance_km(r.home, zone),
+                        wage,
+                    );
+                    if wage - cost > best.0 {
+                        best = (wage - cost, f);
+                    }
+                }
+                r.employer = best.1;
             }
         });
-    let staff =
-        crate::step::par::accumulate::<_, 2, _>(&residents.people, firms.len(), |_, r, bins| {
+    let staff = crate::step::par::accumulate::<_, 2, _, _>(
+        &residents.people,
+        firms.len(),
+        |r, bins| {
+            if far {
+                crate::step::par::prefetch(bins, r.employer.index());
+            }
+        },
+        |_, r, bins| {
             if !r.employer.is_none() {
                 bins[r.employer.index()][0] += 1;
                 bins[r.employer.index()][1] += r.skill_milli as i64;
             }
-        });
+        },
+    );
     for (firm, st) in firms.list.iter_mut().zip(staff) {
         firm.employees = st[0] as u32;
         firm.skill_milli_sum = st[1] as u64;
@@ -398,28 +524,37 @@ fn assign_jobs(s: &Scenario, city: &City, residents: &mut Residents, firms: &mut
 /// Each resident buys each sector's goods from a firm drawn with probability
 /// proportional to that firm's output, so demand starts matched to supply.
 fn assign_suppliers(residents: &mut Residents, firms: &Firms, sectors: usize, seed: u64) {
-    let pools: Vec<(Vec<usize>, Vec<f64>)> = (0..sectors)
+    let pools: Vec<(Vec<FirmId>, Cumulative)> = (0..sectors)
         .map(|k| {
-            let ids: Vec<usize> = (0..firms.len())
+            let ids: Vec<FirmId> = (0..firms.len())
                 .filter(|&f| firms.list[f].sector as usize == k)
+                .map(|f| FirmId(f as u32))
                 .collect();
             let weights: Vec<f64> = ids
                 .iter()
-                .map(|&f| firms.list[f].skill_milli_sum as f64 + 1.0)
+                .map(|&f| firms.list[f.index()].skill_milli_sum as f64 + 1.0)
                 .collect();
             let cumulative = cumulate(&weights);
             (ids, cumulative)
         })
         .collect();
+    let far = crate::step::par::far(firms.len());
+    let draw = |slot: usize| stream(seed, 0, Phase::Setup, (4 << 40) + slot as u64);
+    let chunk = crate::step::par::chunk_len(residents.len()) * sectors;
     residents
         .suppliers
-        .par_chunks_mut(sectors)
+        .par_chunks_mut(chunk)
         .enumerate()
-        .for_each(|(i, slots)| {
-            for (k, slot) in slots.iter_mut().enumerate() {
-                let mut rng = stream(seed, 0, Phase::Setup, (4 << 40) + (i * sectors + k) as u64);
-                if let Some(j) = pick(&pools[k].1, &mut rng) {
-                    *slot = FirmId(pools[k].0[j] as u32);
+        .for_each(|(c, slots)| {
+            let len = slots.len();
+            for (j, slot) in slots.iter_mut().enumerate() {
+                // Slot (resident i, sector k) is number i * sectors + k.
+                let (at, k) = (c * chunk + j, j % sectors);
+                if far && j + AHEAD * sectors < len {
+                    pools[k].1.prefetch_draws(&draw(at + AHEAD * sectors), 1);
+                }
+                if let Some(f) = pick(&pools[k].1, &mut draw(at)) {
+                    *slot = pools[k].0[f];
                 }
             }
         });
@@ -475,12 +610,14 @@ fn seed_wealth(s: &Scenario, city: &City, residents: &mut Residents, firms: &Fir
         dividends[f.owner.0 as usize] += profit.max(0.0) * (1.0 - g.profit_tax);
         revenue += rent + profit.max(0.0) * g.profit_tax;
     }
+    // The firms' wage offers, compactly: each worker reads its employer's.
+    let offers: Vec<i64> = firms.list.iter().map(|f| f.wage).collect();
     let mut wages = 0.0;
     let mut unemployed = 0.0;
     for r in &residents.people {
         match r.employer {
             FirmId::NONE => unemployed += 1.0,
-            f => wages += firms.list[f.index()].wage as f64 * r.skill_milli as f64 / 1000.0,
+            f => wages += offers[f.index()] as f64 * r.skill_milli as f64 / 1000.0,
         }
         revenue += city.zones[r.home.index()].rent as f64;
     }
@@ -494,8 +631,7 @@ fn seed_wealth(s: &Scenario, city: &City, residents: &mut Residents, firms: &Fir
             let net = match r.employer {
                 FirmId::NONE => benefit,
                 f => {
-                    firms.list[f.index()].wage as f64 * r.skill_milli as f64 / 1000.0
-                        * (1.0 - g.income_tax)
+                    offers[f.index()] as f64 * r.skill_milli as f64 / 1000.0 * (1.0 - g.income_tax)
                 }
             } + transfer
                 + dividend;
@@ -509,5 +645,56 @@ fn seed_wealth(s: &Scenario, city: &City, residents: &mut Residents, firms: &Fir
         (transfer * n / g.transfer_share).round() as i64
     } else {
         0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The draw by plain bisection of all the running sums.
+    fn bisect(sums: &[f64], target: f64) -> usize {
+        sums.partition_point(|&c| c <= target).min(sums.len() - 1)
+    }
+
+    #[test]
+    fn guided_draws_equal_a_bisection_of_all_sums() {
+        // Uneven weights with zeros, runs of equal sums, a single heavy
+        // weight, and weights whose sums round: the cases where a guide
+        // bucket could be off by one.
+        let mut cases: Vec<Vec<f64>> = vec![
+            vec![1.0],
+            vec![0.0, 0.0, 3.0, 0.0],
+            vec![1e-300, 1.0, 1e300],
+            vec![0.1; 1000],
+            (0..5000).map(|i| ((i * 7919) % 13) as f64).collect(),
+        ];
+        let mut rng = stream(9, 0, Phase::Setup, 1);
+        cases.push((0..20_000).map(|_| unit(&mut rng).powi(8)).collect());
+        for weights in &cases {
+            let c = cumulate(weights);
+            for k in 0..4000 {
+                let seed_a = stream(11, 0, Phase::Setup, k);
+                let (mut a, mut b) = (seed_a.clone(), seed_a);
+                let target = unit(&mut b) * c.total();
+                assert_eq!(pick(&c, &mut a), Some(bisect(&c.sums, target)));
+            }
+            // Targets on the guide's bounds and on the sums themselves.
+            for b in 0..c.guide.len().min(3000) {
+                let below = if b > 0 { c.sums[b - 1] } else { 0.0 };
+                for target in [
+                    c.bound(b),
+                    c.sums[b],
+                    below.next_up(),
+                    c.sums[b].next_down(),
+                ] {
+                    if (0.0..c.total()).contains(&target) {
+                        assert_eq!(c.locate(target), bisect(&c.sums, target), "target {target}");
+                    }
+                }
+            }
+        }
+        assert_eq!(pick(&cumulate(&[0.0, 0.0]), &mut rng), None);
+        assert_eq!(pick(&cumulate(&[]), &mut rng), None);
     }
 }
