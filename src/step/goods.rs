@@ -376,8 +376,12 @@ fn second_round(
             if stocked.contains(f) { f } else { FirmId::NONE }
         })
         .collect();
+    let far = par::far(firms.len());
     let mut orders = vec![0i64; firms.len()];
-    for (l, f) in leftovers.iter().zip(&choices) {
+    for (k, (l, f)) in leftovers.iter().zip(&choices).enumerate() {
+        if far && let Some(next) = choices.get(k + par::AHEAD) {
+            par::prefetch(&orders, next.index());
+        }
         if !f.is_none() {
             orders[f.index()] += l.budget;
         }
@@ -395,7 +399,11 @@ fn second_round(
         })
         .collect();
     let mut spent = 0i64;
-    for (l, &f) in leftovers.iter().zip(&choices) {
+    for (k, (l, &f)) in leftovers.iter().zip(&choices).enumerate() {
+        if far && let Some(next) = choices.get(k + par::AHEAD) {
+            par::prefetch(&fill, next.index());
+            par::prefetch(&w.firms.list, next.index());
+        }
         if f.is_none() {
             continue;
         }

@@ -20,7 +20,7 @@
 
 use rayon::prelude::*;
 
-use crate::rng::{self, Phase, StepCtx};
+use crate::rng::{self, AgentRng, Phase, StepCtx};
 use crate::scenario::Scenario;
 use crate::step::par;
 use crate::world::city::{Telework, commute_cost_cents};
@@ -39,6 +39,9 @@ pub fn wage_of(wage: i64, skill_milli: u16) -> i64 {
 /// Largest wage offer per efficiency unit, cents/month (10^9 yuan): a guard
 /// that keeps `wage_of` exact in i64 under any wage spiral.
 pub const MAX_WAGE: i64 = 100_000_000_000;
+
+/// Residents a block of the search pass (see `match_jobs`).
+const BLOCK: usize = 16;
 
 /// Runs layoffs, search and matching, then recounts the firms' staff.
 pub fn match_jobs(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
@@ -84,70 +87,11 @@ pub fn match_jobs(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
     // Whether reading ahead pays (see `par::far`).
     let (far, far_slots) = (par::far(firms.len()), par::far(slots.len()));
     let keys = ctx.keys(Phase::Labour);
-    let search = |i: usize, r: &mut Resident| -> Option<(u128, f32)> {
-        let agent = i as u64;
-        if laying_off.contains(r.employer) {
-            let layoff = layoff_chance[r.employer.index()];
-            if keys.coin(agent, 0) < layoff as f64 {
-                r.employer = FirmId::NONE;
-                r.job_match = 0.0;
-            }
-        }
-        let employed = !r.employer.is_none();
-        let search = if employed {
-            rp.on_the_job_search
-        } else {
-            rp.unemployed_search_prob
-        };
-        if total == 0 || keys.coin(agent, 1) >= search {
-            return None;
-        }
-        let mut rng = keys.rng(agent);
-        let mut best = (f64::MIN, FirmId::NONE, 0.0);
-        let offers = rp.job_offers
-            + if ilp_on && r.flags & FLAG_ILP != 0 {
-                p.platforms.ilp.extra_job_offers
-            } else {
-                0
-            };
-        // The offers' vacancies, asked for before they are read (a copy
-        // of the stream draws the same numbers).
-        if far_slots {
-            let mut ahead = rng.clone();
-            for _ in 0..offers {
-                let slot = ((rng::unit(&mut ahead) * total as f64) as u64).min(total - 1);
-                rng::unit(&mut ahead);
-                par::prefetch(&slots, slot as usize);
-            }
-        }
-        for _ in 0..offers {
-            let slot = ((rng::unit(&mut rng) * total as f64) as u64).min(total - 1);
-            let f = FirmId(slots[slot as usize]);
-            let fit = rp.match_spread * (2.0 * rng::unit(&mut rng) - 1.0);
-            if f == r.employer {
-                continue;
-            }
-            let value = net(i, r, f, fit);
-            if value > best.0 {
-                best = (value, f, fit);
-            }
-        }
-        let bar = if employed {
-            let now = net(i, r, r.employer, r.job_match as f64);
-            now + now.abs() * rp.job_switch_gain
-        } else {
-            0.0
-        };
-        if best.1.is_none() || best.0 <= bar {
-            return None;
-        }
-        let ticket = rng::index(&mut rng, u32::MAX as usize) as u128;
-        Some((
-            ((best.1.0 as u128) << 64) | (ticket << 32) | i as u128,
-            best.2 as f32,
-        ))
-    };
     let chunk = par::chunk_len(w.residents.len());
+    // Residents go by blocks, in three loops, so that in a big city each
+    // loop's reads of per-firm data were asked for by the loop before: the
+    // first lays off and draws the searchers' offers (vacancy slots), the
+    // second turns slots into firms, the third weighs the offers.
     let parts: Vec<Vec<(u128, f32)>> = w
         .residents
         .people
@@ -155,13 +99,96 @@ pub fn match_jobs(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
         .enumerate()
         .map(|(c, people)| {
             let mut apps = Vec::new();
-            for j in 0..people.len() {
-                // A searcher weighs its own job; a worker laid off reads its
-                // firm's chance.
-                if far {
-                    par::prefetch_employer(&job_quotes, people, j);
+            // The block's searchers: index in the chunk, stream (drawn up
+            // to its offers), and the end of its offers in `offers`.
+            let mut searchers: Vec<(usize, AgentRng, usize)> = Vec::with_capacity(BLOCK);
+            // Offers: (vacancy slot, then firm; match quality).
+            let mut offers: Vec<(usize, f64)> = Vec::new();
+            for start in (0..people.len()).step_by(BLOCK) {
+                let end = (start + BLOCK).min(people.len());
+                searchers.clear();
+                offers.clear();
+                for j in start..end {
+                    if far
+                        && let Some(next) = people.get(j + par::AHEAD)
+                        && laying_off.contains(next.employer)
+                    {
+                        par::prefetch(&layoff_chance, next.employer.index());
+                    }
+                    let r = &mut people[j];
+                    let agent = (c * chunk + j) as u64;
+                    if laying_off.contains(r.employer) {
+                        let layoff = layoff_chance[r.employer.index()];
+                        if keys.coin(agent, 0) < layoff as f64 {
+                            r.employer = FirmId::NONE;
+                            r.job_match = 0.0;
+                        }
+                    }
+                    let search = if r.employer.is_none() {
+                        rp.unemployed_search_prob
+                    } else {
+                        rp.on_the_job_search
+                    };
+                    if total == 0 || keys.coin(agent, 1) >= search {
+                        continue;
+                    }
+                    let mut rng = keys.rng(agent);
+                    let n = rp.job_offers
+                        + if ilp_on && r.flags & FLAG_ILP != 0 {
+                            p.platforms.ilp.extra_job_offers
+                        } else {
+                            0
+                        };
+                    for _ in 0..n {
+                        let slot = ((rng::unit(&mut rng) * total as f64) as u64).min(total - 1);
+                        let fit = rp.match_spread * (2.0 * rng::unit(&mut rng) - 1.0);
+                        if far_slots {
+                            par::prefetch(&slots, slot as usize);
+                        }
+                        offers.push((slot as usize, fit));
+                    }
+                    if far {
+                        // A worker weighs its own job too.
+                        par::prefetch(&job_quotes, r.employer.index());
+                    }
+                    searchers.push((j, rng, offers.len()));
                 }
-                apps.extend(search(c * chunk + j, &mut people[j]));
+                for offer in &mut offers {
+                    offer.0 = slots[offer.0] as usize;
+                    if far {
+                        par::prefetch(&job_quotes, offer.0);
+                    }
+                }
+                let mut from = 0;
+                for (j, mut rng, to) in searchers.drain(..) {
+                    let (i, r) = (c * chunk + j, &people[j]);
+                    let mut best = (f64::MIN, FirmId::NONE, 0.0);
+                    for &(f, fit) in &offers[from..to] {
+                        let f = FirmId(f as u32);
+                        if f == r.employer {
+                            continue;
+                        }
+                        let value = net(i, r, f, fit);
+                        if value > best.0 {
+                            best = (value, f, fit);
+                        }
+                    }
+                    from = to;
+                    let bar = if r.employer.is_none() {
+                        0.0
+                    } else {
+                        let now = net(i, r, r.employer, r.job_match as f64);
+                        now + now.abs() * rp.job_switch_gain
+                    };
+                    if best.1.is_none() || best.0 <= bar {
+                        continue;
+                    }
+                    let ticket = rng::index(&mut rng, u32::MAX as usize) as u128;
+                    apps.push((
+                        ((best.1.0 as u128) << 64) | (ticket << 32) | i as u128,
+                        best.2 as f32,
+                    ));
+                }
             }
             apps
         })
