@@ -130,11 +130,12 @@ pub fn trade(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
         .enumerate()
         .map(|(c, (people, suppliers))| {
             let mut local = vec![[0i64; 1]; firms.len()];
-            // Residents go by blocks: the first loop draws each searcher's
-            // candidate and asks for the quotes it will compare, the second
-            // compares them and places the orders, by when the quotes (read
-            // at random from a big city's firms) have arrived.
-            let mut candidates = [FirmId::NONE; BLOCK * MAX_SECTORS];
+            // Residents go by blocks, in three loops, so that in a big city
+            // each loop's reads of per-firm data were asked for by the loop
+            // before: the first draws each searcher's candidate (its place in
+            // a pool of firms), the second reads the candidates, the third
+            // compares their quotes and places the orders.
+            let mut drawn: [Option<&FirmId>; BLOCK * MAX_SECTORS] = [None; BLOCK * MAX_SECTORS];
             let blocks = people
                 .chunks(BLOCK)
                 .zip(suppliers.chunks_mut(BLOCK * sectors));
@@ -146,8 +147,8 @@ pub fn trade(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
                     let mut stream = None;
                     for s in 0..sectors {
                         let slot = slots[j * sectors + s];
-                        let candidate = &mut candidates[j * sectors + s];
-                        *candidate = FirmId::NONE;
+                        let candidate = &mut drawn[j * sectors + s];
+                        *candidate = None;
                         if !slot.is_none()
                             && r.rationed & (1 << s) == 0
                             && keys.coin(agent, s as u64) >= rp.supplier_search_prob
@@ -169,8 +170,18 @@ pub fn trade(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
                             &index.by_sector[s]
                         };
                         if !pool.is_empty() {
-                            *candidate = pool[rng::index(rng, pool.len())];
-                            for f in [*candidate, slot].into_iter().filter(|_| far) {
+                            let k = rng::index(rng, pool.len());
+                            if far {
+                                par::prefetch(pool, k);
+                            }
+                            *candidate = Some(&pool[k]);
+                        }
+                    }
+                }
+                if far {
+                    for (k, candidate) in drawn[..block.len() * sectors].iter().enumerate() {
+                        if let &Some(&f) = candidate {
+                            for f in [f, slots[k]] {
                                 par::prefetch(&quotes, f.index());
                                 par::prefetch(&local, f.index());
                             }
@@ -182,8 +193,7 @@ pub fn trade(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
                     let budget = budget_of(r);
                     for s in 0..sectors {
                         let slot = &mut slots[j * sectors + s];
-                        let candidate = candidates[j * sectors + s];
-                        if !candidate.is_none() {
+                        if let Some(&candidate) = drawn[j * sectors + s] {
                             // A rationed resident leaves for any candidate not
                             // dearer by more than the switching margin.
                             let margin = if r.rationed & (1 << s) != 0 {
@@ -357,26 +367,46 @@ fn second_round(
     let (firms, people) = (&w.firms.list, &w.residents.people);
     // The firms with stock left.
     let stocked = FirmSet::from_fn(firms.len(), |i| firms[i].inventory > 0.0);
-    let choices: Vec<FirmId> = leftovers
-        .par_iter()
-        .enumerate()
-        .map(|(k, l)| {
-            let mut rng = ctx.rng(Phase::Goods, (1 << 40) + k as u64);
-            let home = people[l.resident as usize].home;
-            let near = index.local(home, l.sector as usize);
-            let pool = if !near.is_empty() && rng::chance(&mut rng, rp.local_search_share) {
-                near
-            } else {
-                &index.by_sector[l.sector as usize]
-            };
-            if pool.is_empty() {
-                return FirmId::NONE;
-            }
-            let f = pool[rng::index(&mut rng, pool.len())];
-            if stocked.contains(f) { f } else { FirmId::NONE }
-        })
-        .collect();
     let far = par::far(firms.len());
+    let keys = ctx.keys(Phase::Goods);
+    let mut choices = vec![FirmId::NONE; leftovers.len()];
+    let chunk = par::chunk_len(leftovers.len());
+    choices
+        .par_chunks_mut(chunk)
+        .zip(leftovers.par_chunks(chunk))
+        .enumerate()
+        .for_each(|(c, (choices, leftovers))| {
+            // By blocks: draw each candidate's place in its pool, then read
+            // the candidates (asked for ahead in a big city).
+            let mut drawn: [Option<&FirmId>; BLOCK] = [None; BLOCK];
+            for (b, block) in leftovers.chunks(BLOCK).enumerate() {
+                for (j, l) in block.iter().enumerate() {
+                    let k = c * chunk + b * BLOCK + j;
+                    let mut rng = keys.rng((1 << 40) + k as u64);
+                    let home = people[l.resident as usize].home;
+                    let near = index.local(home, l.sector as usize);
+                    let pool = if !near.is_empty() && rng::chance(&mut rng, rp.local_search_share) {
+                        near
+                    } else {
+                        &index.by_sector[l.sector as usize]
+                    };
+                    drawn[j] = (!pool.is_empty()).then(|| {
+                        let at = rng::index(&mut rng, pool.len());
+                        if far {
+                            par::prefetch(pool, at);
+                        }
+                        &pool[at]
+                    });
+                }
+                for (j, d) in drawn[..block.len()].iter().enumerate() {
+                    if let &Some(&f) = d
+                        && stocked.contains(f)
+                    {
+                        choices[b * BLOCK + j] = f;
+                    }
+                }
+            }
+        });
     let mut orders = vec![0i64; firms.len()];
     for (k, (l, f)) in leftovers.iter().zip(&choices).enumerate() {
         if far && let Some(next) = choices.get(k + par::AHEAD) {
@@ -398,31 +428,51 @@ fn second_round(
             }
         })
         .collect();
+    // What each leftover pays (0: nothing bought).
+    let pays: Vec<i64> = (0..leftovers.len())
+        .into_par_iter()
+        .map(|k| {
+            if far && let Some(next) = choices.get(k + par::AHEAD) {
+                par::prefetch(&fill, next.index());
+            }
+            match fill.get(choices[k].index()) {
+                Some(&share) => ((leftovers[k].budget as f64 * share) as i64).max(0),
+                None => 0,
+            }
+        })
+        .collect();
     let mut spent = 0i64;
-    for (k, (l, &f)) in leftovers.iter().zip(&choices).enumerate() {
-        if far && let Some(next) = choices.get(k + par::AHEAD) {
-            par::prefetch(&fill, next.index());
-            par::prefetch(&w.firms.list, next.index());
-        }
-        if f.is_none() {
-            continue;
-        }
-        let pay = (l.budget as f64 * fill[f.index()]) as i64;
-        if pay <= 0 {
-            continue;
-        }
-        let i = l.resident as usize;
-        let r = &mut w.residents.people[i];
+    for (l, &pay) in leftovers.iter().zip(&pays) {
+        let r = &mut w.residents.people[l.resident as usize];
         r.wealth -= pay;
         r.consumption += pay;
-        let firm = &mut w.firms.list[f.index()];
-        let sold = pay as f64 / firm.price as f64;
-        firm.revenue += pay;
-        firm.cash += pay;
-        firm.sales += sold;
-        firm.inventory = (firm.inventory - sold).max(0.0);
         spent += pay;
     }
+    // Firms take their payments in leftover order (their sales and stock
+    // are floats, so the order is kept): each thread takes a range of firms
+    // and goes through all the leftovers for those of its firms.
+    let per = firms.len().div_ceil(rayon::current_num_threads()).max(1);
+    w.firms
+        .list
+        .par_chunks_mut(per)
+        .enumerate()
+        .for_each(|(c, part)| {
+            let at = |f: FirmId| f.index().wrapping_sub(c * per);
+            for (k, (&f, &pay)) in choices.iter().zip(&pays).enumerate() {
+                if far && let Some(&next) = choices.get(k + par::AHEAD) {
+                    par::prefetch(part, at(next));
+                }
+                if pay == 0 || at(f) >= part.len() {
+                    continue;
+                }
+                let firm = &mut part[at(f)];
+                let sold = pay as f64 / firm.price as f64;
+                firm.revenue += pay;
+                firm.cash += pay;
+                firm.sales += sold;
+                firm.inventory = (firm.inventory - sold).max(0.0);
+            }
+        });
     spent
 }
 

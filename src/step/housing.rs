@@ -33,7 +33,7 @@ use crate::world::{City, FirmId, Flows, World, ZoneId, yuan_to_cents};
 pub fn move_and_price(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
     let rp = &p.residents;
     let cp = &p.city;
-    let (firms, city) = (&w.firms.list, &w.city);
+    let city = &w.city;
     let zones = city.len();
     // Zones' value to a resident working in `work` (None: unemployed).
     let telework = Telework::new(p);
@@ -52,14 +52,15 @@ pub fn move_and_price(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
         cp.amenity_value * 100.0 * zone.amenity - zone.rent as f64 - commute
     };
     let keys = ctx.keys(Phase::Housing);
-    let spots = w.firm_spots();
+    // Workplaces (zone, telework) and wages, compactly.
+    let jobs = w.job_quotes();
     // The congestion term of resident i living in `home`: one-way metres on
     // the days it commutes (0 without a job).
     let trip_metres = |i: usize, flags: u8, home: ZoneId, employer: FirmId| -> i64 {
         if employer.is_none() {
             return 0;
         }
-        let f = spots[employer.index()];
+        let f = jobs[employer.index()].1;
         let home_days = telework.share(i, flags & FLAG_ILP != 0, f.serial, f.manufacturing);
         (city.distance_km(home, f.zone) * (1.0 - home_days) * 1000.0) as i64
     };
@@ -71,9 +72,7 @@ pub fn move_and_price(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
         if !must && u >= rp.move_prob + rp.move_prob_per_commute_hour * 10.0 {
             return None;
         }
-        // The workplace's zone comes from the compact spots; the firm's full
-        // record (for the wage) is read only by the few who consider moving.
-        let work_zone = (!r.employer.is_none()).then(|| spots[r.employer.index()].zone);
+        let work_zone = (!r.employer.is_none()).then(|| jobs[r.employer.index()].1.zone);
         let considers = must
             || u < rp.move_prob
             || (work_zone.is_some_and(|wz| {
@@ -84,10 +83,9 @@ pub fn move_and_price(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
             return None;
         }
         let work = (!r.employer.is_none()).then(|| {
-            let spot = spots[r.employer.index()];
+            let (wage, spot) = jobs[r.employer.index()];
             let home_days =
                 telework.share(i, r.flags & FLAG_ILP != 0, spot.serial, spot.manufacturing);
-            let wage = firms[r.employer.index()].wage;
             (spot.zone, wage_of(wage, r.skill_milli) as f64, home_days)
         });
         let mut rng = keys.rng(i as u64);
@@ -114,7 +112,7 @@ pub fn move_and_price(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
         Some(((best.1.0 as u128) << 64) | (ticket << 32) | i as u128)
     };
     // One pass decides the moves and sums this month's commuter-metres.
-    let far = par::far(spots.len());
+    let far = par::far(jobs.len());
     let chunk = par::chunk_len(w.residents.len());
     let parts: Vec<(Vec<u128>, i64)> = w
         .residents
@@ -126,7 +124,7 @@ pub fn move_and_price(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
             let mut metres = 0i64;
             for (j, r) in people.iter().enumerate() {
                 if far {
-                    par::prefetch_employer(&spots, people, j);
+                    par::prefetch_employer(&jobs, people, j);
                 }
                 let i = c * chunk + j;
                 metres += trip_metres(i, r.flags, r.home, r.employer);

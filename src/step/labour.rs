@@ -25,7 +25,7 @@ use crate::scenario::Scenario;
 use crate::step::par;
 use crate::world::city::{Telework, commute_cost_cents};
 use crate::world::residents::{FLAG_ILP, Resident};
-use crate::world::{FirmId, FirmSet, FirmSpot, Flows, World};
+use crate::world::{FirmId, FirmSet, Flows, World};
 
 /// Gross monthly wage of a worker of `skill_milli` at a firm offering `wage`
 /// per efficiency unit, cents. Firms pay exactly the sum of these.
@@ -57,9 +57,7 @@ pub fn match_jobs(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
         .collect();
     let total = slots.len() as u64;
     let (firms, city) = (&w.firms.list, &w.city);
-    // What a job seeker weighs of each firm, 16 bytes a firm: one cache line
-    // read per offer where the full records would cost several.
-    let job_quotes: Vec<(i64, FirmSpot)> = firms.iter().map(|f| (f.wage, w.firm_spot(f))).collect();
+    let job_quotes = w.job_quotes();
     let telework = Telework::new(p);
     let ilp_on = w.platforms.ilp.enabled;
     // Wage with the match's worth, less the cost of the days commuted.
