@@ -43,7 +43,7 @@ fn adopt_ilp(w: &mut World, p: &Scenario, ctx: StepCtx) {
         w.platforms.ilp.members = w
             .residents
             .people
-            .iter()
+            .par_iter()
             .filter(|r| r.flags & FLAG_ILP != 0)
             .count() as u32;
         return;
