@@ -483,10 +483,10 @@ fn assign_jobs(s: &Scenario, city: &City, residents: &mut Residents, firms: &mut
                 let wage = s.firms.initial_wage * 100.0 * r.skill_milli as f64 / 1000.0;
                 let mut best = (f64::MIN, FirmId::NONE);
                 for _ in 0..s.residents.job_offers {
-                    let Some(j) = pick(&cumulative[k], &mut rng) else {
+                    let Some(at) = pick(&cumulative[k], &mut rng) else {
                         break;
                     };
-                    let (f, zone) = members[k][j];
+                    let (f, zone) = members[k][at];
                     let cost = commute_cost_cents(
                         &s.city,
                         city.commute_minutes(r.home, zone),
