@@ -140,8 +140,9 @@ pub fn move_and_price(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
     let mut turned_away = vec![0u32; zones];
     let mut moved = Vec::new();
     let mut occupants: Vec<u32> = city.zones.iter().map(|z| z.occupants).collect();
+    let far_people = par::far(w.residents.len());
     for (k, &a) in applications.iter().enumerate() {
-        if far && let Some(next) = applications.get(k + par::AHEAD) {
+        if far_people && let Some(next) = applications.get(k + par::AHEAD) {
             par::prefetch(&w.residents.people, (next & 0xFFFF_FFFF) as usize);
         }
         let (z, i) = ((a >> 64) as usize, (a & 0xFFFF_FFFF) as usize);

@@ -195,10 +195,9 @@ pub fn match_jobs(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
     applications.par_sort_unstable_by_key(|a| a.0);
 
     let mut hires = 0u32;
+    let far_people = par::far(w.residents.len());
     for k in 0..applications.len() {
-        if let Some(next) = applications.get(k + par::AHEAD)
-            && par::far(w.residents.len())
-        {
+        if far_people && let Some(next) = applications.get(k + par::AHEAD) {
             par::prefetch(&w.residents.people, (next.0 & 0xFFFF_FFFF) as usize);
         }
         let (a, fit) = applications[k];
