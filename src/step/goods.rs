@@ -279,6 +279,7 @@ pub fn trade(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
                         rationed |= 1 << s;
                         leftovers.push(Leftover {
                             resident: (c * chunk + j) as u32,
+                            home: r.home,
                             sector: s as u8,
                             budget: b - pay,
                         });
@@ -299,26 +300,32 @@ pub fn trade(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
             (local, leftovers)
         })
         .collect();
-    let mut revenue = vec![[0i64; 1]; firms.len()];
-    let mut leftovers = Vec::new();
-    for (local, left) in parts {
-        revenue = par::add_bins(revenue, local);
-        leftovers.extend(left);
-    }
-    for ((r, o), &f) in revenue.iter_mut().zip(&orders).zip(&fill) {
-        if f >= 1.0 {
-            r[0] = o[0];
-        }
-    }
-    let mut spent_total: i64 = revenue.iter().map(|r| r[0]).sum();
-    for (f, r) in w.firms.list.iter_mut().zip(&revenue) {
-        let sold = r[0] as f64 / f.price as f64;
-        f.revenue = r[0];
-        f.cash += r[0];
-        f.sales = sold;
-        f.inventory = (f.inventory - sold).max(0.0);
-    }
-    spent_total += second_round(w, p, ctx, &index, &leftovers);
+    let (bins, leftovers): (Vec<_>, Vec<_>) = parts.into_iter().unzip();
+    let mut revenue = bins
+        .into_par_iter()
+        .reduce(|| vec![[0i64; 1]; firms.len()], par::add_bins);
+    revenue
+        .par_iter_mut()
+        .zip(&orders)
+        .zip(&fill)
+        .for_each(|((r, o), &f)| {
+            if f >= 1.0 {
+                r[0] = o[0];
+            }
+        });
+    let mut spent_total: i64 = revenue.par_iter().map(|r| r[0]).sum();
+    w.firms
+        .list
+        .par_iter_mut()
+        .zip(&revenue)
+        .for_each(|(f, r)| {
+            let sold = r[0] as f64 / f.price as f64;
+            f.revenue = r[0];
+            f.cash += r[0];
+            f.sales = sold;
+            f.inventory = (f.inventory - sold).max(0.0);
+        });
+    spent_total += second_round(w, p, ctx, &index, &leftovers, chunk);
     w.counters.consumption = spent_total;
     Flows {
         residents: -spent_total,
@@ -346,6 +353,9 @@ fn unpack_quote(q: u64) -> (i64, ZoneId, bool) {
 /// Budget a rationed resident still wants to spend in a sector.
 struct Leftover {
     resident: u32,
+    /// The resident's home, kept here so that the second round need not
+    /// read the resident's record.
+    home: ZoneId,
     sector: u8,
     budget: i64,
 }
@@ -356,35 +366,46 @@ struct Leftover {
 /// proportionally, like the first round. The resident keeps its supplier and
 /// its rationed flag, which makes it look for another next month. Returns the
 /// money spent.
+///
+/// `parts[c]` holds, in resident order, the leftovers of the `c`-th chunk of
+/// `chunk` residents; a leftover's stream is keyed by its place in all the
+/// leftovers, so the draws do not depend on how the residents were split.
 fn second_round(
     w: &mut World,
     p: &Scenario,
     ctx: StepCtx,
     index: &FirmIndex,
-    leftovers: &[Leftover],
+    parts: &[Vec<Leftover>],
+    chunk: usize,
 ) -> i64 {
     let rp = &p.residents;
-    let (firms, people) = (&w.firms.list, &w.residents.people);
+    let firms = &w.firms.list;
     // The firms with stock left.
     let stocked = FirmSet::from_fn(firms.len(), |i| firms[i].inventory > 0.0);
     let far = par::far(firms.len());
     let keys = ctx.keys(Phase::Goods);
-    let mut choices = vec![FirmId::NONE; leftovers.len()];
-    let chunk = par::chunk_len(leftovers.len());
-    choices
-        .par_chunks_mut(chunk)
-        .zip(leftovers.par_chunks(chunk))
-        .enumerate()
-        .for_each(|(c, (choices, leftovers))| {
+    // Where each part starts among all the leftovers.
+    let starts: Vec<usize> = parts
+        .iter()
+        .scan(0, |at, part| {
+            let start = *at;
+            *at += part.len();
+            Some(start)
+        })
+        .collect();
+    let choices: Vec<Vec<FirmId>> = parts
+        .par_iter()
+        .zip(&starts)
+        .map(|(part, &start)| {
+            let mut choices = vec![FirmId::NONE; part.len()];
             // By blocks: draw each candidate's place in its pool, then read
             // the candidates (asked for ahead in a big city).
             let mut drawn: [Option<&FirmId>; BLOCK] = [None; BLOCK];
-            for (b, block) in leftovers.chunks(BLOCK).enumerate() {
+            for (b, block) in part.chunks(BLOCK).enumerate() {
                 for (j, l) in block.iter().enumerate() {
-                    let k = c * chunk + b * BLOCK + j;
+                    let k = start + b * BLOCK + j;
                     let mut rng = keys.rng((1 << 40) + k as u64);
-                    let home = people[l.resident as usize].home;
-                    let near = index.local(home, l.sector as usize);
+                    let near = index.local(l.home, l.sector as usize);
                     let pool = if !near.is_empty() && rng::chance(&mut rng, rp.local_search_share) {
                         near
                     } else {
@@ -406,18 +427,35 @@ fn second_round(
                     }
                 }
             }
-        });
-    let mut orders = vec![0i64; firms.len()];
-    for (k, (l, f)) in leftovers.iter().zip(&choices).enumerate() {
-        if far && let Some(next) = choices.get(k + par::AHEAD) {
-            par::prefetch(&orders, next.index());
-        }
-        if !f.is_none() {
-            orders[f.index()] += l.budget;
-        }
-    }
+            choices
+        })
+        .collect();
+    let orders = parts
+        .par_iter()
+        .zip(&choices)
+        .fold(
+            || vec![0i64; firms.len()],
+            |mut bins, (part, choices)| {
+                for (k, (l, f)) in part.iter().zip(choices).enumerate() {
+                    if far && let Some(next) = choices.get(k + par::AHEAD) {
+                        par::prefetch(&bins, next.index());
+                    }
+                    if !f.is_none() {
+                        bins[f.index()] += l.budget;
+                    }
+                }
+                bins
+            },
+        )
+        .reduce(
+            || vec![0i64; firms.len()],
+            |mut a, b| {
+                a.iter_mut().zip(&b).for_each(|(x, y)| *x += y);
+                a
+            },
+        );
     let fill: Vec<f64> = firms
-        .iter()
+        .par_iter()
         .zip(&orders)
         .map(|(f, &o)| {
             let stock_value = f.inventory * f.price as f64;
@@ -428,26 +466,34 @@ fn second_round(
             }
         })
         .collect();
-    // What each leftover pays (0: nothing bought).
-    let pays: Vec<i64> = (0..leftovers.len())
-        .into_par_iter()
-        .map(|k| {
-            if far && let Some(next) = choices.get(k + par::AHEAD) {
-                par::prefetch(&fill, next.index());
+    // What each leftover pays (0: nothing bought), and the residents pay it:
+    // part `c` is the leftovers of the `c`-th chunk of residents.
+    let pays: Vec<Vec<i64>> = w
+        .residents
+        .people
+        .par_chunks_mut(chunk)
+        .zip(parts)
+        .zip(&choices)
+        .enumerate()
+        .map(|(c, ((people, part), choices))| {
+            let mut pays = Vec::with_capacity(part.len());
+            for (k, (l, f)) in part.iter().zip(choices).enumerate() {
+                if far && let Some(next) = choices.get(k + par::AHEAD) {
+                    par::prefetch(&fill, next.index());
+                }
+                let pay = match fill.get(f.index()) {
+                    Some(&share) => ((l.budget as f64 * share) as i64).max(0),
+                    None => 0,
+                };
+                let r = &mut people[l.resident as usize - c * chunk];
+                r.wealth -= pay;
+                r.consumption += pay;
+                pays.push(pay);
             }
-            match fill.get(choices[k].index()) {
-                Some(&share) => ((leftovers[k].budget as f64 * share) as i64).max(0),
-                None => 0,
-            }
+            pays
         })
         .collect();
-    let mut spent = 0i64;
-    for (l, &pay) in leftovers.iter().zip(&pays) {
-        let r = &mut w.residents.people[l.resident as usize];
-        r.wealth -= pay;
-        r.consumption += pay;
-        spent += pay;
-    }
+    let spent = pays.par_iter().flatten().sum();
     // Firms take their payments in leftover order (their sales and stock
     // are floats, so the order is kept): each thread takes a range of firms
     // and goes through all the leftovers for those of its firms.
@@ -458,19 +504,21 @@ fn second_round(
         .enumerate()
         .for_each(|(c, part)| {
             let at = |f: FirmId| f.index().wrapping_sub(c * per);
-            for (k, (&f, &pay)) in choices.iter().zip(&pays).enumerate() {
-                if far && let Some(&next) = choices.get(k + par::AHEAD) {
-                    par::prefetch(part, at(next));
+            for (choices, pays) in choices.iter().zip(&pays) {
+                for (k, (&f, &pay)) in choices.iter().zip(pays).enumerate() {
+                    if far && let Some(&next) = choices.get(k + par::AHEAD) {
+                        par::prefetch(part, at(next));
+                    }
+                    if pay == 0 || at(f) >= part.len() {
+                        continue;
+                    }
+                    let firm = &mut part[at(f)];
+                    let sold = pay as f64 / firm.price as f64;
+                    firm.revenue += pay;
+                    firm.cash += pay;
+                    firm.sales += sold;
+                    firm.inventory = (firm.inventory - sold).max(0.0);
                 }
-                if pay == 0 || at(f) >= part.len() {
-                    continue;
-                }
-                let firm = &mut part[at(f)];
-                let sold = pay as f64 / firm.price as f64;
-                firm.revenue += pay;
-                firm.cash += pay;
-                firm.sales += sold;
-                firm.inventory = (firm.inventory - sold).max(0.0);
             }
         });
     spent
