@@ -252,10 +252,11 @@ pub fn row_and_accounts(w: &World, p: &Scenario) -> (Row, [i64; 4]) {
         .residents
         .people
         .par_chunks(chunk)
+        .zip(w.residents.consumption.par_chunks(chunk))
         .enumerate()
-        .map(|(c, people)| {
+        .map(|(c, (people, consumption))| {
             let mut a = Acc::new();
-            for (j, r) in people.iter().enumerate() {
+            for (j, (r, &consumption)) in people.iter().zip(consumption).enumerate() {
                 if far {
                     par::prefetch_employer(&spots, people, j);
                 }
@@ -281,7 +282,7 @@ pub fn row_and_accounts(w: &World, p: &Scenario) -> (Row, [i64; 4]) {
                 b[0] += 1;
                 b[1] += r.wealth.max(0);
                 a.rent += city.zones[r.home.index()].rent;
-                let real = r.consumption as f64 / CENTS as f64 / prices;
+                let real = consumption as f64 / CENTS as f64 / prices;
                 let wb = wellbeing(p, real, workday_minutes, r.employer.is_none(), user);
                 a.wellbeing_micro += (wb * MICRO) as i64;
                 a.ilp += user as i64;

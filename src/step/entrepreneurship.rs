@@ -80,14 +80,15 @@ pub fn found_firms(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
         .residents
         .people
         .par_iter()
+        .zip(&w.residents.aptitude)
         .enumerate()
-        .filter_map(|(i, r)| {
+        .filter_map(|(i, (r, &aptitude))| {
             let boost = if bases[r.home.index()] > 0 {
                 mei.hazard_multiplier
             } else {
                 1.0
             };
-            if keys.coin(i as u64, 0) >= e.founding_hazard * boost * r.aptitude as f64 {
+            if keys.coin(i as u64, 0) >= e.founding_hazard * boost * aptitude as f64 {
                 return None;
             }
             let mut rng = keys.rng(i as u64);
@@ -113,7 +114,7 @@ pub fn found_firms(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
                 resident: i as u32,
                 sector: sector as u8,
                 zone,
-                aptitude: r.aptitude,
+                aptitude,
                 capital,
                 can_pay_full: r.wealth >= capital,
                 incubated: false,

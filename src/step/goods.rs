@@ -244,11 +244,12 @@ pub fn trade(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
         .people
         .par_chunks_mut(chunk)
         .zip(suppliers.par_chunks(chunk * sectors))
+        .zip(w.residents.consumption.par_chunks_mut(chunk))
         .enumerate()
-        .map(|(c, (people, suppliers))| {
+        .map(|(c, ((people, suppliers), consumption))| {
             let mut local = vec![[0i64; 1]; firms.len()];
             let mut leftovers = Vec::new();
-            for (j, r) in people.iter_mut().enumerate() {
+            for (j, (r, consumption)) in people.iter_mut().zip(consumption).enumerate() {
                 // Only a rationing supplier's fill and takings are read.
                 for s in 0..sectors {
                     if far
@@ -294,7 +295,7 @@ pub fn trade(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
                     }
                 }
                 r.wealth -= spent;
-                r.consumption = spent;
+                *consumption = spent;
                 r.rationed = rationed;
             }
             (local, leftovers)
@@ -472,10 +473,11 @@ fn second_round(
         .residents
         .people
         .par_chunks_mut(chunk)
+        .zip(w.residents.consumption.par_chunks_mut(chunk))
         .zip(parts)
         .zip(&choices)
         .enumerate()
-        .map(|(c, ((people, part), choices))| {
+        .map(|(c, (((people, consumption), part), choices))| {
             let mut pays = Vec::with_capacity(part.len());
             for (k, (l, f)) in part.iter().zip(choices).enumerate() {
                 if far && let Some(next) = choices.get(k + par::AHEAD) {
@@ -485,9 +487,9 @@ fn second_round(
                     Some(&share) => ((l.budget as f64 * share) as i64).max(0),
                     None => 0,
                 };
-                let r = &mut people[l.resident as usize - c * chunk];
-                r.wealth -= pay;
-                r.consumption += pay;
+                let at = l.resident as usize - c * chunk;
+                people[at].wealth -= pay;
+                consumption[at] += pay;
                 pays.push(pay);
             }
             pays

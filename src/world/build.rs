@@ -220,23 +220,25 @@ fn build_residents(s: &Scenario, city: &mut City, seed: u64) -> Residents {
         city.zones[z].occupants = count as u32;
         zone_of.extend(std::iter::repeat_n(ZoneId(z as u16), count as usize));
     }
-    let people: Vec<Resident> = zone_of
+    let (people, aptitude): (Vec<Resident>, Vec<f32>) = zone_of
         .into_par_iter()
         .enumerate()
         .map(|(i, home)| {
             let mut rng = stream(seed, 0, Phase::Setup, i as u64);
             let sk: f64 = skill.sample(&mut rng);
-            Resident {
+            let resident = Resident {
                 home,
                 skill_milli: (sk * 1000.0).round().clamp(50.0, 65_535.0) as u16,
-                aptitude: -(1.0 - unit(&mut rng)).ln() as f32,
                 ..Resident::default()
-            }
+            };
+            (resident, -(1.0 - unit(&mut rng)).ln() as f32)
         })
-        .collect();
+        .unzip();
     let sectors = s.sectors.len();
     Residents {
         suppliers: vec![FirmId::NONE; n * sectors],
+        consumption: vec![0; n],
+        aptitude,
         receivable: vec![0; n],
         people,
         sectors,

@@ -1,7 +1,10 @@
-//! Residents: one worker per household. The hot fields sit in one 48-byte
-//! record so that a month's scans read one cache line per resident or less;
-//! each resident's current supplier per sector sits in a separate flat array
-//! (`sectors` entries per resident).
+//! Residents: one worker per household. The fields most phases read sit in
+//! one 32-byte record, two to a cache line, so that a month's scans over
+//! millions of residents move as few bytes as they can. Fields that one or
+//! two phases use sit in arrays of their own: each resident's current
+//! supplier per sector (`sectors` entries per resident), last month's
+//! consumption (goods and metrics), founder aptitude (entrepreneurship) and
+//! money owed within the month (incomes).
 
 use crate::world::{FirmId, ZoneId};
 
@@ -15,19 +18,15 @@ pub const FLAG_ILP: u8 = 1 << 0;
 /// Flag bit: could not pay the full rent last month and must move.
 pub const FLAG_MUST_MOVE: u8 = 1 << 1;
 
-/// One household.
+/// One household: the fields that most phases read.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Resident {
     /// Wealth, cents (never negative).
     pub wealth: i64,
     /// Last month's disposable income (after tax and rent), cents.
     pub income: i64,
-    /// Last month's consumption spending, cents.
-    pub consumption: i64,
     /// Employer, or `FirmId::NONE`.
     pub employer: FirmId,
-    /// Founder aptitude (exponential, mean 1).
-    pub aptitude: f32,
     /// Non-wage quality of the current job match, as a share of the wage
     /// (drawn with the offer; 0 when unemployed).
     pub job_match: f32,
@@ -50,6 +49,10 @@ pub struct Residents {
     pub people: Vec<Resident>,
     /// Current supplier per (resident, sector): `people.len() * sectors` entries.
     pub suppliers: Vec<FirmId>,
+    /// Last month's consumption spending per resident, cents.
+    pub consumption: Vec<i64>,
+    /// Founder aptitude per resident (exponential, mean 1).
+    pub aptitude: Vec<f32>,
     /// Money owed to each resident by firms this month (dividends, closing
     /// payouts), paid out in the incomes phase, cents.
     pub receivable: Vec<i64>,
@@ -76,8 +79,12 @@ impl Residents {
         wealth + owed
     }
 
-    /// Bytes of state per resident (record + suppliers + receivable).
+    /// Bytes of state per resident (record, suppliers, consumption,
+    /// aptitude, receivable).
     pub fn bytes_per_resident(&self) -> usize {
-        std::mem::size_of::<Resident>() + self.sectors * std::mem::size_of::<FirmId>() + 8
+        std::mem::size_of::<Resident>() + self.sectors * std::mem::size_of::<FirmId>() + 8 + 4 + 8
     }
 }
+
+// Two records to a cache line: the scans over residents depend on it.
+const _: () = assert!(std::mem::size_of::<Resident>() == 32);
