@@ -38,7 +38,14 @@ pub fn pay(w: &mut World, p: &Scenario, _ctx: StepCtx) -> Flows {
     let mut alive = 0u32;
     let mut exits = 0u32;
     let mut firm_taxes_and_rent = 0i64;
-    for (i, f) in w.firms.list.iter_mut().enumerate() {
+    // Owners are residents anywhere in the city: in a big city their
+    // receivables are asked for well ahead (this loop does little per firm).
+    let owners_far = par::far(w.residents.receivable.len());
+    for i in 0..w.firms.list.len() {
+        if owners_far && let Some(next) = w.firms.list.get(i + 4 * par::AHEAD) {
+            par::prefetch(&w.residents.receivable, next.owner.0 as usize);
+        }
+        let f = &mut w.firms.list[i];
         let rent = (w.city.zones[f.zone.index()].rent as f64 * rent_share).round() as i64
             * f.employees as i64;
         let costs = f.wage_bill + rent;
