@@ -41,7 +41,7 @@ pub fn pay(w: &mut World, p: &Scenario, _ctx: StepCtx) -> Flows {
     // Owners are residents anywhere in the city: in a big city their
     // receivables are asked for well ahead (this loop does little per firm).
     let owners_far = par::far(w.residents.receivable.len());
-    for i in 0..w.firms.list.len() {
+    for (i, to) in remap.iter_mut().enumerate() {
         if owners_far && let Some(next) = w.firms.list.get(i + 4 * par::AHEAD) {
             par::prefetch(&w.residents.receivable, next.owner.0 as usize);
         }
@@ -80,7 +80,7 @@ pub fn pay(w: &mut World, p: &Scenario, _ctx: StepCtx) -> Flows {
         flows.firms -= costs + tax + dividend;
         flows.residents += dividend;
         firm_taxes_and_rent += rent + tax;
-        remap[i] = FirmId(alive);
+        *to = FirmId(alive);
         alive += 1;
     }
     flows.government += firm_taxes_and_rent;
