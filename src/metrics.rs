@@ -11,7 +11,7 @@ use rayon::prelude::*;
 
 use crate::scenario::Scenario;
 use crate::step::par;
-use crate::world::city::Telework;
+use crate::world::city::{Commutes, Telework};
 use crate::world::residents::FLAG_ILP;
 use crate::world::{CENTS, World};
 
@@ -246,6 +246,7 @@ pub fn row_and_accounts(w: &World, p: &Scenario) -> (Row, [i64; 4]) {
     let n = w.residents.len();
     let chunk = par::chunk_len(n);
     let telework = Telework::new(p);
+    let commutes = Commutes::new(city, &p.city);
     let spots = w.firm_spots();
     let far = par::far(spots.len());
     let acc = w
@@ -265,7 +266,7 @@ pub fn row_and_accounts(w: &World, p: &Scenario) -> (Row, [i64; 4]) {
                 let mut workday_minutes = 0.0;
                 if !r.employer.is_none() {
                     let f = spots[r.employer.index()];
-                    let minutes = city.commute_minutes(r.home, f.zone);
+                    let minutes = commutes.minutes(city, r.home, f.zone);
                     let home_days = telework.share(i, user, f.serial, f.manufacturing);
                     workday_minutes = minutes * (1.0 - home_days);
                     a.telework_micro += (home_days * MICRO) as i64;

@@ -25,7 +25,7 @@ use crate::rng::{self, Phase, StepCtx};
 use crate::scenario::Scenario;
 use crate::step::labour::wage_of;
 use crate::step::par;
-use crate::world::city::{Telework, commute_cost_cents};
+use crate::world::city::{Commutes, Telework};
 use crate::world::residents::{FLAG_ILP, FLAG_MUST_MOVE};
 use crate::world::{City, FirmId, Flows, World, ZoneId, yuan_to_cents};
 
@@ -37,17 +37,12 @@ pub fn move_and_price(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
     let zones = city.len();
     // Zones' value to a resident working in `work` (None: unemployed).
     let telework = Telework::new(p);
+    let commutes = Commutes::new(city, cp);
     // Work is (zone, wage, share of days at home).
     let value = |z: ZoneId, work: Option<(ZoneId, f64, f64)>| {
         let zone = &city.zones[z.index()];
         let commute = work.map_or(0.0, |(wz, wage, home_days)| {
-            (1.0 - home_days)
-                * commute_cost_cents(
-                    cp,
-                    city.commute_minutes(z, wz),
-                    city.distance_km(z, wz),
-                    wage,
-                )
+            (1.0 - home_days) * commutes.cost_cents(city, z, wz, wage)
         });
         cp.amenity_value * 100.0 * zone.amenity - zone.rent as f64 - commute
     };
@@ -77,7 +72,7 @@ pub fn move_and_price(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
             || u < rp.move_prob
             || (work_zone.is_some_and(|wz| {
                 u < rp.move_prob
-                    + rp.move_prob_per_commute_hour * city.commute_minutes(r.home, wz) / 60.0
+                    + rp.move_prob_per_commute_hour * commutes.minutes(city, r.home, wz) / 60.0
             }));
         if !considers {
             return None;

@@ -23,7 +23,7 @@ use rayon::prelude::*;
 use crate::rng::{self, AgentRng, Phase, StepCtx};
 use crate::scenario::Scenario;
 use crate::step::par;
-use crate::world::city::{Telework, commute_cost_cents};
+use crate::world::city::{Commutes, Telework};
 use crate::world::residents::{FLAG_ILP, Resident};
 use crate::world::{FirmId, FirmSet, Flows, World};
 
@@ -61,13 +61,12 @@ pub fn match_jobs(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
     let telework = Telework::new(p);
     let ilp_on = w.platforms.ilp.enabled;
     // Wage with the match's worth, less the cost of the days commuted.
+    let commutes = Commutes::new(city, &p.city);
     let net = |i: usize, r: &Resident, f: FirmId, fit: f64| {
         let (wage, firm) = job_quotes[f.index()];
         let wage = wage_of(wage, r.skill_milli) as f64;
-        let km = city.distance_km(r.home, firm.zone);
         let home_days = telework.share(i, r.flags & FLAG_ILP != 0, firm.serial, firm.manufacturing);
-        wage * (1.0 + fit)
-            - (1.0 - home_days) * commute_cost_cents(&p.city, city.minutes_for_km(km), km, wage)
+        wage * (1.0 + fit) - (1.0 - home_days) * commutes.cost_cents(city, r.home, firm.zone, wage)
     };
     // Each firm's layoff chance, compactly (see recount_staff).
     let layoff_chance: Vec<f32> = firms

@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use crate::rng::{self, AgentRng, Phase, index, stream, unit};
 use crate::scenario::Scenario;
 use crate::step::par::AHEAD;
-use crate::world::city::commute_cost_cents;
+use crate::world::city::Commutes;
 use crate::world::residents::ResidentId;
 use crate::world::{
     City, Firm, FirmId, Firms, Government, LandUse, Ledger, MonthCounters, Platforms, Resident,
@@ -413,6 +413,7 @@ impl Cumulative {
 /// sizes start Zipf-like and commutes plausible.
 fn assign_jobs(s: &Scenario, city: &City, residents: &mut Residents, firms: &mut Firms, seed: u64) {
     let alpha = s.firms.size_tail;
+    let commutes = Commutes::new(city, &s.city);
     let sectors: Vec<&crate::scenario::SectorParams> = s.sectors.values().collect();
     // Each sector's firms with their zones: a draw reads one small entry,
     // not a firm's whole record.
@@ -489,12 +490,7 @@ fn assign_jobs(s: &Scenario, city: &City, residents: &mut Residents, firms: &mut
                         break;
                     };
                     let (f, zone) = members[k][at];
-                    let cost = commute_cost_cents(
-                        &s.city,
-                        city.commute_minutes(r.home, zone),
-                        city.distance_km(r.home, zone),
-                        wage,
-                    );
+                    let cost = commutes.cost_cents(city, r.home, zone, wage);
                     if wage - cost > best.0 {
                         best = (wage - cost, f);
                     }

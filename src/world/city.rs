@@ -126,10 +126,17 @@ impl City {
     /// Read from the offset table (single precision).
     #[inline]
     pub fn distance_km(&self, a: ZoneId, b: ZoneId) -> f64 {
+        self.offset_km[self.offset(a, b)] as f64
+    }
+
+    /// Index of the grid offset between two zones in `offset_km` (and in
+    /// the tables of [`Commutes`]).
+    #[inline]
+    pub fn offset(&self, a: ZoneId, b: ZoneId) -> usize {
         let ([ax, ay], [bx, by]) = (self.coords[a.index()], self.coords[b.index()]);
         let dx = ax.abs_diff(bx) as usize;
         let dy = ay.abs_diff(by) as usize;
-        self.offset_km[dx * self.height as usize + dy] as f64
+        dx * self.height as usize + dy
     }
 
     /// Distance for a grid offset of `dx` by `dy` cells, in double precision
@@ -191,6 +198,69 @@ pub fn commute_cost_cents(p: &CityParams, minutes: f64, km: f64, monthly_wage_ce
     trips * (minutes / 60.0 * p.value_of_time_share * hourly_wage + km * p.fare_per_km * 100.0)
 }
 
+/// The commute of every grid offset at the city's current congestion,
+/// tabulated once per phase: one-way minutes, and the two parts of the
+/// monthly commute cost that do not depend on the wage. Every entry is
+/// computed with the very arithmetic of [`City::commute_minutes`] and
+/// [`commute_cost_cents`], in the same order, so a lookup gives the same
+/// bits as the formulas; the loops over residents skip three divisions a
+/// commute. A table is valid until the congestion or the commuting
+/// parameters change: build it where it is used.
+#[derive(Debug, Clone)]
+pub struct Commutes {
+    /// One-way minutes per offset.
+    minutes: Vec<f64>,
+    /// Per offset: minutes / 60 x value-of-time share, and km x fare x 100.
+    costs: Vec<[f64; 2]>,
+    /// Trips a month (two a workday).
+    trips: f64,
+    /// Hours worked a month, the divisor of the hourly wage.
+    hours: f64,
+}
+
+impl Commutes {
+    /// The table of `city` under the commuting parameters `p`.
+    pub fn new(city: &City, p: &CityParams) -> Commutes {
+        let minutes: Vec<f64> = city
+            .offset_km
+            .iter()
+            .map(|&km| city.minutes_for_km(km as f64))
+            .collect();
+        let costs = city
+            .offset_km
+            .iter()
+            .zip(&minutes)
+            .map(|(&km, &min)| {
+                [
+                    min / 60.0 * p.value_of_time_share,
+                    km as f64 * p.fare_per_km * 100.0,
+                ]
+            })
+            .collect();
+        Commutes {
+            minutes,
+            costs,
+            trips: 2.0 * p.workdays,
+            hours: p.workdays.max(1.0) * p.hours_per_workday,
+        }
+    }
+
+    /// One-way commute minutes between two zones: `city.commute_minutes(a, b)`.
+    #[inline]
+    pub fn minutes(&self, city: &City, a: ZoneId, b: ZoneId) -> f64 {
+        self.minutes[city.offset(a, b)]
+    }
+
+    /// Monthly money cost of commuting between two zones for a monthly wage
+    /// of `wage` cents: `commute_cost_cents` of the pair's minutes and km.
+    #[inline]
+    pub fn cost_cents(&self, city: &City, a: ZoneId, b: ZoneId, wage: f64) -> f64 {
+        let [time, fare] = self.costs[city.offset(a, b)];
+        let hourly_wage = wage / self.hours;
+        self.trips * (time * hourly_wage + fare)
+    }
+}
+
 /// Who works from home, and how much (an ILP lever). A resident teleworks
 /// `telework_days` of five workdays when the ILP is on, it is a user, its
 /// job is in a service sector, and the job allows it: a fixed draw per
@@ -237,6 +307,32 @@ mod tests {
     use super::*;
     use crate::scenario::Scenario;
     use std::path::Path;
+
+    /// The commute table gives the same bits as the formulas it replaces,
+    /// for every ordered pair of zones, at a congestion and parameters that
+    /// make every term count.
+    #[test]
+    fn commute_table_equals_the_formulas_bit_for_bit() {
+        let text = "[city]\nwidth = 9\nheight = 5\nzone_km = 1.3\ncentre_radius_km = 1.0\n\
+                    fare_per_km = 0.7\nvalue_of_time_share = 0.37\nworkdays = 21.5\n\
+                    hours_per_workday = 7.5\n[simulation]\nresidents = 500\nmonths = 1\n";
+        let s = Scenario::from_toml(text, Path::new("t.toml")).expect("a valid scenario");
+        let mut city = crate::world::World::build(&s).city;
+        city.congestion = 1.2345678901;
+        let table = Commutes::new(&city, &s.city);
+        for a in 0..city.len() {
+            for b in 0..city.len() {
+                let (a, b) = (ZoneId(a as u16), ZoneId(b as u16));
+                let minutes = city.commute_minutes(a, b);
+                assert_eq!(table.minutes(&city, a, b).to_bits(), minutes.to_bits());
+                for wage in [0.0, 1.0, 123_456.789, 1.5e9] {
+                    let want = commute_cost_cents(&s.city, minutes, city.distance_km(a, b), wage);
+                    let got = table.cost_cents(&city, a, b, wage);
+                    assert_eq!(got.to_bits(), want.to_bits(), "{a:?} {b:?} {wage}");
+                }
+            }
+        }
+    }
 
     /// The offset table gives, for every ordered pair of zones of a city that
     /// is not square, the distance computed from the zones' positions.
