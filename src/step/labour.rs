@@ -25,7 +25,7 @@ use crate::scenario::Scenario;
 use crate::step::par;
 use crate::world::city::{Commutes, Telework};
 use crate::world::residents::{FLAG_ILP, Resident};
-use crate::world::{FirmId, FirmSet, Flows, World};
+use crate::world::{FirmId, Flows, World};
 
 /// Gross monthly wage of a worker of `skill_milli` at a firm offering `wage`
 /// per efficiency unit, cents. Firms pay exactly the sum of these.
@@ -79,8 +79,6 @@ pub fn match_jobs(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
             }
         })
         .collect();
-    // The firms that lay anyone off: most do not.
-    let laying_off = FirmSet::from_fn(layoff_chance.len(), |i| layoff_chance[i] > 0.0);
     // Whether reading ahead pays (see `par::far`).
     let (far, far_slots) = (par::far(firms.len()), par::far(slots.len()));
     let keys = ctx.keys(Phase::Labour);
@@ -106,20 +104,21 @@ pub fn match_jobs(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
                 searchers.clear();
                 offers.clear();
                 for j in start..end {
-                    if far
-                        && let Some(next) = people.get(j + par::AHEAD)
-                        && laying_off.contains(next.employer)
-                    {
-                        par::prefetch(&layoff_chance, next.employer.index());
+                    if far {
+                        par::prefetch_employer(&layoff_chance, people, j);
                     }
                     let r = &mut people[j];
                     let agent = (c * chunk + j) as u64;
-                    if laying_off.contains(r.employer) {
-                        let layoff = layoff_chance[r.employer.index()];
-                        if keys.coin(agent, 0) < layoff as f64 {
-                            r.employer = FirmId::NONE;
-                            r.job_match = 0.0;
-                        }
+                    // Branch-free up to the rare layoff: the chance is 0 for
+                    // firms that lay no one off and for the unemployed, and
+                    // the coin is cheaper than a mispredicted branch.
+                    let layoff = layoff_chance
+                        .get(r.employer.index())
+                        .copied()
+                        .unwrap_or(0.0);
+                    if keys.coin(agent, 0) < layoff as f64 {
+                        r.employer = FirmId::NONE;
+                        r.job_match = 0.0;
                     }
                     let search = if r.employer.is_none() {
                         rp.unemployed_search_prob
