@@ -304,9 +304,11 @@ pub fn trade(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
     let (bins, leftovers): (Vec<_>, Vec<_>) = parts.into_iter().unzip();
     let mut revenue = bins
         .into_par_iter()
+        .with_min_len(if par::far(firms.len()) { 1 } else { usize::MAX })
         .reduce(|| vec![[0i64; 1]; firms.len()], par::add_bins);
     revenue
         .par_iter_mut()
+        .with_min_len(par::MIN_LEN)
         .zip(&orders)
         .zip(&fill)
         .for_each(|((r, o), &f)| {
@@ -314,10 +316,15 @@ pub fn trade(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
                 r[0] = o[0];
             }
         });
-    let mut spent_total: i64 = revenue.par_iter().map(|r| r[0]).sum();
+    let mut spent_total: i64 = revenue
+        .par_iter()
+        .with_min_len(par::MIN_LEN)
+        .map(|r| r[0])
+        .sum();
     w.firms
         .list
         .par_iter_mut()
+        .with_min_len(par::MIN_LEN)
         .zip(&revenue)
         .for_each(|(f, r)| {
             let sold = r[0] as f64 / f.price as f64;
@@ -457,6 +464,7 @@ fn second_round(
         );
     let fill: Vec<f64> = firms
         .par_iter()
+        .with_min_len(par::MIN_LEN)
         .zip(&orders)
         .map(|(f, &o)| {
             let stock_value = f.inventory * f.price as f64;
@@ -499,7 +507,11 @@ fn second_round(
     // Firms take their payments in leftover order (their sales and stock
     // are floats, so the order is kept): each thread takes a range of firms
     // and goes through all the leftovers for those of its firms.
-    let per = firms.len().div_ceil(rayon::current_num_threads()).max(1);
+    let per = if far {
+        firms.len().div_ceil(rayon::current_num_threads()).max(1)
+    } else {
+        firms.len().max(1)
+    };
     w.firms
         .list
         .par_chunks_mut(per)

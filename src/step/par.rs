@@ -57,6 +57,13 @@ where
         .reduce(|| vec![[0i64; K]; bins], add_bins)
 }
 
+/// Fewest items a parallel loop over firms (or other short lists) hands to
+/// one thread. Such loops do little per item: in a small city (a few
+/// thousand firms) the whole loop takes microseconds, less than waking a
+/// second thread costs, so it runs on the calling thread alone; a big
+/// city's loops still split. Where a loop splits changes no result.
+pub const MIN_LEN: usize = 1 << 14;
+
 /// How many items ahead of the current one a loop over residents asks for
 /// the per-firm data it will need: far enough that the memory answers in
 /// time, near enough that the line is still in cache when it is used.

@@ -21,6 +21,7 @@ use rayon::prelude::*;
 
 use crate::rng::{Phase, PhaseKeys, StepCtx};
 use crate::scenario::Scenario;
+use crate::step::par;
 use crate::world::residents::FLAG_ILP;
 use crate::world::{FIRM_IMP, Flows, World, yuan_to_cents};
 
@@ -123,18 +124,25 @@ fn adopt_imp(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
     let zones = &w.city.zones;
     let keys = ctx.keys(Phase::Platforms);
     // Decide in parallel: each firm writes only its own flag.
-    w.firms.list.par_iter_mut().enumerate().for_each(|(i, f)| {
-        if !sectors[f.sector as usize].manufacturing || keys.coin(i as u64, 2) >= imp.review_prob {
-            return;
-        }
-        let rent = zones[f.zone.index()].rent as f64 * rent_share * f.employees as f64;
-        let saving = gain / (1.0 + gain) * (f.wage_bill as f64 + rent);
-        if saving > fee as f64 {
-            f.flags |= FIRM_IMP;
-        } else {
-            f.flags &= !FIRM_IMP;
-        }
-    });
+    w.firms
+        .list
+        .par_iter_mut()
+        .with_min_len(par::MIN_LEN)
+        .enumerate()
+        .for_each(|(i, f)| {
+            if !sectors[f.sector as usize].manufacturing
+                || keys.coin(i as u64, 2) >= imp.review_prob
+            {
+                return;
+            }
+            let rent = zones[f.zone.index()].rent as f64 * rent_share * f.employees as f64;
+            let saving = gain / (1.0 + gain) * (f.wage_bill as f64 + rent);
+            if saving > fee as f64 {
+                f.flags |= FIRM_IMP;
+            } else {
+                f.flags &= !FIRM_IMP;
+            }
+        });
     // Fees, in firm order.
     let mut fees = 0i64;
     let mut count = 0u32;

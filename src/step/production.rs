@@ -17,6 +17,7 @@ use rayon::prelude::*;
 
 use crate::rng::{Phase, StepCtx};
 use crate::scenario::Scenario;
+use crate::step::par;
 use crate::world::{FIRM_IMP, Flows, World, output_of};
 
 /// Innovates and produces this month's goods. Moves no money.
@@ -24,15 +25,19 @@ pub fn produce(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
     innovate(w, p, ctx);
     let (returns, reference) = (p.firms.returns_to_scale, p.firms.reference_size);
     let gain = w.platforms.imp.gain;
-    w.firms.list.par_iter_mut().for_each(|f| {
-        f.output = output_of(
-            f.effective_productivity(gain),
-            f.skill_milli_sum as f64 / 1000.0,
-            returns,
-            reference,
-        );
-        f.inventory += f.output;
-    });
+    w.firms
+        .list
+        .par_iter_mut()
+        .with_min_len(par::MIN_LEN)
+        .for_each(|f| {
+            f.output = output_of(
+                f.effective_productivity(gain),
+                f.skill_milli_sum as f64 / 1000.0,
+                returns,
+                reference,
+            );
+            f.inventory += f.output;
+        });
     // Sequential float sums: the grouping is fixed, so the total is too.
     let counters = &mut w.counters;
     for f in &w.firms.list {
@@ -56,6 +61,7 @@ fn innovate(w: &mut World, p: &Scenario, ctx: StepCtx) {
         .firms
         .list
         .par_iter_mut()
+        .with_min_len(par::MIN_LEN)
         .enumerate()
         .map(|(i, f)| {
             let mut chance = ip.rd_success_prob;
@@ -93,10 +99,18 @@ fn innovate(w: &mut World, p: &Scenario, ctx: StepCtx) {
             ip.step * ip.spillover * startup_ideas[s] as f64 / adopters
         })
         .collect();
-    w.firms.list.par_iter_mut().enumerate().for_each(|(i, f)| {
-        let g = gains[f.sector as usize];
-        if g > 0.0 && f.age >= ip.startup_age_months && keys.coin(i as u64, 1) < ip.adoption_share {
-            f.productivity *= 1.0 + g;
-        }
-    });
+    w.firms
+        .list
+        .par_iter_mut()
+        .with_min_len(par::MIN_LEN)
+        .enumerate()
+        .for_each(|(i, f)| {
+            let g = gains[f.sector as usize];
+            if g > 0.0
+                && f.age >= ip.startup_age_months
+                && keys.coin(i as u64, 1) < ip.adoption_share
+            {
+                f.productivity *= 1.0 + g;
+            }
+        });
 }
