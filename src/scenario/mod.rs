@@ -396,6 +396,8 @@ impl Scenario {
         let sectors = self.sectors.len() as u64;
         let per_resident = std::mem::size_of::<crate::world::Resident>() as u64
             + 4 * sectors // suppliers
+            + 8 // consumption
+            + 4 // aptitude
             + 8 // receivable
             + 24; // applications, leftovers and sort buffers (scratch)
         // zones.csv: the snapshots kept until the run ends, then their text.
