@@ -304,7 +304,6 @@ pub fn trade(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
     let (bins, leftovers): (Vec<_>, Vec<_>) = parts.into_iter().unzip();
     let mut revenue = bins
         .into_par_iter()
-        .with_min_len(if par::far(firms.len()) { 1 } else { usize::MAX })
         .reduce(|| vec![[0i64; 1]; firms.len()], par::add_bins);
     revenue
         .par_iter_mut()
@@ -442,31 +441,25 @@ fn second_round(
         .par_iter()
         .zip(&choices)
         .fold(
-            || vec![0i64; firms.len()],
+            || vec![[0i64; 1]; firms.len()],
             |mut bins, (part, choices)| {
                 for (k, (l, f)) in part.iter().zip(choices).enumerate() {
                     if far && let Some(next) = choices.get(k + par::AHEAD) {
                         par::prefetch(&bins, next.index());
                     }
                     if !f.is_none() {
-                        bins[f.index()] += l.budget;
+                        bins[f.index()][0] += l.budget;
                     }
                 }
                 bins
             },
         )
-        .reduce(
-            || vec![0i64; firms.len()],
-            |mut a, b| {
-                a.iter_mut().zip(&b).for_each(|(x, y)| *x += y);
-                a
-            },
-        );
+        .reduce(|| vec![[0i64; 1]; firms.len()], par::add_bins);
     let fill: Vec<f64> = firms
         .par_iter()
         .with_min_len(par::MIN_LEN)
         .zip(&orders)
-        .map(|(f, &o)| {
+        .map(|(f, &[o])| {
             let stock_value = f.inventory * f.price as f64;
             if o as f64 > stock_value {
                 stock_value / o as f64
