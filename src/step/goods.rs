@@ -305,9 +305,7 @@ pub fn trade(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
     let mut revenue = bins
         .into_par_iter()
         .reduce(|| vec![[0i64; 1]; firms.len()], par::add_bins);
-    revenue
-        .par_iter_mut()
-        .with_min_len(par::MIN_LEN)
+    par::per_firm_mut(&mut revenue)
         .zip(&orders)
         .zip(&fill)
         .for_each(|((r, o), &f)| {
@@ -315,15 +313,8 @@ pub fn trade(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
                 r[0] = o[0];
             }
         });
-    let mut spent_total: i64 = revenue
-        .par_iter()
-        .with_min_len(par::MIN_LEN)
-        .map(|r| r[0])
-        .sum();
-    w.firms
-        .list
-        .par_iter_mut()
-        .with_min_len(par::MIN_LEN)
+    let mut spent_total: i64 = par::per_firm(&revenue).map(|r| r[0]).sum();
+    par::per_firm_mut(&mut w.firms.list)
         .zip(&revenue)
         .for_each(|(f, r)| {
             let sold = r[0] as f64 / f.price as f64;
@@ -455,9 +446,7 @@ fn second_round(
             },
         )
         .reduce(|| vec![[0i64; 1]; firms.len()], par::add_bins);
-    let fill: Vec<f64> = firms
-        .par_iter()
-        .with_min_len(par::MIN_LEN)
+    let fill: Vec<f64> = par::per_firm(firms)
         .zip(&orders)
         .map(|(f, &[o])| {
             let stock_value = f.inventory * f.price as f64;

@@ -64,6 +64,17 @@ where
 /// city's loops still split. Where a loop splits changes no result.
 pub const MIN_LEN: usize = 1 << 14;
 
+/// A parallel iterator over a per-firm list that splits no finer than
+/// `MIN_LEN` items.
+pub fn per_firm<T: Sync>(items: &[T]) -> rayon::iter::MinLen<rayon::slice::Iter<'_, T>> {
+    items.par_iter().with_min_len(MIN_LEN)
+}
+
+/// The mutable twin of [`per_firm`].
+pub fn per_firm_mut<T: Send>(items: &mut [T]) -> rayon::iter::MinLen<rayon::slice::IterMut<'_, T>> {
+    items.par_iter_mut().with_min_len(MIN_LEN)
+}
+
 /// How many items ahead of the current one a loop over residents asks for
 /// the per-firm data it will need: far enough that the memory answers in
 /// time, near enough that the line is still in cache when it is used.

@@ -124,10 +124,7 @@ fn adopt_imp(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
     let zones = &w.city.zones;
     let keys = ctx.keys(Phase::Platforms);
     // Decide in parallel: each firm writes only its own flag.
-    w.firms
-        .list
-        .par_iter_mut()
-        .with_min_len(par::MIN_LEN)
+    par::per_firm_mut(&mut w.firms.list)
         .enumerate()
         .for_each(|(i, f)| {
             if !sectors[f.sector as usize].manufacturing

@@ -25,19 +25,15 @@ pub fn produce(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
     innovate(w, p, ctx);
     let (returns, reference) = (p.firms.returns_to_scale, p.firms.reference_size);
     let gain = w.platforms.imp.gain;
-    w.firms
-        .list
-        .par_iter_mut()
-        .with_min_len(par::MIN_LEN)
-        .for_each(|f| {
-            f.output = output_of(
-                f.effective_productivity(gain),
-                f.skill_milli_sum as f64 / 1000.0,
-                returns,
-                reference,
-            );
-            f.inventory += f.output;
-        });
+    par::per_firm_mut(&mut w.firms.list).for_each(|f| {
+        f.output = output_of(
+            f.effective_productivity(gain),
+            f.skill_milli_sum as f64 / 1000.0,
+            returns,
+            reference,
+        );
+        f.inventory += f.output;
+    });
     // Sequential float sums: the grouping is fixed, so the total is too.
     let counters = &mut w.counters;
     for f in &w.firms.list {
@@ -57,11 +53,7 @@ fn innovate(w: &mut World, p: &Scenario, ctx: StepCtx) {
     let near = &w.platforms.places.near_centre;
     let imp_on = w.platforms.imp.enabled;
     // Own R&D, one coin per firm; returns whether a startup succeeded.
-    let successes: Vec<(bool, bool)> = w
-        .firms
-        .list
-        .par_iter_mut()
-        .with_min_len(par::MIN_LEN)
+    let successes: Vec<(bool, bool)> = par::per_firm_mut(&mut w.firms.list)
         .enumerate()
         .map(|(i, f)| {
             let mut chance = ip.rd_success_prob;
@@ -99,10 +91,7 @@ fn innovate(w: &mut World, p: &Scenario, ctx: StepCtx) {
             ip.step * ip.spillover * startup_ideas[s] as f64 / adopters
         })
         .collect();
-    w.firms
-        .list
-        .par_iter_mut()
-        .with_min_len(par::MIN_LEN)
+    par::per_firm_mut(&mut w.firms.list)
         .enumerate()
         .for_each(|(i, f)| {
             let g = gains[f.sector as usize];

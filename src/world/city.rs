@@ -189,22 +189,16 @@ impl City {
     }
 }
 
-/// Monthly money cost of commuting, cents: time valued at a share of the
-/// hourly wage plus fares, for two trips a workday.
-#[inline]
-pub fn commute_cost_cents(p: &CityParams, minutes: f64, km: f64, monthly_wage_cents: f64) -> f64 {
-    let trips = 2.0 * p.workdays;
-    let hourly_wage = monthly_wage_cents / (p.workdays.max(1.0) * p.hours_per_workday);
-    trips * (minutes / 60.0 * p.value_of_time_share * hourly_wage + km * p.fare_per_km * 100.0)
-}
-
 /// The commute of every grid offset at the city's current congestion,
 /// tabulated once per phase: one-way minutes, and the two parts of the
-/// monthly commute cost that do not depend on the wage. Every entry is
-/// computed with the very arithmetic of [`City::commute_minutes`] and
-/// [`commute_cost_cents`], in the same order, so a lookup gives the same
-/// bits as the formulas; the loops over residents skip three divisions a
-/// commute. A table is valid until the congestion or the commuting
+/// monthly commute cost that do not depend on the wage. The cost is time
+/// valued at a share of the hourly wage plus fares, for two trips a workday:
+/// `2 workdays (minutes / 60 x value_of_time_share x wage / (workdays x
+/// hours_per_workday) + km x fare_per_km x 100)` cents a month. Each entry is
+/// computed with the arithmetic of that formula and of
+/// [`City::commute_minutes`], in the same order, so a lookup gives the same
+/// bits as evaluating them for each resident; the loops over residents skip
+/// three divisions a commute. A table is valid until the congestion or the commuting
 /// parameters change: build it where it is used.
 #[derive(Debug, Clone)]
 pub struct Commutes {
@@ -252,7 +246,7 @@ impl Commutes {
     }
 
     /// Monthly money cost of commuting between two zones for a monthly wage
-    /// of `wage` cents: `commute_cost_cents` of the pair's minutes and km.
+    /// of `wage` cents (the formula above, at the pair's minutes and km).
     #[inline]
     pub fn cost_cents(&self, city: &City, a: ZoneId, b: ZoneId, wage: f64) -> f64 {
         let [time, fare] = self.costs[city.offset(a, b)];
@@ -307,6 +301,14 @@ mod tests {
     use super::*;
     use crate::scenario::Scenario;
     use std::path::Path;
+
+    /// The monthly commute cost, written out once per commute: what the
+    /// table must reproduce.
+    fn commute_cost_cents(p: &CityParams, minutes: f64, km: f64, wage: f64) -> f64 {
+        let trips = 2.0 * p.workdays;
+        let hourly_wage = wage / (p.workdays.max(1.0) * p.hours_per_workday);
+        trips * (minutes / 60.0 * p.value_of_time_share * hourly_wage + km * p.fare_per_km * 100.0)
+    }
 
     /// The commute table gives the same bits as the formulas it replaces,
     /// for every ordered pair of zones, at a congestion and parameters that
