@@ -393,13 +393,9 @@ impl Scenario {
     /// zone snapshots of `zones.csv`.
     pub fn memory_estimate(&self) -> u64 {
         let n = self.simulation.residents as u64;
-        let sectors = self.sectors.len() as u64;
-        let per_resident = std::mem::size_of::<crate::world::Resident>() as u64
-            + 4 * sectors // suppliers
-            + 8 // consumption
-            + 4 // aptitude
-            + 8 // receivable
-            + 24; // applications, leftovers and sort buffers (scratch)
+        // The state, plus applications, leftovers and sort buffers (scratch).
+        let state = crate::world::Residents::bytes_per_resident_with(self.sectors.len());
+        let per_resident = state as u64 + 24;
         // zones.csv: the snapshots kept until the run ends, then their text.
         let zone_rows = self.city.width as u64
             * self.city.height as u64

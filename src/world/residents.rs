@@ -82,7 +82,18 @@ impl Residents {
     /// Bytes of state per resident (record, suppliers, consumption,
     /// aptitude, receivable).
     pub fn bytes_per_resident(&self) -> usize {
-        std::mem::size_of::<Resident>() + self.sectors * std::mem::size_of::<FirmId>() + 8 + 4 + 8
+        Residents::bytes_per_resident_with(self.sectors)
+    }
+
+    /// Bytes of state per resident in a city of `sectors` sectors: what
+    /// `bytes_per_resident` reports, known before the city is built.
+    pub fn bytes_per_resident_with(sectors: usize) -> usize {
+        use std::mem::size_of;
+        size_of::<Resident>()
+            + sectors * size_of::<FirmId>()
+            + size_of::<i64>() // consumption
+            + size_of::<f32>() // aptitude
+            + size_of::<i64>() // receivable
     }
 }
 
