@@ -41,13 +41,19 @@ pub fn pay(w: &mut World, p: &Scenario, _ctx: StepCtx) -> Flows {
     // Owners are residents anywhere in the city: in a big city their
     // receivables are asked for well ahead (this loop does little per firm).
     let owners_far = par::far(w.residents.receivable.len());
+    // Workplace rent per worker depends on the zone alone: rounded once a zone.
+    let workplace_rent: Vec<i64> = w
+        .city
+        .zones
+        .iter()
+        .map(|z| (z.rent as f64 * rent_share).round() as i64)
+        .collect();
     for (i, to) in remap.iter_mut().enumerate() {
         if owners_far && let Some(next) = w.firms.list.get(i + 4 * par::AHEAD) {
             par::prefetch(&w.residents.receivable, next.owner.0 as usize);
         }
         let f = &mut w.firms.list[i];
-        let rent = (w.city.zones[f.zone.index()].rent as f64 * rent_share).round() as i64
-            * f.employees as i64;
+        let rent = workplace_rent[f.zone.index()] * f.employees as i64;
         let costs = f.wage_bill + rent;
         if f.cash < costs || f.months_idle as u32 >= fp.idle_exit_months {
             if f.cash >= costs {
@@ -62,8 +68,10 @@ pub fn pay(w: &mut World, p: &Scenario, _ctx: StepCtx) -> Flows {
             continue;
         }
         let profit = f.revenue - costs;
+        // Truncation is floor for these non-negative amounts, and needs no
+        // call into the maths library (the firms go one by one here).
         let tax = if profit > 0 {
-            (profit as f64 * g.profit_tax).floor() as i64
+            (profit as f64 * g.profit_tax) as i64
         } else {
             0
         };
@@ -71,7 +79,7 @@ pub fn pay(w: &mut World, p: &Scenario, _ctx: StepCtx) -> Flows {
         let buffer = (costs as f64 * fp.cash_buffer_months).round() as i64;
         // Dividends come out of this month's profit after tax, and only above the buffer.
         let dividend = if f.cash > buffer && profit > tax {
-            (((f.cash - buffer) as f64 * fp.dividend_share).floor() as i64).min(profit - tax)
+            (((f.cash - buffer) as f64 * fp.dividend_share) as i64).min(profit - tax)
         } else {
             0
         };
