@@ -13,7 +13,7 @@ use crate::scenario::Scenario;
 use crate::step::par;
 use crate::world::city::{Commutes, Telework};
 use crate::world::residents::FLAG_ILP;
-use crate::world::{CENTS, World};
+use crate::world::{CENTS, Sector, World};
 
 const COMMUTE_BINS: usize = 6000; // 0.1-minute bins up to 600 minutes
 const MONEY_BINS: usize = 1 + 64 * 16; // 16 per doubling over the whole u64 range
@@ -103,6 +103,8 @@ struct Acc {
     rent: i64,
     ilp: i64,
     wealth: i64,
+    /// Receivables (owed to residents, not yet paid out).
+    owed: i64,
     telework_micro: i64,
     home_zone: i64,
 }
@@ -119,6 +121,7 @@ impl Acc {
             rent: 0,
             ilp: 0,
             wealth: 0,
+            owed: 0,
             telework_micro: 0,
             home_zone: 0,
         }
@@ -131,6 +134,7 @@ impl Acc {
         self.rent += o.rent;
         self.ilp += o.ilp;
         self.wealth += o.wealth;
+        self.owed += o.owed;
         self.telework_micro += o.telework_micro;
         self.home_zone += o.home_zone;
         for (a, b) in self.commute_hist.iter_mut().zip(&o.commute_hist) {
@@ -175,34 +179,81 @@ fn gini(bins: &[[i64; 2]]) -> f64 {
     1.0 - area
 }
 
-/// Sector price index, set-up = 1.
-pub fn price_index(w: &World) -> f64 {
-    let k = w.sectors.len();
-    let mut value = vec![0.0; k];
-    let mut units = vec![0.0; k];
-    let mut price_sum = vec![0.0; k];
-    let mut firms = vec![0.0; k];
-    for f in &w.firms.list {
-        let s = f.sector as usize;
-        value[s] += f.revenue as f64;
-        units[s] += f.sales;
-        price_sum[s] += f.price as f64;
-        firms[s] += 1.0;
+/// Sums over firms, from one pass over their records (a big city's firm
+/// records are tens of megabytes, and this runs on one thread). Each float
+/// sum is added in firm order, as a loop of its own would add it.
+struct FirmTotals {
+    /// Per sector: revenue, units sold, sum of prices, firms.
+    value: Vec<f64>,
+    units: Vec<f64>,
+    price_sum: Vec<f64>,
+    firms: Vec<f64>,
+    /// Per sector: employees.
+    staff: Vec<u64>,
+    wage_bill: i64,
+    vacancies: u64,
+    cash: i64,
+    /// Employment-weighted productivity (with the IMP gain) and its weight.
+    productivity: f64,
+    weight: f64,
+}
+
+impl FirmTotals {
+    fn of(w: &World) -> FirmTotals {
+        let k = w.sectors.len();
+        let gain = w.platforms.imp.gain;
+        let mut t = FirmTotals {
+            value: vec![0.0; k],
+            units: vec![0.0; k],
+            price_sum: vec![0.0; k],
+            firms: vec![0.0; k],
+            staff: vec![0; k],
+            wage_bill: 0,
+            vacancies: 0,
+            cash: 0,
+            productivity: 0.0,
+            weight: 0.0,
+        };
+        for f in &w.firms.list {
+            let s = f.sector as usize;
+            t.value[s] += f.revenue as f64;
+            t.units[s] += f.sales;
+            t.price_sum[s] += f.price as f64;
+            t.firms[s] += 1.0;
+            t.staff[s] += f.employees as u64;
+            t.wage_bill += f.wage_bill;
+            t.vacancies += f.vacancies as u64;
+            t.cash += f.cash;
+            t.productivity += f.effective_productivity(gain) * f.employees as f64;
+            t.weight += f.employees as f64;
+        }
+        t
     }
-    w.sectors
-        .iter()
-        .enumerate()
-        .map(|(s, sector)| {
-            let mean = if units[s] > 0.0 {
-                value[s] / units[s]
-            } else if firms[s] > 0.0 {
-                price_sum[s] / firms[s]
-            } else {
-                sector.base_price
-            };
-            sector.budget_share * mean / sector.base_price
-        })
-        .sum()
+
+    /// Sector price index, set-up = 1.
+    fn price_index(&self, sectors: &[Sector]) -> f64 {
+        sectors
+            .iter()
+            .enumerate()
+            .map(|(s, sector)| {
+                let mean = if self.units[s] > 0.0 {
+                    self.value[s] / self.units[s]
+                } else if self.firms[s] > 0.0 {
+                    self.price_sum[s] / self.firms[s]
+                } else {
+                    sector.base_price
+                };
+                sector.budget_share * mean / sector.base_price
+            })
+            .sum()
+    }
+}
+
+/// Sector price index, set-up = 1: the budget-share-weighted mean of each
+/// sector's mean price (revenue over units sold; the plain mean of posted
+/// prices in a sector that sold nothing) over its set-up level.
+pub fn price_index(w: &World) -> f64 {
+    FirmTotals::of(w).price_index(&w.sectors)
 }
 
 /// Well-being of one resident: log real consumption (yuan, at least 1) minus
@@ -242,7 +293,8 @@ pub fn row(w: &World, p: &Scenario) -> Row {
 /// pass over residents: in a big city every pass costs a sweep of memory.
 pub fn row_and_accounts(w: &World, p: &Scenario) -> (Row, [i64; 4]) {
     let (firms, city) = (&w.firms.list, &w.city);
-    let prices = price_index(w);
+    let totals = FirmTotals::of(w);
+    let prices = totals.price_index(&w.sectors);
     let n = w.residents.len();
     let chunk = par::chunk_len(n);
     let telework = Telework::new(p);
@@ -254,9 +306,11 @@ pub fn row_and_accounts(w: &World, p: &Scenario) -> (Row, [i64; 4]) {
         .people
         .par_chunks(chunk)
         .zip(w.residents.consumption.par_chunks(chunk))
+        .zip(w.residents.receivable.par_chunks(chunk))
         .enumerate()
-        .map(|(c, (people, consumption))| {
+        .map(|(c, ((people, consumption), receivable))| {
             let mut a = Acc::new();
+            a.owed = receivable.iter().sum();
             for (j, (r, &consumption)) in people.iter().zip(consumption).enumerate() {
                 if far {
                     par::prefetch_employer(&spots, people, j);
@@ -306,18 +360,13 @@ pub fn row_and_accounts(w: &World, p: &Scenario) -> (Row, [i64; 4]) {
         }
         (bin as f64 + 0.5) / 10.0
     };
-    let k = w.sectors.len();
-    let mut staff = vec![0u64; k];
-    for f in firms {
-        staff[f.sector as usize] += f.employees as u64;
-    }
-    let wage_bill: i64 = firms.iter().map(|f| f.wage_bill).sum();
+    let staff = &totals.staff;
+    let wage_bill = totals.wage_bill;
     let staffed: u64 = staff.iter().sum();
     let yuan = |cents: f64| cents / CENTS as f64;
-    let owed: i64 = w.residents.receivable.par_iter().sum();
     let accounts = [
-        acc.wealth + owed,
-        w.firms.money(),
+        acc.wealth + acc.owed,
+        totals.cash,
         w.government.balance,
         w.platforms_money(),
     ];
@@ -330,7 +379,7 @@ pub fn row_and_accounts(w: &World, p: &Scenario) -> (Row, [i64; 4]) {
         } else {
             0.0
         },
-        vacancies: firms.iter().map(|f| f.vacancies as u64).sum(),
+        vacancies: totals.vacancies,
         firms: firms.len() as u64,
         events: w.counters.events as u64,
         startups: w.counters.startups as u64,
@@ -381,15 +430,10 @@ pub fn row_and_accounts(w: &World, p: &Scenario) -> (Row, [i64; 4]) {
         incubated_startups: w.counters.incubated as u64,
         venture_funding: yuan(w.counters.venture as f64),
         innovations: w.counters.innovations as u64,
-        mean_productivity: {
-            let gain = w.platforms.imp.gain;
-            let (sum, staff) = firms.iter().fold((0.0, 0.0), |(s, n), f| {
-                (
-                    s + f.effective_productivity(gain) * f.employees as f64,
-                    n + f.employees as f64,
-                )
-            });
-            if staff > 0.0 { sum / staff } else { 0.0 }
+        mean_productivity: if totals.weight > 0.0 {
+            totals.productivity / totals.weight
+        } else {
+            0.0
         },
         output_by_sector: w
             .counters
