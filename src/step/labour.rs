@@ -219,28 +219,70 @@ pub fn match_jobs(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
 
 /// Employees, skill sums and wage bills per firm, from the residents.
 pub fn recount_staff(w: &mut World) {
-    // A compact copy of the wage offers: in a city of 300,000 firms the firm
-    // records do not fit in cache, eight bytes per firm do.
-    let wages: Vec<i64> = w.firms.list.iter().map(|f| f.wage).collect();
-    let far = par::far(wages.len());
-    let ahead = |r: &Resident, bins: &[[i64; 3]]| {
-        if far {
-            par::prefetch(bins, r.employer.index());
-            par::prefetch(&wages, r.employer.index());
-        }
+    // Per firm, the three counts beside the wage offer, in one aligned
+    // 32-byte entry: counting a worker reads and writes one cache line (a big
+    // city's per-firm arrays do not fit in cache). Each chunk of residents
+    // counts into a copy; the copies' counts are added (integers, so the
+    // grouping cannot change them).
+    #[derive(Clone, Copy)]
+    #[repr(C, align(32))]
+    struct Staff {
+        employees: i64,
+        skill_milli: i64,
+        wage_bill: i64,
+        wage: i64,
+    }
+    let empty: Vec<Staff> = w
+        .firms
+        .list
+        .iter()
+        .map(|f| Staff {
+            employees: 0,
+            skill_milli: 0,
+            wage_bill: 0,
+            wage: f.wage,
+        })
+        .collect();
+    let far = par::far(empty.len());
+    let people = &w.residents.people;
+    // Large copies (a firm each, in a big city) cost more to fill and add
+    // than the balance of many chunks is worth: one chunk per thread then.
+    let chunk = if empty.len() > 65_536 {
+        people
+            .len()
+            .div_ceil(rayon::current_num_threads().max(1))
+            .max(1024)
+    } else {
+        par::chunk_len(people.len())
     };
-    let staff =
-        par::accumulate::<_, 3, _, _>(&w.residents.people, wages.len(), ahead, |_, r, bins| {
-            if !r.employer.is_none() {
-                let b = &mut bins[r.employer.index()];
-                b[0] += 1;
-                b[1] += r.skill_milli as i64;
-                b[2] += wage_of(wages[r.employer.index()], r.skill_milli);
+    let staff = people
+        .par_chunks(chunk)
+        .map(|part| {
+            let mut staff = empty.clone();
+            for (j, r) in part.iter().enumerate() {
+                if far {
+                    par::prefetch_employer(&staff, part, j);
+                }
+                if let Some(s) = staff.get_mut(r.employer.index()) {
+                    s.employees += 1;
+                    s.skill_milli += r.skill_milli as i64;
+                    s.wage_bill += wage_of(s.wage, r.skill_milli);
+                }
             }
-        });
+            staff
+        })
+        .reduce_with(|mut a, b| {
+            for (x, y) in a.iter_mut().zip(&b) {
+                x.employees += y.employees;
+                x.skill_milli += y.skill_milli;
+                x.wage_bill += y.wage_bill;
+            }
+            a
+        })
+        .unwrap_or(empty);
     for (f, s) in w.firms.list.iter_mut().zip(staff) {
-        f.employees = s[0] as u32;
-        f.skill_milli_sum = s[1] as u64;
-        f.wage_bill = s[2];
+        f.employees = s.employees as u32;
+        f.skill_milli_sum = s.skill_milli as u64;
+        f.wage_bill = s.wage_bill;
     }
 }
