@@ -368,6 +368,10 @@ struct Leftover {
 /// `parts[c]` holds, in resident order, the leftovers of the `c`-th chunk of
 /// `chunk` residents; a leftover's stream is keyed by its place in all the
 /// leftovers, so the draws do not depend on how the residents were split.
+/// Per range of firms, the (firm, payment) pairs of a part of the
+/// second round's leftovers, in leftover order.
+type Payments = Vec<Vec<(FirmId, i64)>>;
+
 fn second_round(
     w: &mut World,
     p: &Scenario,
@@ -457,9 +461,20 @@ fn second_round(
             }
         })
         .collect();
-    // What each leftover pays (0: nothing bought), and the residents pay it:
-    // part `c` is the leftovers of the `c`-th chunk of residents.
-    let pays: Vec<Vec<i64>> = w
+    // Firms take their payments in leftover order (their sales and stock
+    // are floats, so the order is kept). In a big city each thread takes a
+    // range of firms: the payments are sorted into the ranges here, in
+    // leftover order, so that a thread reads only its own.
+    let per = if far {
+        firms.len().div_ceil(rayon::current_num_threads()).max(1)
+    } else {
+        firms.len().max(1)
+    };
+    let ranges = firms.len().div_ceil(per).max(1);
+    // What each leftover pays, and the residents pay it: part `c` is the
+    // leftovers of the `c`-th chunk of residents. Per part: the money spent,
+    // and per range of firms the (firm, payment) pairs.
+    let pays: Vec<(i64, Payments)> = w
         .residents
         .people
         .par_chunks_mut(chunk)
@@ -468,47 +483,49 @@ fn second_round(
         .zip(&choices)
         .enumerate()
         .map(|(c, (((people, consumption), part), choices))| {
-            let mut pays = Vec::with_capacity(part.len());
-            for (k, (l, f)) in part.iter().zip(choices).enumerate() {
-                if far && let Some(next) = choices.get(k + par::AHEAD) {
+            let mut spent = 0i64;
+            let mut paid = vec![Vec::new(); ranges];
+            for (k, (l, &f)) in part.iter().zip(choices).enumerate() {
+                if far
+                    && let (Some(next), Some(ahead)) =
+                        (choices.get(k + par::AHEAD), part.get(k + par::AHEAD))
+                {
                     par::prefetch(&fill, next.index());
+                    // The residents come in order, but far apart.
+                    let at = ahead.resident as usize - c * chunk;
+                    par::prefetch(people, at);
+                    par::prefetch(consumption, at);
                 }
                 let pay = match fill.get(f.index()) {
                     Some(&share) => ((l.budget as f64 * share) as i64).max(0),
                     None => 0,
                 };
+                if pay == 0 {
+                    continue;
+                }
                 let at = l.resident as usize - c * chunk;
                 people[at].wealth -= pay;
                 consumption[at] += pay;
-                pays.push(pay);
+                spent += pay;
+                paid[f.index() / per].push((f, pay));
             }
-            pays
+            (spent, paid)
         })
         .collect();
-    let spent = pays.par_iter().flatten().sum();
-    // Firms take their payments in leftover order (their sales and stock
-    // are floats, so the order is kept): each thread takes a range of firms
-    // and goes through all the leftovers for those of its firms.
-    let per = if far {
-        firms.len().div_ceil(rayon::current_num_threads()).max(1)
-    } else {
-        firms.len().max(1)
-    };
+    let spent = pays.iter().map(|p| p.0).sum();
     w.firms
         .list
         .par_chunks_mut(per)
         .enumerate()
-        .for_each(|(c, part)| {
-            let at = |f: FirmId| f.index().wrapping_sub(c * per);
-            for (choices, pays) in choices.iter().zip(&pays) {
-                for (k, (&f, &pay)) in choices.iter().zip(pays).enumerate() {
-                    if far && let Some(&next) = choices.get(k + par::AHEAD) {
-                        par::prefetch(part, at(next));
+        .for_each(|(r, part)| {
+            let first = r * per;
+            for (_, paid) in &pays {
+                let paid = &paid[r];
+                for (k, &(f, pay)) in paid.iter().enumerate() {
+                    if far && let Some(&(next, _)) = paid.get(k + par::AHEAD) {
+                        par::prefetch(part, next.index() - first);
                     }
-                    if pay == 0 || at(f) >= part.len() {
-                        continue;
-                    }
-                    let firm = &mut part[at(f)];
+                    let firm = &mut part[f.index() - first];
                     let sold = pay as f64 / firm.price as f64;
                     firm.revenue += pay;
                     firm.cash += pay;
