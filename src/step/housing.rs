@@ -133,32 +133,39 @@ pub fn move_and_price(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
     applications.par_sort_unstable();
 
     let mut turned_away = vec![0u32; zones];
-    let mut moved = Vec::new();
+    let mut moves = 0u32;
     let mut occupants: Vec<u32> = city.zones.iter().map(|z| z.occupants).collect();
     let far_people = par::far(w.residents.len());
+    let resident = |a: u128| (a & 0xFFFF_FFFF) as usize;
     for (k, &a) in applications.iter().enumerate() {
-        if far_people && let Some(next) = applications.get(k + par::AHEAD) {
-            par::prefetch(&w.residents.people, (next & 0xFFFF_FFFF) as usize);
+        if far_people {
+            // The resident, then (once its record is in) its employer's spot.
+            if let Some(&next) = applications.get(k + par::AHEAD) {
+                par::prefetch(&w.residents.people, resident(next));
+            }
+            if let Some(&next) = applications.get(k + par::AHEAD / 2) {
+                let employer = w.residents.people[resident(next)].employer;
+                par::prefetch(&jobs, employer.index());
+            }
         }
-        let (z, i) = ((a >> 64) as usize, (a & 0xFFFF_FFFF) as usize);
+        let (z, i) = ((a >> 64) as usize, resident(a));
         if occupants[z] < city.zones[z].dwellings {
             let r = &mut w.residents.people[i];
-            occupants[r.home.index()] -= 1;
+            let (old, new) = (r.home, ZoneId(z as u16));
+            occupants[old.index()] -= 1;
             occupants[z] += 1;
-            moved.push((i, r.home));
-            r.home = ZoneId(z as u16);
+            r.home = new;
             r.flags &= !FLAG_MUST_MOVE;
+            moves += 1;
+            // The mover's trip changes with its home: the same integer terms
+            // as a recount.
+            metres +=
+                trip_metres(i, r.flags, new, r.employer) - trip_metres(i, r.flags, old, r.employer);
         } else {
             turned_away[z] += 1;
         }
     }
-    // Movers' trips change with their homes: the same integer terms as a recount.
-    for &(i, old_home) in &moved {
-        let r = &w.residents.people[i];
-        metres += trip_metres(i, r.flags, r.home, r.employer)
-            - trip_metres(i, r.flags, old_home, r.employer);
-    }
-    w.counters.moves = moved.len() as u32;
+    w.counters.moves = moves;
     for (zone, n) in w.city.zones.iter_mut().zip(occupants) {
         zone.occupants = n;
     }
