@@ -249,17 +249,32 @@ pub fn trade(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
         .map(|(c, ((people, suppliers), consumption))| {
             let mut local = vec![[0i64; 1]; firms.len()];
             let mut leftovers = Vec::new();
-            for (j, (r, consumption)) in people.iter_mut().zip(consumption).enumerate() {
-                // Only a rationing supplier's fill and takings are read.
+            // Which of a resident's suppliers ration, a bit a sector: found
+            // `AHEAD` residents early (to ask for those firms' fill and
+            // takings in a big city) and kept in a ring until used.
+            let mask = |j: usize, local: &[[i64; 1]]| {
+                let mut m = 0u8;
                 for s in 0..sectors {
-                    if far
-                        && let Some(&f) = suppliers.get((j + par::AHEAD) * sectors + s)
+                    if let Some(&f) = suppliers.get(j * sectors + s)
+                        && !f.is_none()
                         && rations(f)
                     {
-                        par::prefetch(&fill, f.index());
-                        par::prefetch(&local, f.index());
+                        m |= 1 << s;
+                        if far {
+                            par::prefetch(&fill, f.index());
+                            par::prefetch(local, f.index());
+                        }
                     }
                 }
+                m
+            };
+            let mut ring = [0u8; par::AHEAD];
+            for (j, m) in ring.iter_mut().enumerate() {
+                *m = mask(j, &local);
+            }
+            for (j, (r, consumption)) in people.iter_mut().zip(consumption).enumerate() {
+                let short =
+                    std::mem::replace(&mut ring[j % par::AHEAD], mask(j + par::AHEAD, &local));
                 let mut spent = 0i64;
                 let mut rationed = 0u8;
                 let budget = budget_of(r);
@@ -271,7 +286,7 @@ pub fn trade(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
                     }
                     let pay = if f.is_none() {
                         0
-                    } else if rations(f) {
+                    } else if short & (1 << s) != 0 {
                         (b as f64 * fill[f.index()]) as i64
                     } else {
                         b
@@ -288,7 +303,7 @@ pub fn trade(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
                     // A firm that serves every order in full earns exactly its
                     // orders; only rationing firms need their takings summed.
                     if pay > 0 {
-                        if rations(f) {
+                        if short & (1 << s) != 0 {
                             local[f.index()][0] += pay;
                         }
                         spent += pay;
