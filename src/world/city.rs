@@ -239,6 +239,11 @@ impl Commutes {
         }
     }
 
+    /// One-way commute minutes for each grid offset (see [`City::offset`]).
+    pub fn minutes_by_offset(&self) -> &[f64] {
+        &self.minutes
+    }
+
     /// One-way commute minutes between two zones: `city.commute_minutes(a, b)`.
     #[inline]
     pub fn minutes(&self, city: &City, a: ZoneId, b: ZoneId) -> f64 {
