@@ -205,6 +205,45 @@ mod tests {
 }
 
 #[cfg(test)]
+mod platform_tests {
+    use super::*;
+    use crate::world::residents::FLAG_ILP;
+    use std::path::Path;
+
+    /// The ILP's user count is kept, not recounted, while the platform is
+    /// off; it must still equal the residents flagged as users.
+    #[test]
+    fn ilp_users_are_counted_right_while_the_platform_is_off() {
+        let text = "[simulation]\nresidents = 3000\nmonths = 8\n\
+                    [platforms.ilp]\nenabled = true\n\
+                    [[events]]\nmonth = 5\nset = { \"platforms.ilp.enabled\" = false }\n";
+        let scenario = Scenario::from_toml(text, Path::new("t.toml")).expect("valid");
+        let mut sim = Simulation::new(scenario);
+        let mut seen = Vec::new();
+        for _ in 0..8 {
+            sim.step().expect("no ledger violation");
+            let w = sim.world();
+            let flagged = w
+                .residents
+                .people
+                .iter()
+                .filter(|r| r.flags & FLAG_ILP != 0)
+                .count() as u32;
+            assert_eq!(w.platforms.ilp.members, flagged, "month {}", w.month);
+            seen.push(flagged);
+        }
+        assert!(
+            seen[3] > 0,
+            "users adopt while the platform is on: {seen:?}"
+        );
+        assert!(
+            seen[4..].iter().all(|&n| n == seen[3]),
+            "no one adopts while it is off: {seen:?}"
+        );
+    }
+}
+
+#[cfg(test)]
 mod congestion_tests {
     use super::*;
     use crate::world::City;

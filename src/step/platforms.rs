@@ -32,21 +32,17 @@ pub fn adopt(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
     adopt_imp(w, p, ctx)
 }
 
-/// Whether resident `i` would ever use the ILP (a fixed draw per resident).
-#[inline]
-pub fn potential_user(seed: u64, i: usize, potential: f64) -> bool {
-    PhaseKeys::new(seed, 0, Phase::Platforms).coin(i as u64, 0) < potential
+/// The keys of the fixed draw that says whether a resident would ever use
+/// the ILP (its coin 0 below `potential`): month 0's, the same every month.
+fn potential_keys(seed: u64) -> PhaseKeys {
+    PhaseKeys::new(seed, 0, Phase::Platforms)
 }
 
 fn adopt_ilp(w: &mut World, p: &Scenario, ctx: StepCtx) {
     let ilp = &p.platforms.ilp;
+    // Only this phase makes users (and no one stops), so while the platform
+    // is off the count of users stands.
     if !ilp.enabled {
-        w.platforms.ilp.members = w
-            .residents
-            .people
-            .par_iter()
-            .filter(|r| r.flags & FLAG_ILP != 0)
-            .count() as u32;
         return;
     }
     let n = w.residents.len();
@@ -55,7 +51,7 @@ fn adopt_ilp(w: &mut World, p: &Scenario, ctx: StepCtx) {
     let price = ilp.broadband_cost.powf(-ilp.broadband_elasticity);
     let adopt = bass_step(ilp.bass_p * price, ilp.bass_q * price, share);
     let keys = ctx.keys(Phase::Platforms);
-    let seed = ctx.seed;
+    let potential = potential_keys(ctx.seed);
     let users: u32 = w
         .residents
         .people
@@ -63,7 +59,7 @@ fn adopt_ilp(w: &mut World, p: &Scenario, ctx: StepCtx) {
         .enumerate()
         .map(|(i, r)| {
             if r.flags & FLAG_ILP == 0
-                && potential_user(seed, i, ilp.potential)
+                && potential.coin(i as u64, 0) < ilp.potential
                 && keys.coin(i as u64, 1) < adopt
             {
                 r.flags |= FLAG_ILP;
