@@ -52,8 +52,9 @@ pub fn plan(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
     let imp_on = w.platforms.imp.enabled;
     let imp_gain = w.platforms.imp.gain;
     let forecast_band = p.platforms.imp.forecast_band;
+    let keys = ctx.keys(Phase::Plan);
     w.firms.list.par_iter_mut().enumerate().for_each(|(i, f)| {
-        let mut rng = ctx.rng(Phase::Plan, i as u64);
+        let mut rng = keys.rng(i as u64);
         f.age += 1;
         f.expected_demand =
             fp.demand_smoothing * f.sales + (1.0 - fp.demand_smoothing) * f.expected_demand;
