@@ -376,6 +376,10 @@ struct Leftover {
     budget: i64,
 }
 
+/// Per range of firms, the (firm, payment) pairs of a part of the
+/// second round's leftovers, in leftover order.
+type Payments = Vec<Vec<(FirmId, i64)>>;
+
 /// Residents rationed by their supplier try one other firm of the sector in
 /// the same month (Lengnick 2013 households try further trading partners).
 /// Each draws a candidate with stock left; candidates ration the new orders
@@ -386,10 +390,6 @@ struct Leftover {
 /// `parts[c]` holds, in resident order, the leftovers of the `c`-th chunk of
 /// `chunk` residents; a leftover's stream is keyed by its place in all the
 /// leftovers, so the draws do not depend on how the residents were split.
-/// Per range of firms, the (firm, payment) pairs of a part of the
-/// second round's leftovers, in leftover order.
-type Payments = Vec<Vec<(FirmId, i64)>>;
-
 fn second_round(
     w: &mut World,
     p: &Scenario,

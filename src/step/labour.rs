@@ -248,18 +248,8 @@ pub fn recount_staff(w: &mut World) {
         .collect();
     let far = par::far(empty.len());
     let people = &w.residents.people;
-    // Large copies (a firm each, in a big city) cost more to fill and add
-    // than the balance of many chunks is worth: one chunk per thread then.
-    let chunk = if empty.len() > 65_536 {
-        people
-            .len()
-            .div_ceil(rayon::current_num_threads().max(1))
-            .max(1024)
-    } else {
-        par::chunk_len(people.len())
-    };
     let staff = people
-        .par_chunks(chunk)
+        .par_chunks(par::chunk_len_with_bins(people.len(), empty.len()))
         .map(|part| {
             let mut staff = empty.clone();
             for (j, r) in part.iter().enumerate() {

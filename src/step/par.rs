@@ -16,6 +16,18 @@ pub fn chunk_len(len: usize) -> usize {
     len.div_ceil(chunks).max(1024)
 }
 
+/// How many items a chunk of `len` takes when each chunk fills bins of its
+/// own, `bins` entries long: large bins (a firm each, in a big city) cost
+/// more to fill and add than the balance of many chunks is worth, so then
+/// there is one chunk per thread.
+pub fn chunk_len_with_bins(len: usize, bins: usize) -> usize {
+    if bins > 65_536 {
+        len.div_ceil(rayon::current_num_threads().max(1)).max(1024)
+    } else {
+        chunk_len(len)
+    }
+}
+
 /// Adds integer contributions of `items` into `bins` arrays of `K` counters.
 /// `f(index, item, bins)` adds the contributions of one item;
 /// `ahead(item, bins)` is called `AHEAD` items before `f` sees that item, to
@@ -31,16 +43,7 @@ where
     F: Fn(usize, &T, &mut [[i64; K]]) + Sync,
     A: Fn(&T, &[[i64; K]]) + Sync,
 {
-    // Large bins (a firm each, in a big city) cost more to zero and add than
-    // the balance of many chunks is worth: one chunk per thread then.
-    let chunk = if bins > 65_536 {
-        items
-            .len()
-            .div_ceil(rayon::current_num_threads().max(1))
-            .max(1024)
-    } else {
-        chunk_len(items.len())
-    };
+    let chunk = chunk_len_with_bins(items.len(), bins);
     items
         .par_chunks(chunk)
         .enumerate()
