@@ -200,6 +200,7 @@ pub fn match_jobs(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
     for k in 0..applications.len() {
         if far_people && let Some(next) = applications.get(k + par::AHEAD) {
             par::prefetch(&w.residents.people, (next.0 & 0xFFFF_FFFF) as usize);
+            par::prefetch(&w.firms.list, (next.0 >> 64) as usize);
         }
         let (a, fit) = applications[k];
         let (f, i) = ((a >> 64) as usize, (a & 0xFFFF_FFFF) as usize);
