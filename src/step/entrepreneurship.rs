@@ -21,6 +21,7 @@ use rayon::prelude::*;
 
 use crate::rng::{AgentRng, Phase, StepCtx};
 use crate::scenario::Scenario;
+use crate::step::par;
 use crate::world::build::{cumulate, pick};
 use crate::world::residents::ResidentId;
 use crate::world::{FIRM_INCUBATED, Firm, Flows, World, ZoneId, yuan_to_cents};
@@ -76,49 +77,58 @@ pub fn found_firms(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
         .collect();
     let (city, sectors, bases) = (&w.city, &w.sectors, &w.platforms.places.bases_in_zone);
     let keys = ctx.keys(Phase::Entrepreneurship);
+    let found = |i: usize, r: &crate::world::Resident, aptitude: f32| -> Option<Founding> {
+        let boost = if bases[r.home.index()] > 0 {
+            mei.hazard_multiplier
+        } else {
+            1.0
+        };
+        if keys.coin(i as u64, 0) >= e.founding_hazard * boost * aptitude as f64 {
+            return None;
+        }
+        let mut rng = keys.rng(i as u64);
+        // Projects differ in scale (lognormal, mean 1): the capital needed.
+        let scale = (sigma * normal(&mut rng) - sigma * sigma / 2.0).exp();
+        let capital = ((cost as f64 * scale).round() as i64).max(1);
+        let own = capital - (capital as f64 * subsidy_share).round() as i64;
+        if r.wealth < own.max(1) {
+            return None;
+        }
+        let sector = pick(&sector_cumulative, &mut rng)?;
+        // Founders open where they live when the zoning allows the sector.
+        let home_ok = city.zones[r.home.index()]
+            .land_use
+            .firm_weight(&p.zoning, sectors[sector].manufacturing)
+            >= 1.0;
+        let zone = if home_ok {
+            r.home
+        } else {
+            ZoneId(pick(&zone_cumulative[sector], &mut rng)? as u16)
+        };
+        Some(Founding {
+            resident: i as u32,
+            sector: sector as u8,
+            zone,
+            aptitude,
+            capital,
+            can_pay_full: r.wealth >= capital,
+            incubated: false,
+        })
+    };
+    // Chunks of residents in order, so the foundings come in resident order.
+    let chunk = par::chunk_len(w.residents.len());
     let mut foundings: Vec<Founding> = w
         .residents
         .people
-        .par_iter()
-        .zip(&w.residents.aptitude)
+        .par_chunks(chunk)
+        .zip(w.residents.aptitude.par_chunks(chunk))
         .enumerate()
-        .filter_map(|(i, (r, &aptitude))| {
-            let boost = if bases[r.home.index()] > 0 {
-                mei.hazard_multiplier
-            } else {
-                1.0
-            };
-            if keys.coin(i as u64, 0) >= e.founding_hazard * boost * aptitude as f64 {
-                return None;
+        .flat_map_iter(|(c, (people, aptitude))| {
+            let mut found_here = Vec::new();
+            for (j, (r, &a)) in people.iter().zip(aptitude).enumerate() {
+                found_here.extend(found(c * chunk + j, r, a));
             }
-            let mut rng = keys.rng(i as u64);
-            // Projects differ in scale (lognormal, mean 1): the capital needed.
-            let scale = (sigma * normal(&mut rng) - sigma * sigma / 2.0).exp();
-            let capital = ((cost as f64 * scale).round() as i64).max(1);
-            let own = capital - (capital as f64 * subsidy_share).round() as i64;
-            if r.wealth < own.max(1) {
-                return None;
-            }
-            let sector = pick(&sector_cumulative, &mut rng)?;
-            // Founders open where they live when the zoning allows the sector.
-            let home_ok = city.zones[r.home.index()]
-                .land_use
-                .firm_weight(&p.zoning, sectors[sector].manufacturing)
-                >= 1.0;
-            let zone = if home_ok {
-                r.home
-            } else {
-                ZoneId(pick(&zone_cumulative[sector], &mut rng)? as u16)
-            };
-            Some(Founding {
-                resident: i as u32,
-                sector: sector as u8,
-                zone,
-                aptitude,
-                capital,
-                can_pay_full: r.wealth >= capital,
-                incubated: false,
-            })
+            found_here
         })
         .collect();
     // Incubator places go to the best aptitudes (ties by resident id); the
