@@ -47,6 +47,13 @@ pub fn move_and_price(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
         cp.amenity_value * 100.0 * zone.amenity - zone.rent as f64 - commute
     };
     let keys = ctx.keys(Phase::Housing);
+    // The chance of considering a move at the longest commute in the table:
+    // the same arithmetic as below, which grows with the minutes.
+    let longest = commutes
+        .minutes_by_offset()
+        .iter()
+        .fold(0.0, |a: f64, &m| a.max(m));
+    let considered_below = rp.move_prob + rp.move_prob_per_commute_hour * longest / 60.0;
     // Workplaces (zone, telework) and wages, compactly.
     let jobs = w.job_quotes();
     // The congestion term of resident i living in `home`: one-way metres on
@@ -62,9 +69,10 @@ pub fn move_and_price(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
     let decide = |i: usize, r: &crate::world::Resident| -> Option<u128> {
         let must = r.flags & FLAG_MUST_MOVE != 0;
         // One coin decides; the job and commute are looked up only when the
-        // coin is low enough for them to matter (commutes are under 10 hours).
+        // coin is low enough for them to matter (below the chance at the
+        // city's longest commute).
         let u = keys.coin(i as u64, 0);
-        if !must && u >= rp.move_prob + rp.move_prob_per_commute_hour * 10.0 {
+        if !must && u >= considered_below {
             return None;
         }
         let work_zone = (!r.employer.is_none()).then(|| jobs[r.employer.index()].1.zone);
