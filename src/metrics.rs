@@ -100,7 +100,6 @@ struct Acc {
     income_hist: Vec<[i64; 2]>,
     wealth_hist: Vec<[i64; 2]>,
     wellbeing_micro: i64,
-    rent: i64,
     ilp: i64,
     wealth: i64,
     /// Receivables (owed to residents, not yet paid out).
@@ -118,7 +117,6 @@ impl Acc {
             income_hist: vec![[0; 2]; MONEY_BINS],
             wealth_hist: vec![[0; 2]; MONEY_BINS],
             wellbeing_micro: 0,
-            rent: 0,
             ilp: 0,
             wealth: 0,
             owed: 0,
@@ -131,7 +129,6 @@ impl Acc {
         self.employed += o.employed;
         self.commute_milli += o.commute_milli;
         self.wellbeing_micro += o.wellbeing_micro;
-        self.rent += o.rent;
         self.ilp += o.ilp;
         self.wealth += o.wealth;
         self.owed += o.owed;
@@ -346,7 +343,6 @@ pub fn row_and_accounts(w: &World, p: &Scenario) -> (Row, [i64; 4]) {
                 let b = &mut a.wealth_hist[money_bin(r.wealth)];
                 b[0] += 1;
                 b[1] += r.wealth.max(0);
-                a.rent += city.zones[r.home.index()].rent;
                 let real = consumption as f64 / CENTS as f64 / prices;
                 let wb = wellbeing(p, real, workday_minutes, r.employer.is_none(), user);
                 a.wellbeing_micro += (wb * MICRO) as i64;
@@ -370,6 +366,9 @@ pub fn row_and_accounts(w: &World, p: &Scenario) -> (Row, [i64; 4]) {
         }
         (bin as f64 + 0.5) / 10.0
     };
+    // The rent of every resident's home zone, summed: each zone's rent times
+    // its occupants (who are kept equal to the residents living there).
+    let rent: i64 = city.zones.iter().map(|z| z.rent * z.occupants as i64).sum();
     let staff = &totals.staff;
     let wage_bill = totals.wage_bill;
     let staffed: u64 = staff.iter().sum();
@@ -411,7 +410,7 @@ pub fn row_and_accounts(w: &World, p: &Scenario) -> (Row, [i64; 4]) {
         },
         p90_commute_min: if employed > 0 { p90 } else { 0.0 },
         mean_rent: if n > 0 {
-            yuan(acc.rent as f64 / n as f64)
+            yuan(rent as f64 / n as f64)
         } else {
             0.0
         },

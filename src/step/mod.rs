@@ -244,6 +244,34 @@ mod platform_tests {
 }
 
 #[cfg(test)]
+mod occupancy_tests {
+    use super::*;
+    use std::path::Path;
+
+    /// Each zone's occupant count (kept by the housing phase as residents
+    /// move, and read by the metrics for the mean rent) must equal the
+    /// residents whose home it is.
+    #[test]
+    fn zone_occupants_equal_the_residents_living_there() {
+        let text = "[simulation]\nresidents = 4000\nmonths = 6\n[residents]\nmove_prob = 0.3\n";
+        let scenario = Scenario::from_toml(text, Path::new("t.toml")).expect("valid");
+        let mut sim = Simulation::new(scenario);
+        let mut moves = 0;
+        for _ in 0..6 {
+            moves += sim.step().expect("no ledger violation").moves;
+            let w = sim.world();
+            let mut living = vec![0u32; w.city.len()];
+            for r in &w.residents.people {
+                living[r.home.index()] += 1;
+            }
+            let kept: Vec<u32> = w.city.zones.iter().map(|z| z.occupants).collect();
+            assert_eq!(kept, living, "month {}", w.month);
+        }
+        assert!(moves > 300, "the test needs many moves, got {moves}");
+    }
+}
+
+#[cfg(test)]
 mod congestion_tests {
     use super::*;
     use crate::world::City;
