@@ -47,13 +47,19 @@ pub fn move_and_price(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
         cp.amenity_value * 100.0 * zone.amenity - zone.rent as f64 - commute
     };
     let keys = ctx.keys(Phase::Housing);
-    // The chance of considering a move at the longest commute in the table:
-    // the same arithmetic as below, which grows with the minutes.
+    // The chance of considering a move at the longest commute in the table,
+    // or at 10 hours when some commute is longer (a commute counts for 10
+    // hours at most): the same arithmetic as below, which grows with the
+    // minutes.
     let longest = commutes
         .minutes_by_offset()
         .iter()
         .fold(0.0, |a: f64, &m| a.max(m));
-    let considered_below = rp.move_prob + rp.move_prob_per_commute_hour * longest / 60.0;
+    let considered_below = if longest < 600.0 {
+        rp.move_prob + rp.move_prob_per_commute_hour * longest / 60.0
+    } else {
+        rp.move_prob + rp.move_prob_per_commute_hour * 10.0
+    };
     // Workplaces (zone, telework) and wages, compactly.
     let jobs = w.job_quotes();
     // The congestion term of resident i living in `home`: one-way metres on
@@ -70,7 +76,8 @@ pub fn move_and_price(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
         let must = r.flags & FLAG_MUST_MOVE != 0;
         // One coin decides; the job and commute are looked up only when the
         // coin is low enough for them to matter (below the chance at the
-        // city's longest commute).
+        // city's longest commute, or at 10 hours, the most a commute counts
+        // for).
         let u = keys.coin(i as u64, 0);
         if !must && u >= considered_below {
             return None;
