@@ -244,53 +244,48 @@ mod platform_tests {
 }
 
 #[cfg(test)]
-mod occupancy_tests {
-    use super::*;
-    use std::path::Path;
-
-    /// Each zone's occupant count (kept by the housing phase as residents
-    /// move, and read by the metrics for the mean rent) must equal the
-    /// residents whose home it is.
-    #[test]
-    fn zone_occupants_equal_the_residents_living_there() {
-        let text = "[simulation]\nresidents = 4000\nmonths = 6\n[residents]\nmove_prob = 0.3\n";
-        let scenario = Scenario::from_toml(text, Path::new("t.toml")).expect("valid");
-        let mut sim = Simulation::new(scenario);
-        let mut moves = 0;
-        for _ in 0..6 {
-            moves += sim.step().expect("no ledger violation").moves;
-            let w = sim.world();
-            let mut living = vec![0u32; w.city.len()];
-            for r in &w.residents.people {
-                living[r.home.index()] += 1;
-            }
-            let kept: Vec<u32> = w.city.zones.iter().map(|z| z.occupants).collect();
-            assert_eq!(kept, living, "month {}", w.month);
-        }
-        assert!(moves > 300, "the test needs many moves, got {moves}");
-    }
-}
-
-#[cfg(test)]
-mod congestion_tests {
+mod housing_tests {
     use super::*;
     use crate::world::City;
     use crate::world::city::Telework;
     use crate::world::residents::FLAG_ILP;
     use std::path::Path;
 
-    /// The housing phase keeps the commuter-km sum in step with moves instead
-    /// of recounting it; after many moves it must equal a fresh recount.
-    #[test]
-    fn congestion_equals_a_fresh_recount_after_moves() {
+    /// A city of 4,000 residents where many move (and ILP users telework),
+    /// run for 6 months; `each_month` sees the world after every month.
+    fn run_moving_city(mut each_month: impl FnMut(&World)) -> (Scenario, Simulation) {
         let text = "[simulation]\nresidents = 4000\nmonths = 6\n[residents]\nmove_prob = 0.3\n[platforms.ilp]\nenabled = true\n";
         let scenario = Scenario::from_toml(text, Path::new("t.toml")).expect("valid");
         let mut sim = Simulation::new(scenario.clone());
         let mut moves = 0;
         for _ in 0..6 {
             moves += sim.step().expect("no ledger violation").moves;
+            each_month(sim.world());
         }
         assert!(moves > 300, "the test needs many moves, got {moves}");
+        (scenario, sim)
+    }
+
+    /// Each zone's occupant count (kept by the housing phase as residents
+    /// move, and read by the metrics for the mean rent) must equal the
+    /// residents whose home it is.
+    #[test]
+    fn zone_occupants_equal_the_residents_living_there() {
+        run_moving_city(|w| {
+            let mut living = vec![0u32; w.city.len()];
+            for r in &w.residents.people {
+                living[r.home.index()] += 1;
+            }
+            let kept: Vec<u32> = w.city.zones.iter().map(|z| z.occupants).collect();
+            assert_eq!(kept, living, "month {}", w.month);
+        });
+    }
+
+    /// The housing phase keeps the commuter-km sum in step with moves instead
+    /// of recounting it; after many moves it must equal a fresh recount.
+    #[test]
+    fn congestion_equals_a_fresh_recount_after_moves() {
+        let (scenario, sim) = run_moving_city(|_| {});
         let w = sim.world();
         let telework = Telework::new(&scenario);
         let spots = w.firm_spots();
