@@ -77,6 +77,7 @@ pub fn found_firms(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
         .collect();
     let (city, sectors, bases) = (&w.city, &w.sectors, &w.platforms.places.bases_in_zone);
     let keys = ctx.keys(Phase::Entrepreneurship);
+    // Resident i's founding this month, if it founds a firm.
     let found = |i: usize, r: &crate::world::Resident, aptitude: f32| -> Option<Founding> {
         let boost = if bases[r.home.index()] > 0 {
             mei.hazard_multiplier
