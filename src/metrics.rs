@@ -100,7 +100,6 @@ struct Acc {
     income_hist: Vec<[i64; 2]>,
     wealth_hist: Vec<[i64; 2]>,
     wellbeing_micro: i64,
-    ilp: i64,
     wealth: i64,
     /// Receivables (owed to residents, not yet paid out).
     owed: i64,
@@ -117,7 +116,6 @@ impl Acc {
             income_hist: vec![[0; 2]; MONEY_BINS],
             wealth_hist: vec![[0; 2]; MONEY_BINS],
             wellbeing_micro: 0,
-            ilp: 0,
             wealth: 0,
             owed: 0,
             telework_micro: 0,
@@ -129,7 +127,6 @@ impl Acc {
         self.employed += o.employed;
         self.commute_milli += o.commute_milli;
         self.wellbeing_micro += o.wellbeing_micro;
-        self.ilp += o.ilp;
         self.wealth += o.wealth;
         self.owed += o.owed;
         self.telework_micro += o.telework_micro;
@@ -141,6 +138,13 @@ impl Acc {
         self.wealth_hist = par::add_bins(self.wealth_hist, o.wealth_hist);
         self
     }
+}
+
+/// A commute in thousandths of a minute, truncated: the term that commute
+/// sums add (here and in `zones.csv`), so that their means agree.
+#[inline]
+pub fn commute_milli(minutes: f64) -> i64 {
+    (minutes * 1000.0) as i64
 }
 
 /// Bin of an amount: 16 bins per doubling (the octave and the next four
@@ -303,7 +307,7 @@ pub fn row_and_accounts(w: &World, p: &Scenario) -> (Row, [i64; 4]) {
         .iter()
         .map(|&minutes| {
             let bin = ((minutes * 10.0) as usize).min(COMMUTE_BINS - 1);
-            (minutes, (minutes * 1000.0) as i64, bin as u32)
+            (minutes, commute_milli(minutes), bin as u32)
         })
         .collect();
     let spots = w.firm_spots();
@@ -346,7 +350,6 @@ pub fn row_and_accounts(w: &World, p: &Scenario) -> (Row, [i64; 4]) {
                 let real = consumption as f64 / CENTS as f64 / prices;
                 let wb = wellbeing(p, real, workday_minutes, r.employer.is_none(), user);
                 a.wellbeing_micro += (wb * MICRO) as i64;
-                a.ilp += user as i64;
             }
             a
         })
@@ -425,7 +428,8 @@ pub fn row_and_accounts(w: &World, p: &Scenario) -> (Row, [i64; 4]) {
         government_balance: yuan(w.government.balance as f64),
         congestion: city.congestion,
         imp_members: w.platforms.imp.members as u64,
-        ilp_users: acc.ilp as u64,
+        // Only the platforms phase flags users, and it keeps their count.
+        ilp_users: w.platforms.ilp.members as u64,
         telework_share: if employed > 0 {
             acc.telework_micro as f64 / MICRO / employed as f64
         } else {

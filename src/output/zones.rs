@@ -8,6 +8,7 @@
 //! for any thread count. The columns and their units are in docs/OUTPUT.md.
 
 use crate::error::Error;
+use crate::metrics;
 use crate::step::par;
 use crate::world::{CENTS, LandUse, World};
 
@@ -100,7 +101,7 @@ pub fn zone_rows(w: &World) -> Vec<ZoneRow> {
             if !r.employer.is_none() {
                 let work = spots[r.employer.index()].zone;
                 bins[home][1] += 1;
-                bins[home][2] += (city.commute_minutes(r.home, work) * 1000.0) as i64;
+                bins[home][2] += metrics::commute_milli(city.commute_minutes(r.home, work));
                 bins[work.index()][3] += 1;
             }
         },

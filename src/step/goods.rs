@@ -259,7 +259,6 @@ pub fn trade(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
                 let mut m = 0u8;
                 for s in 0..sectors {
                     if let Some(&f) = suppliers.get(j * sectors + s)
-                        && !f.is_none()
                         && rations(f)
                     {
                         m |= 1 << s;

@@ -211,7 +211,8 @@ mod platform_tests {
     use std::path::Path;
 
     /// The ILP's user count is kept, not recounted, while the platform is
-    /// off; it must still equal the residents flagged as users.
+    /// off (and the metrics report it as `ilp_users`); it must still equal
+    /// the residents flagged as users.
     #[test]
     fn ilp_users_are_counted_right_while_the_platform_is_off() {
         let text = "[simulation]\nresidents = 3000\nmonths = 8\n\
