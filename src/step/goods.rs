@@ -23,7 +23,7 @@
 
 use rayon::prelude::*;
 
-use crate::rng::{self, Phase, StepCtx};
+use crate::rng::{self, AgentRng, Phase, StepCtx};
 use crate::scenario::{MAX_SECTORS, Scenario};
 use crate::step::par;
 use crate::world::firms::MAX_PRICE;
@@ -84,6 +84,9 @@ impl FirmIndex {
 /// 10% slower than blocks of 64 to 256.
 const BLOCK: usize = 128;
 
+// A search names its resident's place in the block in a byte.
+const _: () = assert!(BLOCK <= 256);
+
 /// Runs the month's purchases.
 pub fn trade(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
     let rp = &p.residents;
@@ -133,84 +136,96 @@ pub fn trade(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
         .enumerate()
         .map(|(c, (people, suppliers))| {
             let mut local = vec![[0i64; 1]; firms.len()];
-            // Residents go by blocks, in three loops, so that in a big city
-            // each loop's reads of per-firm data were asked for by the loop
-            // before: the first draws each searcher's candidate (its place in
-            // a pool of firms), the second reads the candidates, the third
-            // compares their quotes and places the orders.
+            // Residents go by blocks. The first loop picks out the block's
+            // searches (a resident and a sector each) without a branch on
+            // the coin, which is taken about one time in ten and so would be
+            // mispredicted often; the next three go through the searches
+            // alone: draw each candidate (its place in a pool of firms), read
+            // the candidates, compare their quotes. In a big city each of
+            // these loops' per-firm reads was asked for by the loop before.
+            // The last loop places every resident's orders.
+            let mut searches = [(0u8, 0u8); BLOCK * MAX_SECTORS];
             let mut drawn: [Option<&FirmId>; BLOCK * MAX_SECTORS] = [None; BLOCK * MAX_SECTORS];
             let blocks = people
                 .chunks(BLOCK)
                 .zip(suppliers.chunks_mut(BLOCK * sectors));
             for (b, (block, slots)) in blocks.enumerate() {
+                let first = (c * chunk + b * BLOCK) as u64;
+                let mut n = 0;
                 for (j, r) in block.iter().enumerate() {
-                    let agent = (c * chunk + b * BLOCK + j) as u64;
-                    let user = ilp_on && r.flags & FLAG_ILP != 0;
-                    // The stream is built only if this resident searches at all.
-                    let mut stream = None;
                     for s in 0..sectors {
                         let slot = slots[j * sectors + s];
-                        let candidate = &mut drawn[j * sectors + s];
-                        *candidate = None;
-                        if !slot.is_none()
-                            && r.rationed & (1 << s) == 0
-                            && keys.coin(agent, s as u64) >= rp.supplier_search_prob
-                        {
-                            if far {
-                                par::prefetch(&local, slot.index());
-                            }
-                            continue;
-                        }
-                        let rng = stream.get_or_insert_with(|| keys.rng(agent));
-                        let near = index.local(r.home, s);
-                        let online = &index.members[s];
-                        let pool = if user && !online.is_empty() && rng::chance(rng, platform_share)
-                        {
-                            online
-                        } else if !near.is_empty() && rng::chance(rng, rp.local_search_share) {
-                            near
-                        } else {
-                            &index.by_sector[s]
-                        };
-                        if !pool.is_empty() {
-                            let k = rng::index(rng, pool.len());
-                            if far {
-                                par::prefetch(pool, k);
-                            }
-                            *candidate = Some(&pool[k]);
+                        let search = slot.is_none()
+                            | (r.rationed & (1 << s) != 0)
+                            | (keys.coin(first + j as u64, s as u64) < rp.supplier_search_prob);
+                        searches[n] = (j as u8, s as u8);
+                        n += search as usize;
+                        if far {
+                            par::prefetch(&local, slot.index());
                         }
                     }
                 }
+                let searches = &searches[..n];
+                // A resident's stream serves its searches in sector order.
+                let mut stream: Option<(u8, AgentRng)> = None;
+                for (&(j, s), candidate) in searches.iter().zip(&mut drawn) {
+                    let (r, s) = (&block[j as usize], s as usize);
+                    let rng = match &mut stream {
+                        Some((at, rng)) if *at == j => rng,
+                        _ => &mut stream.insert((j, keys.rng(first + j as u64))).1,
+                    };
+                    let user = ilp_on && r.flags & FLAG_ILP != 0;
+                    let near = index.local(r.home, s);
+                    let online = &index.members[s];
+                    let pool = if user && !online.is_empty() && rng::chance(rng, platform_share) {
+                        online
+                    } else if !near.is_empty() && rng::chance(rng, rp.local_search_share) {
+                        near
+                    } else {
+                        &index.by_sector[s]
+                    };
+                    *candidate = None;
+                    if !pool.is_empty() {
+                        let k = rng::index(rng, pool.len());
+                        if far {
+                            par::prefetch(pool, k);
+                        }
+                        *candidate = Some(&pool[k]);
+                    }
+                }
                 if far {
-                    for (k, candidate) in drawn[..block.len() * sectors].iter().enumerate() {
+                    for (&(j, s), candidate) in searches.iter().zip(&drawn) {
                         if let &Some(&f) = candidate {
-                            for f in [f, slots[k]] {
+                            for f in [f, slots[j as usize * sectors + s as usize]] {
                                 par::prefetch(&quotes, f.index());
                                 par::prefetch(&local, f.index());
                             }
                         }
                     }
                 }
-                for (j, r) in block.iter().enumerate() {
+                for (&(j, s), candidate) in searches.iter().zip(&drawn) {
+                    let (r, s) = (&block[j as usize], s as usize);
+                    let Some(&candidate) = *candidate else {
+                        continue;
+                    };
                     let user = ilp_on && r.flags & FLAG_ILP != 0;
+                    let slot = &mut slots[j as usize * sectors + s];
+                    // A rationed resident leaves for any candidate not
+                    // dearer by more than the switching margin.
+                    let margin = if r.rationed & (1 << s) != 0 {
+                        1.0 + rp.supplier_switch_gain
+                    } else {
+                        1.0 - rp.supplier_switch_gain
+                    };
+                    if slot.is_none()
+                        || score(r.home, user, candidate) < score(r.home, user, *slot) * margin
+                    {
+                        *slot = candidate;
+                    }
+                }
+                for (r, slots) in block.iter().zip(slots.chunks(sectors)) {
                     let budget = budget_of(r);
-                    for s in 0..sectors {
-                        let slot = &mut slots[j * sectors + s];
-                        if let Some(&candidate) = drawn[j * sectors + s] {
-                            // A rationed resident leaves for any candidate not
-                            // dearer by more than the switching margin.
-                            let margin = if r.rationed & (1 << s) != 0 {
-                                1.0 + rp.supplier_switch_gain
-                            } else {
-                                1.0 - rp.supplier_switch_gain
-                            };
-                            if slot.is_none()
-                                || score(r.home, user, candidate)
-                                    < score(r.home, user, *slot) * margin
-                            {
-                                *slot = candidate;
-                            }
-                        }
+                    for (s, slot) in slots.iter().enumerate() {
                         // Truncation is floor here (non-negative) and avoids a libm call.
                         let b = (budget * shares[s]) as i64;
                         if !slot.is_none() {
