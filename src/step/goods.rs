@@ -267,21 +267,19 @@ pub fn trade(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
         .map(|(c, ((people, suppliers), consumption))| {
             let mut local = vec![[0i64; 1]; firms.len()];
             let mut leftovers = Vec::new();
-            // Which of a resident's suppliers ration, a bit a sector: found
-            // `AHEAD` residents early (to ask for those firms' fill and
-            // takings in a big city) and kept in a ring until used.
+            // Which of a resident's suppliers ration or are missing, a bit a
+            // sector: found `AHEAD` residents early (to ask for the rationing
+            // firms' fill and takings in a big city) and kept in a ring until
+            // used.
             let mask = |j: usize, local: &[[i64; 1]]| {
                 let mut m = 0u8;
-                for s in 0..sectors {
-                    if let Some(&f) = suppliers.get(j * sectors + s)
-                        && rations(f)
-                    {
-                        m |= 1 << s;
-                        if far {
-                            par::prefetch(&fill, f.index());
-                            par::prefetch(local, f.index());
-                        }
+                for (s, &f) in suppliers.iter().skip(j * sectors).take(sectors).enumerate() {
+                    let short = rations(f);
+                    if far && short {
+                        par::prefetch(&fill, f.index());
+                        par::prefetch(local, f.index());
                     }
+                    m |= ((f.is_none() || short) as u8) << s;
                 }
                 m
             };
@@ -292,9 +290,18 @@ pub fn trade(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
             for (j, (r, consumption)) in people.iter_mut().zip(consumption).enumerate() {
                 let short =
                     std::mem::replace(&mut ring[j % par::AHEAD], mask(j + par::AHEAD, &local));
+                let budget = budget_of(r);
+                // Most residents are served in full by every supplier: they
+                // pay their budgets, with no branch a sector.
+                if short == 0 {
+                    let spent: i64 = shares.iter().map(|&share| (budget * share) as i64).sum();
+                    r.wealth -= spent;
+                    *consumption = spent;
+                    r.rationed = 0;
+                    continue;
+                }
                 let mut spent = 0i64;
                 let mut rationed = 0u8;
-                let budget = budget_of(r);
                 for s in 0..sectors {
                     let f = suppliers[j * sectors + s];
                     let b = (budget * shares[s]) as i64;
