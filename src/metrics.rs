@@ -269,9 +269,14 @@ pub fn wellbeing(
     unemployed: bool,
     ilp_user: bool,
 ) -> f64 {
+    real_consumption.max(1.0).ln() + wellbeing_terms(p, commute_min, unemployed, ilp_user)
+}
+
+/// The terms of [`wellbeing`] besides the logarithm.
+#[inline]
+fn wellbeing_terms(p: &Scenario, commute_min: f64, unemployed: bool, ilp_user: bool) -> f64 {
     let r = &p.residents;
-    real_consumption.max(1.0).ln()
-        - r.wellbeing_commute_per_min * commute_min
+    -r.wellbeing_commute_per_min * commute_min
         - if unemployed {
             r.wellbeing_unemployed
         } else {
@@ -282,6 +287,66 @@ pub fn wellbeing(
         } else {
             0.0
         }
+}
+
+/// Residents whose well-being is summed before the sum is truncated to
+/// millionths: fixed runs of resident numbers (every chunk of the metrics
+/// pass starts at a multiple of this), so the result does not depend on the
+/// thread count. A group takes one logarithm, of the product of its
+/// members' real consumption; a logarithm a resident took a third of the
+/// pass.
+const WELLBEING_GROUP: usize = 64;
+
+/// The well-being of a group of residents, summed: the logarithms as one
+/// logarithm of a product (the members' mantissas, in [1, 2), multiplied,
+/// and their binary exponents added: a product of 64 stays below 2^64), the
+/// other terms as a plain sum in resident order.
+struct WellbeingSum {
+    mantissa: f64,
+    exponent: i64,
+    terms: f64,
+}
+
+impl WellbeingSum {
+    fn new() -> WellbeingSum {
+        WellbeingSum {
+            mantissa: 1.0,
+            exponent: 0,
+            terms: 0.0,
+        }
+    }
+
+    /// Adds a member of real consumption `real` and other terms `terms`.
+    #[inline(always)]
+    fn add(&mut self, real: f64, terms: f64) {
+        // A finite number of at least 1 is normal: its bits are a biased
+        // exponent and the mantissa's fraction. (`max` takes not-a-number
+        // to 1; `clamp` would keep it.)
+        const FRACTION: u64 = (1 << 52) - 1;
+        let at_least_one = real.max(1.0);
+        let bits = if at_least_one < f64::MAX {
+            at_least_one
+        } else {
+            f64::MAX
+        }
+        .to_bits();
+        self.exponent += (bits >> 52) as i64 - 1023;
+        self.mantissa *= f64::from_bits(bits & FRACTION | 1.0f64.to_bits());
+        self.terms += terms;
+    }
+
+    /// The group's well-being, summed (log points).
+    fn sum(&self) -> f64 {
+        self.mantissa.ln() + self.exponent as f64 * std::f64::consts::LN_2 + self.terms
+    }
+
+    /// The group's sum in millionths (truncated); starts the next group.
+    #[inline]
+    fn take_micro(&mut self) -> i64 {
+        let micro = (self.sum() * MICRO) as i64;
+        *self = WellbeingSum::new();
+        micro
+    }
 }
 
 /// Computes the metrics row of the current month.
@@ -297,7 +362,7 @@ pub fn row_and_accounts(w: &World, p: &Scenario) -> (Row, [i64; 4]) {
     let totals = FirmTotals::of(w);
     let prices = totals.price_index(&w.sectors);
     let n = w.residents.len();
-    let chunk = par::chunk_len(n);
+    let chunk = par::chunk_len(n).next_multiple_of(WELLBEING_GROUP);
     let telework = Telework::new(p);
     // Per grid offset: one-way minutes, and the two integer terms a commute
     // of that length adds (thousandths of a minute, and a histogram bin),
@@ -322,6 +387,7 @@ pub fn row_and_accounts(w: &World, p: &Scenario) -> (Row, [i64; 4]) {
         .map(|(c, ((people, consumption), receivable))| {
             let mut a = Acc::new();
             a.owed = receivable.iter().sum();
+            let mut wellbeing = WellbeingSum::new();
             for (j, (r, &consumption)) in people.iter().zip(consumption).enumerate() {
                 if far {
                     par::prefetch_employer(&spots, people, j);
@@ -348,9 +414,13 @@ pub fn row_and_accounts(w: &World, p: &Scenario) -> (Row, [i64; 4]) {
                 b[0] += 1;
                 b[1] += r.wealth.max(0);
                 let real = consumption as f64 / CENTS as f64 / prices;
-                let wb = wellbeing(p, real, workday_minutes, r.employer.is_none(), user);
-                a.wellbeing_micro += (wb * MICRO) as i64;
+                let terms = wellbeing_terms(p, workday_minutes, r.employer.is_none(), user);
+                wellbeing.add(real, terms);
+                if (j + 1) % WELLBEING_GROUP == 0 {
+                    a.wellbeing_micro += wellbeing.take_micro();
+                }
             }
+            a.wellbeing_micro += wellbeing.take_micro();
             a
         })
         .reduce(Acc::new, Acc::merge);
@@ -572,6 +642,40 @@ impl Row {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_group_sums_the_wellbeing_of_its_members() {
+        let p = Scenario::default();
+        // Real consumption from below 1 (counted as 1) to far above any
+        // plausible level, and odd values: zero, not a number, infinity.
+        let mut real: Vec<f64> = (0..WELLBEING_GROUP)
+            .map(|k| 0.37 * 1.9f64.powi(k as i32 % 40) + k as f64)
+            .collect();
+        real[3] = 0.0;
+        real[5] = f64::NAN;
+        real[7] = 1.0e300;
+        // Commutes of k minutes; every third member unemployed.
+        let terms = |k: usize| wellbeing_terms(&p, k as f64, k.is_multiple_of(3), false);
+        let mut group = WellbeingSum::new();
+        let mut one_by_one = 0.0;
+        for (k, &x) in real.iter().enumerate() {
+            group.add(x, terms(k));
+            let x = if x.is_nan() { 1.0 } else { x };
+            one_by_one += wellbeing(&p, x, k as f64, k.is_multiple_of(3), false);
+        }
+        let sum = group.sum();
+        assert!(
+            (sum - one_by_one).abs() < 1e-9 * one_by_one.abs(),
+            "grouped {sum} against one by one {one_by_one}"
+        );
+        // Taking the sum starts an empty group, which sums to 0.
+        assert_eq!(group.take_micro(), (sum * MICRO) as i64);
+        assert_eq!(group.take_micro(), 0);
+        // An infinite consumption counts as the largest finite one.
+        let mut group = WellbeingSum::new();
+        group.add(f64::INFINITY, 0.0);
+        assert!((group.sum() - f64::MAX.ln()).abs() < 1e-9);
+    }
 
     #[test]
     fn gini_of_equal_values_is_zero_and_of_one_holder_near_one() {
