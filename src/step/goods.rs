@@ -110,8 +110,7 @@ pub fn trade(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
     // What a shopper compares, packed in 8 bytes a firm (price in cents, at
     // most `MAX_PRICE` < 2^47, above the zone and the online bit): the firm
     // records of a big city do not fit in cache, these do better.
-    let quotes: Vec<u64> = firms
-        .iter()
+    let quotes: Vec<u64> = par::per_firm(firms)
         .map(|f| pack_quote(f.price, f.zone, imp_on && f.flags & FIRM_IMP != 0))
         .collect();
     let score = |home: ZoneId, user: bool, f: FirmId| {
@@ -239,8 +238,7 @@ pub fn trade(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
         .reduce(|| vec![[0i64; 1]; firms.len()], par::add_bins);
 
     // Each firm serves the same share of every order.
-    let fill: Vec<f64> = firms
-        .iter()
+    let fill: Vec<f64> = par::per_firm(firms)
         .zip(&orders)
         .map(|(f, o)| {
             let stock_value = f.inventory * f.price as f64;

@@ -104,10 +104,7 @@ pub fn pay(w: &mut World, p: &Scenario, _ctx: StepCtx) -> Flows {
     // Per firm before the exits: its wage offer and its number after them,
     // side by side, so that paying a worker reads one cache line (the firm
     // records of a big city do not fit in cache).
-    let jobs: Vec<(i64, FirmId)> = w
-        .firms
-        .list
-        .iter()
+    let jobs: Vec<(i64, FirmId)> = par::per_firm(&w.firms.list)
         .zip(&remap)
         .map(|(f, &to)| (f.wage, to))
         .collect();

@@ -72,8 +72,7 @@ pub fn match_jobs(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
         wage * (1.0 + fit) - (1.0 - home_days) * commutes.cost_cents(city, r.home, firm.zone, wage)
     };
     // Each firm's layoff chance, compactly (see recount_staff).
-    let layoff_chance: Vec<f32> = firms
-        .iter()
+    let layoff_chance: Vec<f32> = par::per_firm(firms)
         .map(|f| {
             if f.layoffs > 0 {
                 (f.layoffs as f64 / f.employees.max(1) as f64) as f32
@@ -236,10 +235,7 @@ pub fn recount_staff(w: &mut World) {
         wage_bill: i64,
         wage: i64,
     }
-    let empty: Vec<Staff> = w
-        .firms
-        .list
-        .iter()
+    let empty: Vec<Staff> = par::per_firm(&w.firms.list)
         .map(|f| Staff {
             employees: 0,
             skill_milli: 0,
@@ -274,9 +270,11 @@ pub fn recount_staff(w: &mut World) {
             a
         })
         .unwrap_or(empty);
-    for (f, s) in w.firms.list.iter_mut().zip(staff) {
-        f.employees = s.employees as u32;
-        f.skill_milli_sum = s.skill_milli as u64;
-        f.wage_bill = s.wage_bill;
-    }
+    par::per_firm_mut(&mut w.firms.list)
+        .zip(&staff)
+        .for_each(|(f, s)| {
+            f.employees = s.employees as u32;
+            f.skill_milli_sum = s.skill_milli as u64;
+            f.wage_bill = s.wage_bill;
+        });
 }

@@ -101,7 +101,10 @@ impl World {
 
     /// One `FirmSpot` per firm, in firm order.
     pub fn firm_spots(&self) -> Vec<FirmSpot> {
-        self.firms.list.iter().map(|f| self.firm_spot(f)).collect()
+        use rayon::prelude::*;
+        crate::step::par::per_firm(&self.firms.list)
+            .map(|f| self.firm_spot(f))
+            .collect()
     }
 
     /// Each firm's wage offer beside its `FirmSpot`, in firm order: what a
@@ -109,9 +112,8 @@ impl World {
     /// the full records (which a big city's cache does not hold) would cost
     /// several.
     pub fn job_quotes(&self) -> Vec<(i64, FirmSpot)> {
-        self.firms
-            .list
-            .iter()
+        use rayon::prelude::*;
+        crate::step::par::per_firm(&self.firms.list)
             .map(|f| (f.wage, self.firm_spot(f)))
             .collect()
     }
