@@ -110,7 +110,7 @@ pub fn pay(w: &mut World, p: &Scenario, _ctx: StepCtx) -> Flows {
         .collect();
     let sectors = w.residents.sectors;
     let chunk = par::chunk_len(w.residents.len());
-    let remap_ref = &remap;
+    let renumber = Renumber::new(&remap);
     let far = par::far(jobs.len());
     // Totals: wages, income tax, benefits, transfers, rent paid, receivables, employed.
     let totals = w
@@ -124,10 +124,6 @@ pub fn pay(w: &mut World, p: &Scenario, _ctx: StepCtx) -> Flows {
             for j in 0..people.len() {
                 if far {
                     par::prefetch_employer(&jobs, people, j);
-                    let next = (j + par::AHEAD) * sectors..(j + par::AHEAD + 1) * sectors;
-                    for s in suppliers.get(next).unwrap_or(&[]) {
-                        par::prefetch(remap_ref, s.index());
-                    }
                 }
                 let r = &mut people[j];
                 let mut gross = 0i64;
@@ -163,9 +159,7 @@ pub fn pay(w: &mut World, p: &Scenario, _ctx: StepCtx) -> Flows {
                 r.wealth += gross - paid;
                 r.income = gross - paid;
                 for s in &mut suppliers[j * sectors..(j + 1) * sectors] {
-                    if !s.is_none() {
-                        *s = remap_ref[s.index()];
-                    }
+                    *s = renumber.get(*s);
                 }
             }
             vec![t]
@@ -204,4 +198,82 @@ pub fn pay(w: &mut World, p: &Scenario, _ctx: StepCtx) -> Flows {
     }
     w.government.benefit = (g.benefit_share * w.mean_wage as f64).floor() as i64;
     flows
+}
+
+/// Firm numbers after the exits, by blocks of 64 firms: the number of firms
+/// left before each block, and a bit for each closed firm of the block. The
+/// tables take a 64th of a per-firm table (a big city's firms do not fit in
+/// cache, these do), and most blocks lose no firm in a month, so that most
+/// lookups are one addition.
+struct Renumber {
+    /// Firms left before each block.
+    before: Vec<u32>,
+    /// Bit k: firm 64 x block + k closed.
+    closed: Vec<u64>,
+}
+
+impl Renumber {
+    /// The numbering of `remap` (the new number of each firm, `NONE` if it
+    /// closed; the firms left keep their order).
+    fn new(remap: &[FirmId]) -> Renumber {
+        let blocks = remap.len().div_ceil(64);
+        let mut before = Vec::with_capacity(blocks);
+        let mut closed = vec![0u64; blocks];
+        let mut left = 0u32;
+        for (b, block) in remap.chunks(64).enumerate() {
+            before.push(left);
+            for (k, to) in block.iter().enumerate() {
+                if to.is_none() {
+                    closed[b] |= 1 << k;
+                } else {
+                    left += 1;
+                }
+            }
+        }
+        Renumber { before, closed }
+    }
+
+    /// The new number of firm `f`: `NONE` if it closed (or was `NONE`).
+    #[inline(always)]
+    fn get(&self, f: FirmId) -> FirmId {
+        let (block, k) = (f.index() / 64, f.index() % 64);
+        let Some(&closed) = self.closed.get(block) else {
+            return FirmId::NONE;
+        };
+        let first = self.before[block] + k as u32;
+        if closed == 0 {
+            return FirmId(first);
+        }
+        if closed >> k & 1 != 0 {
+            return FirmId::NONE;
+        }
+        FirmId(first - (closed & ((1 << k) - 1)).count_ones())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renumbering_by_blocks_equals_the_per_firm_table() {
+        // Blocks of 64: the first loses its two end firms, the second and
+        // fifth none, the third all, the fourth one, the last its last firm.
+        let n = 64 * 5 + 17;
+        let closed = |i: usize| [0, 63, 200, n - 1].contains(&i) || (128..192).contains(&i);
+        let mut remap = vec![FirmId::NONE; n];
+        let mut left = 0;
+        for (i, to) in remap.iter_mut().enumerate() {
+            if !closed(i) {
+                *to = FirmId(left);
+                left += 1;
+            }
+        }
+        let renumber = Renumber::new(&remap);
+        for (i, &to) in remap.iter().enumerate() {
+            assert_eq!(renumber.get(FirmId(i as u32)), to, "firm {i}");
+        }
+        assert_eq!(renumber.get(FirmId::NONE), FirmId::NONE);
+        assert_eq!(renumber.get(FirmId(n as u32 + 64)), FirmId::NONE);
+    }
 }
