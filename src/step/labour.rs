@@ -89,7 +89,7 @@ pub fn match_jobs(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
     // loop's reads of per-firm data were asked for by the loop before: the
     // first lays off and draws the searchers' offers (vacancy slots), the
     // second turns slots into firms, the third weighs the offers.
-    let parts: Vec<Vec<(u128, f32)>> = w
+    let parts: Vec<Vec<Application>> = w
         .residents
         .people
         .par_chunks_mut(chunk)
@@ -181,28 +181,33 @@ pub fn match_jobs(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
                     if best.1.is_none() || best.0 <= bar {
                         continue;
                     }
-                    let ticket = rng::index(&mut rng, u32::MAX as usize) as u128;
-                    apps.push((
-                        ((best.1.0 as u128) << 64) | (ticket << 32) | i as u128,
-                        best.2 as f32,
-                    ));
+                    let ticket = rng::index(&mut rng, u32::MAX as usize) as u64;
+                    apps.push(Application {
+                        firm_ticket: ((best.1.0 as u64) << 32) | ticket,
+                        resident: i as u32,
+                        fit: best.2 as f32,
+                    });
                 }
             }
             apps
         })
         .collect();
-    let mut applications: Vec<(u128, f32)> = parts.concat();
-    applications.par_sort_unstable_by_key(|a| a.0);
+    let mut applications: Vec<Application> = parts.concat();
+    applications.par_sort_unstable_by_key(|a| (a.firm_ticket, a.resident));
 
     let mut hires = 0u32;
     let far_people = par::far(w.residents.len());
     for k in 0..applications.len() {
         if far_people && let Some(next) = applications.get(k + par::AHEAD) {
-            par::prefetch(&w.residents.people, (next.0 & 0xFFFF_FFFF) as usize);
-            par::prefetch(&w.firms.list, (next.0 >> 64) as usize);
+            par::prefetch(&w.residents.people, next.resident as usize);
+            par::prefetch(&w.firms.list, (next.firm_ticket >> 32) as usize);
         }
-        let (a, fit) = applications[k];
-        let (f, i) = ((a >> 64) as usize, (a & 0xFFFF_FFFF) as usize);
+        let Application {
+            firm_ticket,
+            resident,
+            fit,
+        } = applications[k];
+        let (f, i) = ((firm_ticket >> 32) as usize, resident as usize);
         let firm = &mut w.firms.list[f];
         if firm.hires < firm.vacancies {
             firm.hires += 1;
@@ -218,6 +223,17 @@ pub fn match_jobs(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
     w.counters.hires = hires;
     recount_staff(w);
     Flows::default()
+}
+
+/// A job application, in 16 bytes. Applications are matched in the order
+/// of (firm, lottery ticket, resident): `firm_ticket` holds the firm above
+/// the ticket.
+#[derive(Clone, Copy)]
+struct Application {
+    firm_ticket: u64,
+    resident: u32,
+    /// Match quality of the offer.
+    fit: f32,
 }
 
 /// Employees, skill sums and wage bills per firm, from the residents.
