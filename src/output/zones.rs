@@ -90,6 +90,14 @@ pub fn land_use_name(land_use: LandUse) -> &'static str {
 pub fn zone_rows(w: &World) -> Vec<ZoneRow> {
     let spots = w.firm_spots();
     let city = &w.city;
+    // A commute's thousandths of a minute per grid offset: the same bits as
+    // `commute_milli(city.commute_minutes(home, work))`, once an offset
+    // instead of once a worker.
+    let milli: Vec<i64> = city
+        .offset_km
+        .iter()
+        .map(|&km| metrics::commute_milli(city.minutes_for_km(km as f64)))
+        .collect();
     // Per zone: [residents, employed living here, commute milli-minutes, jobs].
     let bins = par::accumulate::<_, 4, _, _>(
         &w.residents.people,
@@ -101,7 +109,7 @@ pub fn zone_rows(w: &World) -> Vec<ZoneRow> {
             if !r.employer.is_none() {
                 let work = spots[r.employer.index()].zone;
                 bins[home][1] += 1;
-                bins[home][2] += metrics::commute_milli(city.commute_minutes(r.home, work));
+                bins[home][2] += milli[city.offset(r.home, work)];
                 bins[work.index()][3] += 1;
             }
         },
