@@ -383,8 +383,7 @@ pub fn row_and_accounts(w: &World, p: &Scenario) -> (Row, [i64; 4]) {
         .par_chunks(chunk)
         .zip(w.residents.consumption.par_chunks(chunk))
         .zip(w.residents.receivable.par_chunks(chunk))
-        .enumerate()
-        .map(|(c, ((people, consumption), receivable))| {
+        .map(|((people, consumption), receivable)| {
             let mut a = Acc::new();
             a.owed = receivable.iter().sum();
             let mut wellbeing = WellbeingSum::new();
@@ -392,13 +391,12 @@ pub fn row_and_accounts(w: &World, p: &Scenario) -> (Row, [i64; 4]) {
                 if far {
                     par::prefetch_employer(&spots, people, j);
                 }
-                let i = c * chunk + j;
                 let user = r.flags & FLAG_ILP != 0;
                 let mut workday_minutes = 0.0;
                 if !r.employer.is_none() {
                     let f = spots[r.employer.index()];
                     let (minutes, milli, bin) = commutes[city.offset(r.home, f.zone)];
-                    let home_days = telework.share(i, user, f.serial, f.manufacturing);
+                    let home_days = telework.share_of_job(r.flags, f.manufacturing);
                     workday_minutes = minutes * (1.0 - home_days);
                     a.telework_micro += (home_days * MICRO) as i64;
                     a.home_zone += (f.zone == r.home) as i64;

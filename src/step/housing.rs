@@ -26,7 +26,7 @@ use crate::scenario::Scenario;
 use crate::step::labour::wage_of;
 use crate::step::par;
 use crate::world::city::{Commutes, Telework};
-use crate::world::residents::{FLAG_ILP, FLAG_MUST_MOVE};
+use crate::world::residents::{FLAG_MUST_MOVE, FLAG_TELEWORK_DRAWN, FLAG_TELEWORK_JOB};
 use crate::world::{City, FirmId, Flows, World, ZoneId, yuan_to_cents};
 
 /// Moves residents, adjusts rents and updates congestion. Moves no money.
@@ -64,12 +64,12 @@ pub fn move_and_price(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
     let jobs = w.job_quotes();
     // The congestion term of resident i living in `home`: one-way metres on
     // the days it commutes (0 without a job).
-    let trip_metres = |i: usize, flags: u8, home: ZoneId, employer: FirmId| -> i64 {
+    let trip_metres = |flags: u8, home: ZoneId, employer: FirmId| -> i64 {
         if employer.is_none() {
             return 0;
         }
         let f = jobs[employer.index()].1;
-        let home_days = telework.share(i, flags & FLAG_ILP != 0, f.serial, f.manufacturing);
+        let home_days = telework.share_of_job(flags, f.manufacturing);
         (city.distance_km(home, f.zone) * (1.0 - home_days) * 1000.0) as i64
     };
     let decide = |i: usize, r: &crate::world::Resident| -> Option<u128> {
@@ -94,8 +94,7 @@ pub fn move_and_price(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
         }
         let work = (!r.employer.is_none()).then(|| {
             let (wage, spot) = jobs[r.employer.index()];
-            let home_days =
-                telework.share(i, r.flags & FLAG_ILP != 0, spot.serial, spot.manufacturing);
+            let home_days = telework.share_of_job(r.flags, spot.manufacturing);
             (spot.zone, wage_of(wage, r.skill_milli) as f64, home_days)
         });
         let mut rng = keys.rng(i as u64);
@@ -127,17 +126,28 @@ pub fn move_and_price(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
     let parts: Vec<(Vec<u128>, i64)> = w
         .residents
         .people
-        .par_chunks(chunk)
+        .par_chunks_mut(chunk)
         .enumerate()
         .map(|(c, people)| {
             let mut apps = Vec::new();
             let mut metres = 0i64;
-            for (j, r) in people.iter().enumerate() {
+            for j in 0..people.len() {
                 if far {
                     par::prefetch_employer(&jobs, people, j);
                 }
                 let i = c * chunk + j;
-                metres += trip_metres(i, r.flags, r.home, r.employer);
+                let r = &mut people[j];
+                // A job taken this month gets its telework draw.
+                if r.flags & FLAG_TELEWORK_DRAWN == 0
+                    && let Some((_, spot)) = jobs.get(r.employer.index())
+                {
+                    r.flags |= FLAG_TELEWORK_DRAWN;
+                    if telework.allows(i, spot.serial) {
+                        r.flags |= FLAG_TELEWORK_JOB;
+                    }
+                }
+                let r = &people[j];
+                metres += trip_metres(r.flags, r.home, r.employer);
                 apps.extend(decide(i, r));
             }
             (apps, metres)
@@ -174,8 +184,7 @@ pub fn move_and_price(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
             moves += 1;
             // The mover's trip changes with its home: the same integer terms
             // as a recount.
-            metres +=
-                trip_metres(i, r.flags, new, r.employer) - trip_metres(i, r.flags, old, r.employer);
+            metres += trip_metres(r.flags, new, r.employer) - trip_metres(r.flags, old, r.employer);
         } else {
             turned_away[z] += 1;
         }

@@ -242,6 +242,51 @@ mod platform_tests {
             "no one adopts while it is off: {seen:?}"
         );
     }
+
+    /// Each worker's telework bit is kept, not drawn each month: after every
+    /// month, also after events that change the share of jobs allowing
+    /// telework, it must equal the fixed draw of the worker's current job.
+    #[test]
+    fn telework_bits_follow_jobs_and_the_threshold() {
+        use crate::world::city::Telework;
+        use crate::world::residents::{FLAG_TELEWORK_DRAWN, FLAG_TELEWORK_JOB};
+        let text = "[simulation]\nresidents = 3000\nmonths = 8\n\
+                    [platforms.ilp]\nenabled = true\ntelework_jobs = 0.4\n\
+                    [[events]]\nmonth = 3\nset = { \"platforms.ilp.telework_jobs\" = 0.9 }\n\
+                    [[events]]\nmonth = 6\nset = { \"platforms.ilp.telework_jobs\" = 0.05 }\n";
+        let scenario = Scenario::from_toml(text, Path::new("t.toml")).expect("valid");
+        let mut sim = Simulation::new(scenario);
+        let mut shares = Vec::new();
+        for month in 1..=8 {
+            sim.step().expect("no ledger violation");
+            // The scenario as the events left it.
+            let telework = Telework::new(sim.scenario());
+            let w = sim.world();
+            let mut allowed = 0;
+            let mut employed = 0;
+            for (i, r) in w.residents.people.iter().enumerate() {
+                if let Some(f) = w.firms.list.get(r.employer.index()) {
+                    assert!(
+                        r.flags & FLAG_TELEWORK_DRAWN != 0,
+                        "month {month}, resident {i}"
+                    );
+                    let bit = r.flags & FLAG_TELEWORK_JOB != 0;
+                    assert_eq!(
+                        bit,
+                        telework.allows(i, f.serial),
+                        "month {month}, resident {i}"
+                    );
+                    allowed += bit as u32;
+                    employed += 1;
+                }
+            }
+            shares.push(allowed as f64 / employed as f64);
+        }
+        // The bits follow the threshold: about 0.4, then 0.9, then 0.05.
+        assert!((shares[1] - 0.4).abs() < 0.05, "{shares:?}");
+        assert!((shares[3] - 0.9).abs() < 0.05, "{shares:?}");
+        assert!((shares[6] - 0.05).abs() < 0.05, "{shares:?}");
+    }
 }
 
 #[cfg(test)]

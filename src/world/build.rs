@@ -54,6 +54,7 @@ impl World {
             ledger: Ledger::default(),
             counters: MonthCounters::default(),
             mean_wage: yuan_to_cents(s.firms.initial_wage),
+            telework_jobs: f64::NAN,
         };
         world.government.benefit =
             (s.government.benefit_share * yuan_to_cents(s.firms.initial_wage) as f64) as i64;

@@ -287,17 +287,32 @@ impl Telework {
     /// Share of workdays resident `i` works from home at firm `firm_serial`.
     #[inline]
     pub fn share(&self, i: usize, ilp_user: bool, firm_serial: u32, manufacturing: bool) -> f64 {
-        if !self.on || !ilp_user || manufacturing {
+        if !self.on || !ilp_user || manufacturing || !self.allows(i, firm_serial) {
             return 0.0;
         }
+        self.share_of_days
+    }
+
+    /// [`Telework::share`] of a resident's current job, from its flags
+    /// (`FLAG_ILP`, and `FLAG_TELEWORK_JOB` for [`Telework::allows`]).
+    #[inline]
+    pub fn share_of_job(&self, flags: u8, manufacturing: bool) -> f64 {
+        use crate::world::residents::{FLAG_ILP, FLAG_TELEWORK_JOB};
+        let wanted = FLAG_ILP | FLAG_TELEWORK_JOB;
+        if !self.on || manufacturing || flags & wanted != wanted {
+            return 0.0;
+        }
+        self.share_of_days
+    }
+
+    /// Whether the job of resident `i` at firm `firm_serial` allows
+    /// telework: the pair's fixed draw falls below `telework_jobs`.
+    #[inline]
+    pub fn allows(&self, i: usize, firm_serial: u32) -> bool {
         let z = crate::rng::mix64(
             self.seed ^ crate::rng::mix64((i as u64) ^ ((firm_serial as u64) << 32) ^ 0x7E1E_3A6B),
         );
-        if ((z >> 11) as f64 / (1u64 << 53) as f64) < self.jobs {
-            self.share_of_days
-        } else {
-            0.0
-        }
+        ((z >> 11) as f64 / (1u64 << 53) as f64) < self.jobs
     }
 }
 

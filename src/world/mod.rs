@@ -256,6 +256,10 @@ pub struct World {
     pub counters: MonthCounters,
     /// Mean gross wage of the employed at the last payday, cents/month.
     pub mean_wage: i64,
+    /// The `platforms.ilp.telework_jobs` that the residents'
+    /// `FLAG_TELEWORK_JOB` bits were drawn against (not a number before
+    /// they are first drawn).
+    pub telework_jobs: f64,
 }
 
 impl World {
@@ -277,6 +281,37 @@ impl World {
         self.platforms.imp.enabled = p.platforms.imp.enabled;
         self.platforms.ilp.enabled = p.platforms.ilp.enabled;
         self.platforms.places = place_bases_and_centres(&self.city, p);
+        if self.telework_jobs.to_bits() != p.platforms.ilp.telework_jobs.to_bits() {
+            self.draw_telework_jobs(p);
+        }
+    }
+
+    /// Sets every employed resident's `FLAG_TELEWORK_JOB` from its job's
+    /// fixed draw against the scenario's `telework_jobs`.
+    fn draw_telework_jobs(&mut self, p: &crate::scenario::Scenario) {
+        use crate::world::residents::{FLAG_TELEWORK_DRAWN, FLAG_TELEWORK_JOB};
+        use rayon::prelude::*;
+        let telework = city::Telework::new(p);
+        let serials: Vec<u32> = crate::step::par::per_firm(&self.firms.list)
+            .map(|f| f.serial)
+            .collect();
+        let chunk = crate::step::par::chunk_len(self.residents.len());
+        self.residents
+            .people
+            .par_chunks_mut(chunk)
+            .enumerate()
+            .for_each(|(c, people)| {
+                for (j, r) in people.iter_mut().enumerate() {
+                    r.flags &= !FLAG_TELEWORK_JOB;
+                    r.flags |= FLAG_TELEWORK_DRAWN;
+                    if let Some(&serial) = serials.get(r.employer.index())
+                        && telework.allows(c * chunk + j, serial)
+                    {
+                        r.flags |= FLAG_TELEWORK_JOB;
+                    }
+                }
+            });
+        self.telework_jobs = p.platforms.ilp.telework_jobs;
     }
 
     /// All money in the city, cents: residents + firms + government + platforms.

@@ -17,6 +17,16 @@ pub struct ResidentId(pub u32);
 pub const FLAG_ILP: u8 = 1 << 0;
 /// Flag bit: could not pay the full rent last month and must move.
 pub const FLAG_MUST_MOVE: u8 = 1 << 1;
+/// Flag bit: the current job allows telework, that is the fixed draw of
+/// (resident, employer's serial) falls below `platforms.ilp.telework_jobs`
+/// ([`crate::world::city::Telework::allows`]); valid with
+/// `FLAG_TELEWORK_DRAWN`. Drawn once a job (in the housing pass of the
+/// month of the hire) and for everyone when the threshold changes, so that
+/// the monthly passes over residents need not draw it again.
+pub const FLAG_TELEWORK_JOB: u8 = 1 << 2;
+/// Flag bit: `FLAG_TELEWORK_JOB` holds the draw of the current job (cleared
+/// by a hire, set by the housing pass).
+pub const FLAG_TELEWORK_DRAWN: u8 = 1 << 3;
 
 /// One household: the fields that most phases read.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
