@@ -269,7 +269,7 @@ pub fn recount_staff(w: &mut World) {
             let mut staff = empty.clone();
             for (j, r) in part.iter().enumerate() {
                 if far {
-                    par::prefetch_employer(&staff, part, j);
+                    par::prefetch_employer_at::<{ par::AHEAD_TIGHT }, _>(&staff, part, j);
                 }
                 if let Some(s) = staff.get_mut(r.employer.index()) {
                     s.employees += 1;

@@ -110,11 +110,24 @@ pub fn prefetch<T>(items: &[T], i: usize) {
     let _ = (items, i);
 }
 
+/// How far ahead a tight loop over residents asks for per-firm data: one
+/// that does little else per resident (the staff recount) reaches the
+/// resident `AHEAD` places on before the memory has answered. In the
+/// megacity the recount took 17 ms a month at 2 threads with 64, 20 ms with
+/// 40, 19 ms with 100 and 30 ms with `AHEAD`.
+pub const AHEAD_TIGHT: usize = 64;
+
 /// Hints the fetch of `per_firm`'s entry for the employer of the resident
 /// `AHEAD` places after `j` in `people` (nothing if it has no job).
 #[inline(always)]
 pub fn prefetch_employer<T>(per_firm: &[T], people: &[Resident], j: usize) {
-    if let Some(r) = people.get(j + AHEAD) {
+    prefetch_employer_at::<AHEAD, T>(per_firm, people, j);
+}
+
+/// [`prefetch_employer`] for the resident `D` places after `j`.
+#[inline(always)]
+pub fn prefetch_employer_at<const D: usize, T>(per_firm: &[T], people: &[Resident], j: usize) {
+    if let Some(r) = people.get(j + D) {
         prefetch(per_firm, r.employer.index());
     }
 }
