@@ -52,22 +52,39 @@ fn adopt_ilp(w: &mut World, p: &Scenario, ctx: StepCtx) {
     let adopt = bass_step(ilp.bass_p * price, ilp.bass_q * price, share);
     let keys = ctx.keys(Phase::Platforms);
     let potential = potential_keys(ctx.seed);
-    let users: u32 = w
+    // By blocks: the first loop lists the block's non-users without a
+    // branch on the flag (a coin toss while half the city uses the
+    // platform, so a branch would often be mispredicted); the second draws
+    // for them alone. Only this phase makes users, so the new ones are
+    // added to the count.
+    const BLOCK: usize = 256;
+    let chunk = par::chunk_len(w.residents.len());
+    let adopted: u32 = w
         .residents
         .people
-        .par_iter_mut()
+        .par_chunks_mut(chunk)
         .enumerate()
-        .map(|(i, r)| {
-            if r.flags & FLAG_ILP == 0
-                && potential.coin(i as u64, 0) < ilp.potential
-                && keys.coin(i as u64, 1) < adopt
-            {
-                r.flags |= FLAG_ILP;
+        .map(|(c, people)| {
+            let mut adopted = 0;
+            let mut others = [0u16; BLOCK];
+            for (b, block) in people.chunks_mut(BLOCK).enumerate() {
+                let mut n = 0;
+                for (j, r) in block.iter().enumerate() {
+                    others[n] = j as u16;
+                    n += (r.flags & FLAG_ILP == 0) as usize;
+                }
+                for &j in &others[..n] {
+                    let i = (c * chunk + b * BLOCK + j as usize) as u64;
+                    if potential.coin(i, 0) < ilp.potential && keys.coin(i, 1) < adopt {
+                        block[j as usize].flags |= FLAG_ILP;
+                        adopted += 1;
+                    }
+                }
             }
-            (r.flags & FLAG_ILP != 0) as u32
+            adopted
         })
         .sum();
-    w.platforms.ilp.members = users;
+    w.platforms.ilp.members += adopted;
 }
 
 /// The chance that a potential adopter who does not use the platform adopts
