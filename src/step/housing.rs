@@ -26,7 +26,7 @@ use crate::scenario::Scenario;
 use crate::step::labour::wage_of;
 use crate::step::par;
 use crate::world::city::{Commutes, Telework};
-use crate::world::residents::{FLAG_MUST_MOVE, FLAG_TELEWORK_DRAWN, FLAG_TELEWORK_JOB};
+use crate::world::residents::{FLAG_MUST_MOVE, FLAG_TELEWORK_DRAWN};
 use crate::world::{City, FirmId, Flows, World, ZoneId, yuan_to_cents};
 
 /// Moves residents, adjusts rents and updates congestion. Moves no money.
@@ -141,10 +141,7 @@ pub fn move_and_price(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
                 if r.flags & FLAG_TELEWORK_DRAWN == 0
                     && let Some((_, spot)) = jobs.get(r.employer.index())
                 {
-                    r.flags |= FLAG_TELEWORK_DRAWN;
-                    if telework.allows(i, spot.serial) {
-                        r.flags |= FLAG_TELEWORK_JOB;
-                    }
+                    telework.draw_job(&mut r.flags, i, spot.serial);
                 }
                 let r = &people[j];
                 metres += trip_metres(r.flags, r.home, r.employer);

@@ -24,7 +24,7 @@ use crate::rng::{self, AgentRng, Phase, StepCtx};
 use crate::scenario::Scenario;
 use crate::step::par;
 use crate::world::city::{Commutes, Telework};
-use crate::world::residents::{FLAG_ILP, FLAG_TELEWORK_DRAWN, FLAG_TELEWORK_JOB, Resident};
+use crate::world::residents::{FLAG_ILP, Resident};
 use crate::world::{FirmId, Flows, World};
 
 /// Gross monthly wage of a worker of `skill_milli` at a firm offering `wage`
@@ -215,7 +215,7 @@ pub fn match_jobs(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
             let r = &mut w.residents.people[i];
             r.employer = FirmId(f as u32);
             // The new job's telework draw is made in the housing pass.
-            r.flags &= !(FLAG_TELEWORK_JOB | FLAG_TELEWORK_DRAWN);
+            Telework::forget_job(&mut r.flags);
             r.months_unemployed = 0;
             r.job_match = fit;
         } else {

@@ -305,6 +305,26 @@ impl Telework {
         self.share_of_days
     }
 
+    /// Draws whether the job of resident `i` at firm `firm_serial` allows
+    /// telework into its `flags` (`FLAG_TELEWORK_JOB`, marked drawn).
+    #[inline]
+    pub fn draw_job(&self, flags: &mut u8, i: usize, firm_serial: u32) {
+        use crate::world::residents::{FLAG_TELEWORK_DRAWN, FLAG_TELEWORK_JOB};
+        *flags &= !FLAG_TELEWORK_JOB;
+        *flags |= FLAG_TELEWORK_DRAWN;
+        if self.allows(i, firm_serial) {
+            *flags |= FLAG_TELEWORK_JOB;
+        }
+    }
+
+    /// Clears a resident's telework draw (`flags`), for a new job or none:
+    /// the next [`Telework::draw_job`] makes it.
+    #[inline]
+    pub fn forget_job(flags: &mut u8) {
+        use crate::world::residents::{FLAG_TELEWORK_DRAWN, FLAG_TELEWORK_JOB};
+        *flags &= !(FLAG_TELEWORK_JOB | FLAG_TELEWORK_DRAWN);
+    }
+
     /// Whether the job of resident `i` at firm `firm_serial` allows
     /// telework: the pair's fixed draw falls below `telework_jobs`.
     #[inline]

@@ -289,7 +289,6 @@ impl World {
     /// Sets every employed resident's `FLAG_TELEWORK_JOB` from its job's
     /// fixed draw against the scenario's `telework_jobs`.
     fn draw_telework_jobs(&mut self, p: &crate::scenario::Scenario) {
-        use crate::world::residents::{FLAG_TELEWORK_DRAWN, FLAG_TELEWORK_JOB};
         use rayon::prelude::*;
         let telework = city::Telework::new(p);
         let serials: Vec<u32> = crate::step::par::per_firm(&self.firms.list)
@@ -302,12 +301,9 @@ impl World {
             .enumerate()
             .for_each(|(c, people)| {
                 for (j, r) in people.iter_mut().enumerate() {
-                    r.flags &= !FLAG_TELEWORK_JOB;
-                    r.flags |= FLAG_TELEWORK_DRAWN;
-                    if let Some(&serial) = serials.get(r.employer.index())
-                        && telework.allows(c * chunk + j, serial)
-                    {
-                        r.flags |= FLAG_TELEWORK_JOB;
+                    match serials.get(r.employer.index()) {
+                        Some(&serial) => telework.draw_job(&mut r.flags, c * chunk + j, serial),
+                        None => city::Telework::forget_job(&mut r.flags),
                     }
                 }
             });
