@@ -23,7 +23,7 @@
 
 use rayon::prelude::*;
 
-use crate::rng::{self, AgentRng, Phase, StepCtx};
+use crate::rng::{self, Odds, Phase, StepCtx};
 use crate::scenario::{MAX_SECTORS, Scenario};
 use crate::step::par;
 use crate::world::firms::MAX_PRICE;
@@ -84,6 +84,17 @@ impl FirmIndex {
 /// 10% slower than blocks of 64 to 256.
 const BLOCK: usize = 128;
 
+/// The goods phase's draws of a resident (`PhaseKeys::bits`): the search
+/// coins of sectors 2k and 2k + 1 are the halves of draw k; a sector-s
+/// search takes its pool chances from draw `POOL_DRAW + s` and its place in
+/// the pool from draw `PLACE_DRAW + s`.
+const POOL_DRAW: u64 = 16;
+/// See [`POOL_DRAW`].
+const PLACE_DRAW: u64 = 32;
+
+// Sector coins fit below the search draws.
+const _: () = assert!(MAX_SECTORS <= 16);
+
 // A search names its resident's place in the block in a byte.
 const _: () = assert!(BLOCK <= 256);
 
@@ -125,7 +136,9 @@ pub fn trade(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
     let keys = ctx.keys(Phase::Goods);
     // Whether reading ahead pays (see `par::far`).
     let far = par::far(firms.len());
-    let platform_share = p.platforms.ilp.platform_search_share;
+    let search_odds = Odds::new(rp.supplier_search_prob);
+    let platform_odds = Odds::new(p.platforms.ilp.platform_search_share);
+    let local_odds = Odds::new(rp.local_search_share);
     // Choose suppliers and place orders; total the orders per firm.
     let orders = w
         .residents
@@ -152,11 +165,15 @@ pub fn trade(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
                 let first = (c * chunk + b * BLOCK) as u64;
                 let mut n = 0;
                 for (j, r) in block.iter().enumerate() {
+                    let mut coins = 0;
                     for s in 0..sectors {
+                        if s % 2 == 0 {
+                            coins = keys.bits(first + j as u64, (s / 2) as u64);
+                        }
                         let slot = slots[j * sectors + s];
                         let search = slot.is_none()
                             | (r.rationed & (1 << s) != 0)
-                            | (keys.coin(first + j as u64, s as u64) < rp.supplier_search_prob);
+                            | search_odds.hit(rng::half(coins, s));
                         searches[n] = (j as u8, s as u8);
                         n += search as usize;
                         if far {
@@ -165,32 +182,25 @@ pub fn trade(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
                     }
                 }
                 let searches = &searches[..n];
-                // A resident's stream serves its searches in sector order.
-                let mut stream: Option<(u8, AgentRng)> = None;
+                // A search's draws: which pool (two chances), and the
+                // place in it. The pool is picked without a branch.
                 for (&(j, s), candidate) in searches.iter().zip(&mut drawn) {
                     let (r, s) = (&block[j as usize], s as usize);
-                    let rng = match &mut stream {
-                        Some((at, rng)) if *at == j => rng,
-                        _ => &mut stream.insert((j, keys.rng(first + j as u64))).1,
-                    };
+                    let agent = first + j as u64;
+                    let chances = keys.bits(agent, POOL_DRAW + s as u64);
                     let user = ilp_on && r.flags & FLAG_ILP != 0;
                     let near = index.local(r.home, s);
                     let online = &index.members[s];
-                    let pool = if user && !online.is_empty() && rng::chance(rng, platform_share) {
-                        online
-                    } else if !near.is_empty() && rng::chance(rng, rp.local_search_share) {
-                        near
-                    } else {
-                        &index.by_sector[s]
-                    };
-                    *candidate = None;
-                    if !pool.is_empty() {
-                        let k = rng::index(rng, pool.len());
-                        if far {
-                            par::prefetch(pool, k);
-                        }
-                        *candidate = Some(&pool[k]);
+                    let online_hit =
+                        user & !online.is_empty() & platform_odds.hit(rng::half(chances, 0));
+                    let near_hit = !near.is_empty() & local_odds.hit(rng::half(chances, 1));
+                    let pools = [index.by_sector[s].as_slice(), near, online];
+                    let pool = pools[if online_hit { 2 } else { near_hit as usize }];
+                    let k = rng::below(keys.bits(agent, PLACE_DRAW + s as u64), pool.len());
+                    if far {
+                        par::prefetch(pool, k);
                     }
+                    *candidate = pool.get(k);
                 }
                 if far {
                     for (&(j, s), candidate) in searches.iter().zip(&drawn) {
@@ -423,6 +433,7 @@ fn second_round(
     let stocked = FirmSet::from_fn(firms.len(), |i| firms[i].inventory > 0.0);
     let far = par::far(firms.len());
     let keys = ctx.keys(Phase::Goods);
+    let local_odds = Odds::new(rp.local_search_share);
     // Where each part starts among all the leftovers.
     let starts: Vec<usize> = parts
         .iter()
@@ -442,21 +453,19 @@ fn second_round(
             let mut drawn: [Option<&FirmId>; BLOCK] = [None; BLOCK];
             for (b, block) in part.chunks(BLOCK).enumerate() {
                 for (j, l) in block.iter().enumerate() {
-                    let k = start + b * BLOCK + j;
-                    let mut rng = keys.rng((1 << 40) + k as u64);
+                    // Leftover k's draws are those of agent 2^40 + k: the
+                    // local chance from draw 0, the place from draw 1.
+                    let agent = (1 << 40) + (start + b * BLOCK + j) as u64;
                     let near = index.local(l.home, l.sector as usize);
-                    let pool = if !near.is_empty() && rng::chance(&mut rng, rp.local_search_share) {
-                        near
-                    } else {
-                        &index.by_sector[l.sector as usize]
-                    };
-                    drawn[j] = (!pool.is_empty()).then(|| {
-                        let at = rng::index(&mut rng, pool.len());
-                        if far {
-                            par::prefetch(pool, at);
-                        }
-                        &pool[at]
-                    });
+                    let near_hit =
+                        !near.is_empty() & local_odds.hit(rng::half(keys.bits(agent, 0), 0));
+                    let pools = [index.by_sector[l.sector as usize].as_slice(), near];
+                    let pool = pools[near_hit as usize];
+                    let at = rng::below(keys.bits(agent, 1), pool.len());
+                    if far {
+                        par::prefetch(pool, at);
+                    }
+                    drawn[j] = pool.get(at);
                 }
                 for (j, d) in drawn[..block.len()].iter().enumerate() {
                     if let &Some(&f) = d

@@ -20,7 +20,7 @@
 
 use rayon::prelude::*;
 
-use crate::rng::{self, AgentRng, Phase, StepCtx};
+use crate::rng::{self, Odds, Phase, StepCtx};
 use crate::scenario::Scenario;
 use crate::step::par;
 use crate::world::city::{Commutes, Telework};
@@ -45,6 +45,11 @@ pub const MAX_WAGE: i64 = 100_000_000_000;
 /// next loop starts: in the megacity, blocks of 16 left the phase about
 /// 10% slower than blocks of 64 to 256.
 const BLOCK: usize = 128;
+
+/// A resident's labour draws (`PhaseKeys::bits`): draw 0 holds the layoff
+/// and search coins, the low half of draw 1 the lottery ticket, draw
+/// `OFFER_DRAW + o` offer o (at most 200 offers).
+const OFFER_DRAW: u64 = 16;
 
 /// Runs layoffs, search and matching, then recounts the firms' staff.
 pub fn match_jobs(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
@@ -84,6 +89,9 @@ pub fn match_jobs(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
     // Whether reading ahead pays (see `par::far`).
     let (far, far_slots) = (par::far(firms.len()), par::far(slots.len()));
     let keys = ctx.keys(Phase::Labour);
+    let unemployed_search = Odds::new(rp.unemployed_search_prob);
+    let employed_search = Odds::new(rp.on_the_job_search);
+    const TWO_32: f64 = (1u64 << 32) as f64;
     let chunk = par::chunk_len(w.residents.len());
     // Residents go by blocks, in three loops, so that in a big city each
     // loop's reads of per-firm data were asked for by the loop before: the
@@ -96,9 +104,9 @@ pub fn match_jobs(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
         .enumerate()
         .map(|(c, people)| {
             let mut apps = Vec::new();
-            // The block's searchers: index in the chunk, stream (drawn up
-            // to its offers), and the end of its offers in `offers`.
-            let mut searchers: Vec<(usize, AgentRng, usize)> = Vec::with_capacity(BLOCK);
+            // The block's searchers: index in the chunk and the end of its
+            // offers in `offers`.
+            let mut searchers: Vec<(usize, usize)> = Vec::with_capacity(BLOCK);
             // Offers: (vacancy slot, then firm; match quality).
             let mut offers: Vec<(usize, f64)> = Vec::new();
             for start in (0..people.len()).step_by(BLOCK) {
@@ -118,28 +126,34 @@ pub fn match_jobs(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
                         .get(r.employer.index())
                         .copied()
                         .unwrap_or(0.0);
-                    if keys.coin(agent, 0) < layoff as f64 {
+                    // One draw: its low half decides the layoff, its high
+                    // half the search.
+                    let coins = keys.bits(agent, 0);
+                    if (rng::half(coins, 0) as f64) < layoff as f64 * TWO_32 {
                         r.employer = FirmId::NONE;
                         r.job_match = 0.0;
                     }
                     let search = if r.employer.is_none() {
-                        rp.unemployed_search_prob
+                        unemployed_search
                     } else {
-                        rp.on_the_job_search
+                        employed_search
                     };
-                    if total == 0 || keys.coin(agent, 1) >= search {
+                    if total == 0 || !search.hit(rng::half(coins, 1)) {
                         continue;
                     }
-                    let mut rng = keys.rng(agent);
                     let n = rp.job_offers
                         + if ilp_on && r.flags & FLAG_ILP != 0 {
                             p.platforms.ilp.extra_job_offers
                         } else {
                             0
                         };
-                    for _ in 0..n {
-                        let slot = ((rng::unit(&mut rng) * total as f64) as u64).min(total - 1);
-                        let fit = rp.match_spread * (2.0 * rng::unit(&mut rng) - 1.0);
+                    for o in 0..n as u64 {
+                        // Offer o: its vacancy slot from the low half of
+                        // a draw, its match quality from the high half.
+                        let draw = keys.bits(agent, OFFER_DRAW + o);
+                        let slot = (rng::half(draw, 0) as u64 * total) >> 32;
+                        let fit =
+                            rp.match_spread * (2.0 * rng::half(draw, 1) as f64 / TWO_32 - 1.0);
                         if far_slots {
                             par::prefetch(&slots, slot as usize);
                         }
@@ -149,7 +163,7 @@ pub fn match_jobs(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
                         // A worker weighs its own job too.
                         par::prefetch(&job_quotes, r.employer.index());
                     }
-                    searchers.push((j, rng, offers.len()));
+                    searchers.push((j, offers.len()));
                 }
                 for offer in &mut offers {
                     offer.0 = slots[offer.0] as usize;
@@ -158,7 +172,7 @@ pub fn match_jobs(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
                     }
                 }
                 let mut from = 0;
-                for (j, mut rng, to) in searchers.drain(..) {
+                for (j, to) in searchers.drain(..) {
                     let (i, r) = (c * chunk + j, &people[j]);
                     let mut best = (f64::MIN, FirmId::NONE, 0.0);
                     for &(f, fit) in &offers[from..to] {
@@ -181,7 +195,8 @@ pub fn match_jobs(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
                     if best.1.is_none() || best.0 <= bar {
                         continue;
                     }
-                    let ticket = rng::index(&mut rng, u32::MAX as usize) as u64;
+                    // The lottery ticket: the low half of draw 1.
+                    let ticket = rng::half(keys.bits(i as u64, 1), 0) as u64;
                     apps.push(Application {
                         firm_ticket: ((best.1.0 as u64) << 32) | ticket,
                         resident: i as u32,
