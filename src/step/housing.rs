@@ -122,6 +122,7 @@ pub fn move_and_price(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
     };
     // One pass decides the moves and sums this month's commuter-metres.
     let far = par::far(jobs.len());
+    let far_people = par::far(w.residents.len());
     let chunk = par::chunk_len(w.residents.len());
     let parts: Vec<(Vec<u128>, i64)> = w
         .residents
@@ -132,6 +133,9 @@ pub fn move_and_price(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
             let mut apps = Vec::new();
             let mut metres = 0i64;
             for j in 0..people.len() {
+                if far_people {
+                    par::prefetch_stream(people, j, 1);
+                }
                 if far {
                     par::prefetch_employer(&jobs, people, j);
                 }
@@ -157,7 +161,6 @@ pub fn move_and_price(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
     let mut turned_away = vec![0u32; zones];
     let mut moves = 0u32;
     let mut occupants: Vec<u32> = city.zones.iter().map(|z| z.occupants).collect();
-    let far_people = par::far(w.residents.len());
     let resident = |a: u128| (a & 0xFFFF_FFFF) as usize;
     for (k, &a) in applications.iter().enumerate() {
         if far_people {

@@ -64,6 +64,7 @@ pub fn match_jobs(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
         .flat_map(|(i, f)| std::iter::repeat_n(i as u32, f.vacancies as usize))
         .collect();
     let total = slots.len() as u64;
+
     let (firms, city) = (&w.firms.list, &w.city);
     let job_quotes = w.job_quotes();
     let telework = Telework::new(p);
@@ -88,6 +89,7 @@ pub fn match_jobs(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
         .collect();
     // Whether reading ahead pays (see `par::far`).
     let (far, far_slots) = (par::far(firms.len()), par::far(slots.len()));
+    let far_people = par::far(w.residents.len());
     let keys = ctx.keys(Phase::Labour);
     let unemployed_search = Odds::new(rp.unemployed_search_prob);
     let employed_search = Odds::new(rp.on_the_job_search);
@@ -114,6 +116,9 @@ pub fn match_jobs(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
                 searchers.clear();
                 offers.clear();
                 for j in start..end {
+                    if far_people {
+                        par::prefetch_stream(people, j, 1);
+                    }
                     if far {
                         par::prefetch_employer(&layoff_chance, people, j);
                     }
@@ -211,7 +216,6 @@ pub fn match_jobs(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
     applications.par_sort_unstable_by_key(|a| (a.firm_ticket, a.resident));
 
     let mut hires = 0u32;
-    let far_people = par::far(w.residents.len());
     for k in 0..applications.len() {
         if far_people && let Some(next) = applications.get(k + par::AHEAD) {
             par::prefetch(&w.residents.people, next.resident as usize);
@@ -284,6 +288,7 @@ pub fn recount_staff(w: &mut World) {
             let mut staff = empty.clone();
             for (j, r) in part.iter().enumerate() {
                 if far {
+                    par::prefetch_stream(part, j, 1);
                     par::prefetch_employer_at::<{ par::AHEAD_TIGHT }, _>(&staff, part, j);
                 }
                 if let Some(s) = staff.get_mut(r.employer.index()) {
