@@ -78,13 +78,23 @@ pub fn found_firms(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
     let (city, sectors, bases) = (&w.city, &w.sectors, &w.platforms.places.bases_in_zone);
     let keys = ctx.keys(Phase::Entrepreneurship);
     // Resident i's founding this month, if it founds a firm.
-    let found = |i: usize, r: &crate::world::Resident, aptitude: f32| -> Option<Founding> {
+    // The largest boost a home zone can give: a coin at or above the hazard
+    // this allows is no founding whatever the zone, and the resident's
+    // record need not be read (a big city's records are hundreds of
+    // megabytes; the aptitudes a tenth of that).
+    let most_boost = mei.hazard_multiplier.max(1.0);
+    let found = |i: usize, people: &[crate::world::Resident], j: usize, aptitude: f32| {
+        let coin = keys.coin(i as u64, 0);
+        if coin >= e.founding_hazard * most_boost * aptitude as f64 {
+            return None;
+        }
+        let r = &people[j];
         let boost = if bases[r.home.index()] > 0 {
             mei.hazard_multiplier
         } else {
             1.0
         };
-        if keys.coin(i as u64, 0) >= e.founding_hazard * boost * aptitude as f64 {
+        if coin >= e.founding_hazard * boost * aptitude as f64 {
             return None;
         }
         let mut rng = keys.rng(i as u64);
@@ -126,8 +136,8 @@ pub fn found_firms(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
         .enumerate()
         .flat_map_iter(|(c, (people, aptitude))| {
             let mut found_here = Vec::new();
-            for (j, (r, &a)) in people.iter().zip(aptitude).enumerate() {
-                found_here.extend(found(c * chunk + j, r, a));
+            for (j, &a) in aptitude.iter().enumerate() {
+                found_here.extend(found(c * chunk + j, people, j, a));
             }
             found_here
         })

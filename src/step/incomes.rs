@@ -34,13 +34,6 @@ pub fn pay(w: &mut World, p: &Scenario, _ctx: StepCtx) -> Flows {
     let mut flows = Flows::default();
 
     // Firms: pay or close. Dividends and payouts go to owners' receivables.
-    let mut remap = vec![FirmId::NONE; w.firms.len()];
-    let mut alive = 0u32;
-    let mut exits = 0u32;
-    let mut firm_taxes_and_rent = 0i64;
-    // Owners are residents anywhere in the city: in a big city their
-    // receivables are asked for well ahead (this loop does little per firm).
-    let owners_far = par::far(w.residents.receivable.len());
     // Workplace rent per worker depends on the zone alone: rounded once a zone.
     let workplace_rent: Vec<i64> = w
         .city
@@ -48,49 +41,110 @@ pub fn pay(w: &mut World, p: &Scenario, _ctx: StepCtx) -> Flows {
         .iter()
         .map(|z| (z.rent as f64 * rent_share).round() as i64)
         .collect();
-    for (i, to) in remap.iter_mut().enumerate() {
-        if owners_far && let Some(next) = w.firms.list.get(i + 4 * par::AHEAD) {
-            par::prefetch(&w.residents.receivable, next.owner.0 as usize);
-        }
-        let f = &mut w.firms.list[i];
-        let rent = workplace_rent[f.zone.index()] * f.employees as i64;
-        let costs = f.wage_bill + rent;
-        if f.cash < costs || f.months_idle as u32 >= fp.idle_exit_months {
-            if f.cash >= costs {
-                w.counters.idle_exits += 1;
+    // Firms go by ranges in parallel; each range keeps its sums, its exits'
+    // ages in firm order, and what its firms owe their owners sorted by
+    // chunk of residents, which are then credited in parallel (integer
+    // sums: the order of the credits cannot change them).
+    let chunk = par::chunk_len(w.residents.len());
+    let chunks = w.residents.len().div_ceil(chunk);
+    let per = w
+        .firms
+        .len()
+        .div_ceil(4 * rayon::current_num_threads())
+        .max(par::MIN_LEN);
+    let mut remap = vec![FirmId::NONE; w.firms.len()];
+    let ranges: Vec<FirmRange> = w
+        .firms
+        .list
+        .par_chunks_mut(per)
+        .zip(remap.par_chunks_mut(per))
+        .map(|(firms, remap)| {
+            let mut range = FirmRange {
+                owed: vec![Vec::new(); chunks],
+                ..FirmRange::default()
+            };
+            for (f, to) in firms.iter_mut().zip(remap) {
+                let rent = workplace_rent[f.zone.index()] * f.employees as i64;
+                let costs = f.wage_bill + rent;
+                if f.cash < costs || f.months_idle as u32 >= fp.idle_exit_months {
+                    if f.cash >= costs {
+                        range.idle_exits += 1;
+                    }
+                    range.exit_ages.push(f.age);
+                    range.owed[f.owner.0 as usize / chunk].push((f.owner.0, f.cash));
+                    range.firms -= f.cash;
+                    range.residents += f.cash;
+                    f.cash = 0;
+                    continue;
+                }
+                let profit = f.revenue - costs;
+                // Truncation is floor for these non-negative amounts, and
+                // needs no call into the maths library.
+                let tax = if profit > 0 {
+                    (profit as f64 * g.profit_tax) as i64
+                } else {
+                    0
+                };
+                f.cash -= costs + tax;
+                let buffer = (costs as f64 * fp.cash_buffer_months).round() as i64;
+                // Dividends come out of this month's profit after tax, and
+                // only above the buffer.
+                let dividend = if f.cash > buffer && profit > tax {
+                    (((f.cash - buffer) as f64 * fp.dividend_share) as i64).min(profit - tax)
+                } else {
+                    0
+                };
+                f.cash -= dividend;
+                if dividend != 0 {
+                    range.owed[f.owner.0 as usize / chunk].push((f.owner.0, dividend));
+                }
+                range.firms -= costs + tax + dividend;
+                range.residents += dividend;
+                range.taxes_and_rent += rent + tax;
+                // The number among this range's firms left; the ranges
+                // before are added below.
+                *to = FirmId(range.alive);
+                range.alive += 1;
             }
-            w.counters.exit_ages.push(f.age);
-            w.residents.receivable[f.owner.0 as usize] += f.cash;
-            flows.firms -= f.cash;
-            flows.residents += f.cash;
-            f.cash = 0;
-            exits += 1;
-            continue;
-        }
-        let profit = f.revenue - costs;
-        // Truncation is floor for these non-negative amounts, and needs no
-        // call into the maths library (the firms go one by one here).
-        let tax = if profit > 0 {
-            (profit as f64 * g.profit_tax) as i64
-        } else {
-            0
-        };
-        f.cash -= costs + tax;
-        let buffer = (costs as f64 * fp.cash_buffer_months).round() as i64;
-        // Dividends come out of this month's profit after tax, and only above the buffer.
-        let dividend = if f.cash > buffer && profit > tax {
-            (((f.cash - buffer) as f64 * fp.dividend_share) as i64).min(profit - tax)
-        } else {
-            0
-        };
-        f.cash -= dividend;
-        w.residents.receivable[f.owner.0 as usize] += dividend;
-        flows.firms -= costs + tax + dividend;
-        flows.residents += dividend;
-        firm_taxes_and_rent += rent + tax;
-        *to = FirmId(alive);
-        alive += 1;
+            range
+        })
+        .collect();
+    let mut alive = 0u32;
+    let mut firm_taxes_and_rent = 0i64;
+    let mut before = Vec::with_capacity(ranges.len());
+    for range in &ranges {
+        before.push(alive);
+        alive += range.alive;
+        flows.firms += range.firms;
+        flows.residents += range.residents;
+        firm_taxes_and_rent += range.taxes_and_rent;
+        w.counters.idle_exits += range.idle_exits;
+        w.counters.exit_ages.extend(&range.exit_ages);
     }
+    let exits = w.firms.len() as u32 - alive;
+    remap
+        .par_chunks_mut(per)
+        .zip(&before)
+        .for_each(|(remap, &before)| {
+            for to in remap.iter_mut().filter(|to| !to.is_none()) {
+                to.0 += before;
+            }
+        });
+    let owners_far = par::far(w.residents.len());
+    w.residents
+        .receivable
+        .par_chunks_mut(chunk)
+        .enumerate()
+        .for_each(|(c, receivable)| {
+            for owed in ranges.iter().map(|r| &r.owed[c]) {
+                for (k, &(owner, amount)) in owed.iter().enumerate() {
+                    if owners_far && let Some(next) = owed.get(k + par::AHEAD) {
+                        par::prefetch(receivable, next.0 as usize - c * chunk);
+                    }
+                    receivable[owner as usize - c * chunk] += amount;
+                }
+            }
+        });
     flows.government += firm_taxes_and_rent;
 
     let n = w.residents.len() as i64;
@@ -198,6 +252,24 @@ pub fn pay(w: &mut World, p: &Scenario, _ctx: StepCtx) -> Flows {
     }
     w.government.benefit = (g.benefit_share * w.mean_wage as f64).floor() as i64;
     flows
+}
+
+/// What a range of firms did in the incomes phase (see `pay`).
+#[derive(Default)]
+struct FirmRange {
+    /// Firms left open.
+    alive: u32,
+    /// Firms that closed idle (they could pay).
+    idle_exits: u32,
+    /// Ages of the firms that closed, in firm order.
+    exit_ages: Vec<u32>,
+    /// Per chunk of residents: (owner, cents) of dividends and closing payouts.
+    owed: Vec<Vec<(u32, i64)>>,
+    /// Net flows of firms and residents, cents.
+    firms: i64,
+    residents: i64,
+    /// Workplace rent and profit tax paid to the government, cents.
+    taxes_and_rent: i64,
 }
 
 /// Firm numbers after the exits, by blocks of 64 firms: the number of firms

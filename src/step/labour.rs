@@ -25,7 +25,7 @@ use crate::scenario::Scenario;
 use crate::step::par;
 use crate::world::city::{Commutes, Telework};
 use crate::world::residents::{FLAG_ILP, Resident};
-use crate::world::{FirmId, Flows, World};
+use crate::world::{Firm, FirmId, Flows, World};
 
 /// Gross monthly wage of a worker of `skill_milli` at a firm offering `wage`
 /// per efficiency unit, cents. Firms pay exactly the sum of these.
@@ -56,13 +56,7 @@ pub fn match_jobs(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
     let rp = &p.residents;
     // One entry per open vacancy: a uniform draw from it is a
     // vacancy-weighted draw of a firm, with one memory access.
-    let slots: Vec<u32> = w
-        .firms
-        .list
-        .iter()
-        .enumerate()
-        .flat_map(|(i, f)| std::iter::repeat_n(i as u32, f.vacancies as usize))
-        .collect();
+    let slots = vacancy_slots(&w.firms.list);
     let total = slots.len() as u64;
 
     let (firms, city) = (&w.firms.list, &w.city);
@@ -215,35 +209,104 @@ pub fn match_jobs(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
     let mut applications: Vec<Application> = parts.concat();
     applications.par_sort_unstable_by_key(|a| (a.firm_ticket, a.resident));
 
-    let mut hires = 0u32;
-    for k in 0..applications.len() {
-        if far_people && let Some(next) = applications.get(k + par::AHEAD) {
-            par::prefetch(&w.residents.people, next.resident as usize);
-            par::prefetch(&w.firms.list, (next.firm_ticket >> 32) as usize);
-        }
-        let Application {
-            firm_ticket,
-            resident,
-            fit,
-        } = applications[k];
-        let (f, i) = ((firm_ticket >> 32) as usize, resident as usize);
-        let firm = &mut w.firms.list[f];
-        if firm.hires < firm.vacancies {
-            firm.hires += 1;
-            hires += 1;
-            let r = &mut w.residents.people[i];
-            r.employer = FirmId(f as u32);
-            // The new job's telework draw is made in the housing pass.
-            Telework::forget_job(&mut r.flags);
-            r.months_unemployed = 0;
-            r.job_match = fit;
-        } else {
-            firm.turned_away += 1;
-        }
-    }
+    let hires = hire(w, &applications);
     w.counters.hires = hires;
     recount_staff(w);
     Flows::default()
+}
+
+/// Accepts `applications` (sorted by firm, then lottery order) up to each
+/// firm's vacancies, and returns the number of hires. Firms take their
+/// applications by ranges of firms in parallel (a firm's own applications
+/// in their order, so the result is that of one loop); each searcher
+/// applies once, so the hired residents' records are then written by
+/// chunks of residents, in any order.
+fn hire(w: &mut World, applications: &[Application]) -> u32 {
+    let firm_of = |a: &Application| (a.firm_ticket >> 32) as usize;
+    let per = w.firms.len().div_ceil(rayon::current_num_threads()).max(1);
+    let chunk = par::chunk_len(w.residents.len());
+    let chunks = w.residents.len().div_ceil(chunk);
+    let (far_firms, far_people) = (par::far(w.firms.len()), par::far(w.residents.len()));
+    // Per range of firms, the hires sorted by chunk of residents:
+    // (resident, firm, match quality).
+    let hired: Vec<Vec<Vec<(u32, u32, f32)>>> = w
+        .firms
+        .list
+        .par_chunks_mut(per)
+        .enumerate()
+        .map(|(r, part)| {
+            let first = r * per;
+            let from = applications.partition_point(|a| firm_of(a) < first);
+            let to = applications.partition_point(|a| firm_of(a) < first + part.len());
+            let mut hired = vec![Vec::new(); chunks];
+            let mine = &applications[from..to];
+            for (k, a) in mine.iter().enumerate() {
+                if far_firms && let Some(next) = mine.get(k + par::AHEAD) {
+                    par::prefetch(part, firm_of(next) - first);
+                }
+                let firm = &mut part[firm_of(a) - first];
+                if firm.hires < firm.vacancies {
+                    firm.hires += 1;
+                    hired[a.resident as usize / chunk].push((a.resident, firm_of(a) as u32, a.fit));
+                } else {
+                    firm.turned_away += 1;
+                }
+            }
+            hired
+        })
+        .collect();
+    w.residents
+        .people
+        .par_chunks_mut(chunk)
+        .enumerate()
+        .for_each(|(c, people)| {
+            for list in hired.iter().map(|h| &h[c]) {
+                for (k, &(i, f, fit)) in list.iter().enumerate() {
+                    if far_people && let Some(next) = list.get(k + par::AHEAD) {
+                        par::prefetch(people, next.0 as usize - c * chunk);
+                    }
+                    let r = &mut people[i as usize - c * chunk];
+                    r.employer = FirmId(f);
+                    // The new job's telework draw is made in the housing pass.
+                    Telework::forget_job(&mut r.flags);
+                    r.months_unemployed = 0;
+                    r.job_match = fit;
+                }
+            }
+        });
+    hired.iter().flatten().map(|list| list.len() as u32).sum()
+}
+
+/// One entry per open vacancy, firm by firm: firm i's number repeated its
+/// `vacancies` times. Built in parallel by ranges of firms, each filling
+/// its own stretch of the list.
+fn vacancy_slots(firms: &[Firm]) -> Vec<u32> {
+    let vacancies: Vec<u32> = par::per_firm(firms).map(|f| f.vacancies).collect();
+    let per = par::MIN_LEN;
+    let totals: Vec<usize> = vacancies
+        .par_chunks(per)
+        .map(|part| part.iter().map(|&v| v as usize).sum())
+        .collect();
+    let mut slots = vec![0u32; totals.iter().sum()];
+    let mut stretches = Vec::with_capacity(totals.len());
+    let mut rest = slots.as_mut_slice();
+    for &total in &totals {
+        let (stretch, after) = rest.split_at_mut(total);
+        stretches.push(stretch);
+        rest = after;
+    }
+    vacancies
+        .par_chunks(per)
+        .zip(stretches)
+        .enumerate()
+        .for_each(|(r, (part, stretch))| {
+            let mut at = 0;
+            for (k, &v) in part.iter().enumerate() {
+                stretch[at..at + v as usize].fill((r * per + k) as u32);
+                at += v as usize;
+            }
+        });
+    slots
 }
 
 /// A job application, in 16 bytes. Applications are matched in the order

@@ -240,3 +240,42 @@ fn library_csv_with_every_lever_is_identical_for_1_2_and_8_threads() {
         );
     }
 }
+
+/// A city big enough for the paths taken only in big cities: per-firm
+/// arrays past `par::far` (131,072 entries) are read ahead, and the loops
+/// over firms split into ranges (vacancy slots, hiring, incomes). Few
+/// residents to a firm keep the run short.
+#[test]
+fn library_csv_of_a_big_city_is_identical_for_1_2_and_8_threads() {
+    let mut scenario =
+        Scenario::load(&repo_path("scenarios/imp-ilp-mei.toml")).expect("the scenario loads");
+    scenario.simulation.residents = 400_000;
+    scenario.simulation.residents_per_firm = 2.8;
+    scenario.simulation.months = 4;
+    scenario.events.iter_mut().for_each(|e| e.month = 2);
+    let one = csv_with_threads(&scenario, 1);
+    let text = String::from_utf8_lossy(&one);
+    let header: Vec<&str> = text.lines().next().unwrap_or("").split(',').collect();
+    let firms = header
+        .iter()
+        .position(|h| *h == "firms")
+        .expect("a firms column");
+    let first: f64 = text
+        .lines()
+        .nth(1)
+        .and_then(|l| l.split(',').nth(firms))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0.0);
+    assert!(
+        first > 131_072.0,
+        "only {first} firms: the city is too small for the big-city paths"
+    );
+    for threads in [2, 8] {
+        let other = csv_with_threads(&scenario, threads);
+        assert!(
+            one == other,
+            "1 and {threads} threads differ in a big city: {}",
+            first_difference(&one, &other)
+        );
+    }
+}
