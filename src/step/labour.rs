@@ -105,10 +105,13 @@ pub fn match_jobs(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
             let mut searchers: Vec<(usize, usize)> = Vec::with_capacity(BLOCK);
             // Offers: (vacancy slot, then firm; match quality).
             let mut offers: Vec<(usize, f64)> = Vec::new();
+            // The block's searchers, by their place in the chunk.
+            let mut listed = [0u32; BLOCK];
             for start in (0..people.len()).step_by(BLOCK) {
                 let end = (start + BLOCK).min(people.len());
                 searchers.clear();
                 offers.clear();
+                let mut n = 0;
                 for j in start..end {
                     if far_people {
                         par::prefetch_stream(people, j, 1);
@@ -137,9 +140,16 @@ pub fn match_jobs(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
                     } else {
                         employed_search
                     };
-                    if total == 0 || !search.hit(rng::half(coins, 1)) {
-                        continue;
-                    }
+                    // Listed without a branch on the coin, which is taken
+                    // about one time in nine and so would often be
+                    // mispredicted.
+                    listed[n] = j as u32;
+                    n += (total > 0 && search.hit(rng::half(coins, 1))) as usize;
+                }
+                for &j in &listed[..n] {
+                    let j = j as usize;
+                    let r = &people[j];
+                    let agent = (c * chunk + j) as u64;
                     let n = rp.job_offers
                         + if ilp_on && r.flags & FLAG_ILP != 0 {
                             p.platforms.ilp.extra_job_offers
