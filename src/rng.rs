@@ -119,10 +119,7 @@ impl PhaseKeys {
     /// ([`Odds`], [`half`]), the whole word as a 64-bit one ([`below`]).
     #[inline(always)]
     pub fn bits(&self, agent: u64, k: u64) -> u64 {
-        wymix(
-            self.coin_base
-                .wrapping_add(((agent << 8) | k).wrapping_mul(WY_STEP)),
-        )
+        draw_at(self.coin_base, (agent << 8) | k)
     }
 
     /// Coin `k` (0..256) of `agent`: a uniform in [0, 1), the top 53 bits of
@@ -135,6 +132,13 @@ impl PhaseKeys {
 
 /// wyrand's Weyl step (Wang Yi's wyhash family).
 const WY_STEP: u64 = 0xA076_1D64_78BD_642F;
+
+/// Output number `n` of the wyrand generator started at `base`: 64 random
+/// bits from one hash, `wymix(base + n x WY_STEP)`.
+#[inline(always)]
+pub fn draw_at(base: u64, n: u64) -> u64 {
+    wymix(base.wrapping_add(n.wrapping_mul(WY_STEP)))
+}
 
 /// wyrand's output function: the 128-bit product of `s` and `s XOR
 /// 0xE7037ED1A0B428DB`, its two halves XORed. Fed a Weyl sequence it is the

@@ -269,7 +269,8 @@ pub struct Telework {
     on: bool,
     jobs: f64,
     share_of_days: f64,
-    seed: u64,
+    /// The run's key for the draws: `mix64(seed XOR 0x7E1E3A6B)`.
+    key: u64,
 }
 
 impl Telework {
@@ -280,7 +281,7 @@ impl Telework {
             on: ilp.enabled && ilp.telework_days > 0.0 && ilp.telework_jobs > 0.0,
             jobs: ilp.telework_jobs,
             share_of_days: (ilp.telework_days / 5.0).min(1.0),
-            seed: p.simulation.seed,
+            key: crate::rng::mix64(p.simulation.seed ^ 0x7E1E_3A6B),
         }
     }
 
@@ -329,9 +330,7 @@ impl Telework {
     /// telework: the pair's fixed draw falls below `telework_jobs`.
     #[inline]
     pub fn allows(&self, i: usize, firm_serial: u32) -> bool {
-        let z = crate::rng::mix64(
-            self.seed ^ crate::rng::mix64((i as u64) ^ ((firm_serial as u64) << 32) ^ 0x7E1E_3A6B),
-        );
+        let z = crate::rng::draw_at(self.key, (i as u64) | ((firm_serial as u64) << 32));
         ((z >> 11) as f64 / (1u64 << 53) as f64) < self.jobs
     }
 }
