@@ -26,7 +26,7 @@ use crate::scenario::Scenario;
 use crate::step::labour::wage_of;
 use crate::step::par;
 use crate::world::city::{Commutes, Telework};
-use crate::world::residents::{FLAG_MUST_MOVE, FLAG_TELEWORK_DRAWN};
+use crate::world::residents::{FLAG_ILP, FLAG_MUST_MOVE, FLAG_TELEWORK_DRAWN, FLAG_TELEWORK_JOB};
 use crate::world::{City, FirmId, Flows, World, ZoneId, yuan_to_cents};
 
 /// Moves residents, adjusts rents and updates congestion. Moves no money.
@@ -64,13 +64,24 @@ pub fn move_and_price(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
     let jobs = w.job_quotes();
     // The congestion term of resident i living in `home`: one-way metres on
     // the days it commutes (0 without a job).
+    // Per grid offset, the term with no telework and with a teleworker's
+    // days (the only two shares of days at home), computed once an offset
+    // instead of once a worker.
+    let teleworking = telework.share_of_job(FLAG_ILP | FLAG_TELEWORK_JOB, false);
+    let metres_by_offset: Vec<[i64; 2]> = city
+        .offset_km
+        .iter()
+        .map(|&km| {
+            [0.0, teleworking].map(|home_days| (km as f64 * (1.0 - home_days) * 1000.0) as i64)
+        })
+        .collect();
     let trip_metres = |flags: u8, home: ZoneId, employer: FirmId| -> i64 {
         if employer.is_none() {
             return 0;
         }
         let f = jobs[employer.index()].1;
         let home_days = telework.share_of_job(flags, f.manufacturing);
-        (city.distance_km(home, f.zone) * (1.0 - home_days) * 1000.0) as i64
+        metres_by_offset[city.offset(home, f.zone)][(home_days != 0.0) as usize]
     };
     let decide = |i: usize, r: &crate::world::Resident| -> Option<u128> {
         let must = r.flags & FLAG_MUST_MOVE != 0;
