@@ -300,10 +300,11 @@ impl Telework {
     pub fn share_of_job(&self, flags: u8, manufacturing: bool) -> f64 {
         use crate::world::residents::{FLAG_ILP, FLAG_TELEWORK_JOB};
         let wanted = FLAG_ILP | FLAG_TELEWORK_JOB;
-        if !self.on || manufacturing || flags & wanted != wanted {
-            return 0.0;
-        }
-        self.share_of_days
+        // Without a branch: whether a job is in manufacturing is close to
+        // a coin toss from one worker to the next, and the passes over
+        // residents ask this of every worker.
+        let teleworks = self.on & !manufacturing & (flags & wanted == wanted);
+        self.share_of_days * teleworks as u8 as f64
     }
 
     /// Draws whether the job of resident `i` at firm `firm_serial` allows
