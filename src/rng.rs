@@ -1,12 +1,14 @@
 //! The only source of randomness in polis.
 //!
-//! Every random draw comes from a stream keyed by (seed, month, phase, agent
-//! id). Keying is a few integer multiplications (SplitMix64 finalisers), and
-//! the stream itself is PCG-64 MCG (`rand_pcg::Pcg64Mcg`), a small named
-//! generator whose output `rand_pcg` keeps stable across releases. Because a
-//! stream depends only on its key, the draws an agent sees do not depend on
-//! which thread runs it or in what order agents are visited: this is what
-//! makes output byte-identical for any thread count.
+//! Every random draw is keyed by (seed, month, phase, agent id). Keying is a
+//! few integer multiplications (SplitMix64 finalisers). An agent that acts
+//! at length draws from a stream, PCG-64 MCG (`rand_pcg::Pcg64Mcg`), a small
+//! named generator whose output `rand_pcg` keeps stable across releases; the
+//! decisions many agents take each month use one-hash draws (64 bits each,
+//! numbered per agent: wyrand's output function at a Weyl-sequence point).
+//! Because a draw depends only on its key, the draws an agent sees do not
+//! depend on which thread runs it or in what order agents are visited: this
+//! is what makes output byte-identical for any thread count.
 //!
 //! This module must never read the clock, the OS or a thread-local generator.
 
@@ -84,9 +86,10 @@ impl StepCtx {
 
 /// The random keys of one phase in one month. Most agents in most phases
 /// need one or two yes/no draws (search this month? move?), so besides a
-/// full stream per agent a phase offers "coins": single uniforms that cost
-/// one hash, so that an agent who does nothing never builds a stream.
-/// Coins and streams are derived from different keys and do not overlap.
+/// full stream per agent a phase offers numbered one-hash draws
+/// ([`PhaseKeys::bits`], and [`PhaseKeys::coin`] as a uniform), so that an
+/// agent who does nothing never builds a stream. Draws and streams are
+/// derived from different keys and do not overlap.
 #[derive(Debug, Clone, Copy)]
 pub struct PhaseKeys {
     base: u64,

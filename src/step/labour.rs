@@ -51,6 +51,9 @@ const BLOCK: usize = 128;
 /// `OFFER_DRAW + o` offer o (at most 200 offers).
 const OFFER_DRAW: u64 = 16;
 
+/// 2^32: a 32-bit half of a draw over this is a uniform in [0, 1).
+const TWO_32: f64 = (1u64 << 32) as f64;
+
 /// Runs layoffs, search and matching, then recounts the firms' staff.
 pub fn match_jobs(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
     let rp = &p.residents;
@@ -58,7 +61,6 @@ pub fn match_jobs(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
     // vacancy-weighted draw of a firm, with one memory access.
     let slots = vacancy_slots(&w.firms.list);
     let total = slots.len() as u64;
-
     let (firms, city) = (&w.firms.list, &w.city);
     let job_quotes = w.job_quotes();
     let telework = Telework::new(p);
@@ -87,7 +89,6 @@ pub fn match_jobs(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
     let keys = ctx.keys(Phase::Labour);
     let unemployed_search = Odds::new(rp.unemployed_search_prob);
     let employed_search = Odds::new(rp.on_the_job_search);
-    const TWO_32: f64 = (1u64 << 32) as f64;
     let chunk = par::chunk_len(w.residents.len());
     // Residents go by blocks, in three loops, so that in a big city each
     // loop's reads of per-firm data were asked for by the loop before: the
@@ -150,13 +151,13 @@ pub fn match_jobs(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
                     let j = j as usize;
                     let r = &people[j];
                     let agent = (c * chunk + j) as u64;
-                    let n = rp.job_offers
+                    let count = rp.job_offers
                         + if ilp_on && r.flags & FLAG_ILP != 0 {
                             p.platforms.ilp.extra_job_offers
                         } else {
                             0
                         };
-                    for o in 0..n as u64 {
+                    for o in 0..count as u64 {
                         // Offer o: its vacancy slot from the low half of
                         // a draw, its match quality from the high half.
                         let draw = keys.bits(agent, OFFER_DRAW + o);

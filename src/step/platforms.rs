@@ -75,8 +75,9 @@ fn adopt_ilp(w: &mut World, p: &Scenario, ctx: StepCtx) {
                 }
                 for &j in &others[..n] {
                     let i = (c * chunk + b * BLOCK + j as usize) as u64;
-                    // The month's coin first: it passes less often than the
-                    // fixed one while adoption is below the potential share.
+                    // The month's coin first: its chance (the month's Bass
+                    // step) is mostly far below the potential share (0.9 by
+                    // default), so the fixed coin is seldom needed.
                     if keys.coin(i, 1) < adopt && potential.coin(i, 0) < ilp.potential {
                         block[j as usize].flags |= FLAG_ILP;
                         adopted += 1;
