@@ -61,12 +61,22 @@ fn csv_with_threads(scenario: &Scenario, threads: usize) -> Vec<u8> {
 fn library_csv_is_identical_for_1_2_and_8_threads() {
     let scenario = small_scenario(42);
     let one = csv_with_threads(&scenario, 1);
+    same_at_2_and_8_threads(
+        &scenario,
+        &one,
+        &format!("{RESIDENTS} residents, {MONTHS} months, seed 42"),
+    );
+}
+
+/// Asserts that `scenario` gives `one` (its output at 1 thread) at 2 and 8
+/// threads too; `what` names the case in the message.
+fn same_at_2_and_8_threads(scenario: &Scenario, one: &[u8], what: &str) {
     for threads in [2, 8] {
-        let other = csv_with_threads(&scenario, threads);
+        let other = csv_with_threads(scenario, threads);
         assert!(
             one == other,
-            "timeseries.csv differs between 1 and {threads} threads ({RESIDENTS} residents, {MONTHS} months, seed 42); {}",
-            first_difference(&one, &other)
+            "timeseries.csv differs between 1 and {threads} threads ({what}): {}",
+            first_difference(one, &other)
         );
     }
 }
@@ -204,14 +214,7 @@ fn library_csv_with_every_lever_is_identical_for_1_2_and_8_threads() {
         }),
     });
     let one = csv_with_threads(&scenario, 1);
-    for threads in [2, 8] {
-        let other = csv_with_threads(&scenario, threads);
-        assert!(
-            one == other,
-            "1 and {threads} threads differ with every lever on: {}",
-            first_difference(&one, &other)
-        );
-    }
+    same_at_2_and_8_threads(&scenario, &one, "every lever on");
     // The levers really ran: members, users, incubated startups and the cut.
     let text = String::from_utf8_lossy(&one);
     let header: Vec<&str> = text.lines().next().unwrap_or("").split(',').collect();
@@ -270,12 +273,5 @@ fn library_csv_of_a_big_city_is_identical_for_1_2_and_8_threads() {
         first > 131_072.0,
         "only {first} firms: the city is too small for the big-city paths"
     );
-    for threads in [2, 8] {
-        let other = csv_with_threads(&scenario, threads);
-        assert!(
-            one == other,
-            "1 and {threads} threads differ in a big city: {}",
-            first_difference(&one, &other)
-        );
-    }
+    same_at_2_and_8_threads(&scenario, &one, "a big city");
 }
