@@ -85,6 +85,19 @@ impl FirmIndex {
         let key = zone.index() * self.sectors + sector;
         &self.local[self.offsets[key] as usize..self.offsets[key + 1] as usize]
     }
+
+    /// The firms a sector-`sector` candidate of a resident living in `home`
+    /// is drawn among: the sector's IMP members when `online` and there
+    /// are any, else the home zone's firms when `near` and there are any,
+    /// else the sector's firms citywide. Picked without a branch.
+    #[inline(always)]
+    fn pool(&self, home: ZoneId, sector: usize, online: bool, near: bool) -> &[FirmId] {
+        let (members, local) = (&self.members[sector], self.local(home, sector));
+        let online = online & !members.is_empty();
+        let near = near & !local.is_empty();
+        let pools = [self.by_sector[sector].as_slice(), local, members];
+        pools[if online { 2 } else { near as usize }]
+    }
 }
 
 /// Residents a block of the supplier-choice pass (see `trade`).
@@ -198,13 +211,12 @@ pub fn trade(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
                     let agent = first + j as u64;
                     let chances = keys.bits(agent, POOL_DRAW + s as u64);
                     let user = ilp_on && r.flags & FLAG_ILP != 0;
-                    let near = index.local(r.home, s);
-                    let online = &index.members[s];
-                    let online_hit =
-                        user & !online.is_empty() & platform_odds.hit(rng::half(chances, 0));
-                    let near_hit = !near.is_empty() & local_odds.hit(rng::half(chances, 1));
-                    let pools = [index.by_sector[s].as_slice(), near, online];
-                    let pool = pools[if online_hit { 2 } else { near_hit as usize }];
+                    let pool = index.pool(
+                        r.home,
+                        s,
+                        user & platform_odds.hit(rng::half(chances, 0)),
+                        local_odds.hit(rng::half(chances, 1)),
+                    );
                     let k = rng::below(keys.bits(agent, PLACE_DRAW + s as u64), pool.len());
                     if far {
                         par::prefetch(pool, k);
@@ -465,11 +477,8 @@ fn second_round(
                     // Leftover k's draws are those of agent 2^40 + k: the
                     // local chance from draw 0, the place from draw 1.
                     let agent = (1 << 40) + (start + b * BLOCK + j) as u64;
-                    let near = index.local(l.home, l.sector as usize);
-                    let near_hit =
-                        !near.is_empty() & local_odds.hit(rng::half(keys.bits(agent, 0), 0));
-                    let pools = [index.by_sector[l.sector as usize].as_slice(), near];
-                    let pool = pools[near_hit as usize];
+                    let near = local_odds.hit(rng::half(keys.bits(agent, 0), 0));
+                    let pool = index.pool(l.home, l.sector as usize, false, near);
                     let at = rng::below(keys.bits(agent, 1), pool.len());
                     if far {
                         par::prefetch(pool, at);

@@ -26,7 +26,7 @@ use crate::scenario::Scenario;
 use crate::step::labour::wage_of;
 use crate::step::par;
 use crate::world::city::{Commutes, Telework};
-use crate::world::residents::{FLAG_ILP, FLAG_MUST_MOVE, FLAG_TELEWORK_DRAWN, FLAG_TELEWORK_JOB};
+use crate::world::residents::{FLAG_MUST_MOVE, FLAG_TELEWORK_DRAWN};
 use crate::world::{City, FirmId, Flows, World, ZoneId, yuan_to_cents};
 
 /// Moves residents, adjusts rents and updates congestion. Moves no money.
@@ -67,12 +67,12 @@ pub fn move_and_price(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
     // Per grid offset, the term with no telework and with a teleworker's
     // days (the only two shares of days at home), computed once an offset
     // instead of once a worker.
-    let teleworking = telework.share_of_job(FLAG_ILP | FLAG_TELEWORK_JOB, false);
     let metres_by_offset: Vec<[i64; 2]> = city
         .offset_km
         .iter()
         .map(|&km| {
-            [0.0, teleworking].map(|home_days| (km as f64 * (1.0 - home_days) * 1000.0) as i64)
+            [0.0, telework.share_of_days()]
+                .map(|home_days| (km as f64 * (1.0 - home_days) * 1000.0) as i64)
         })
         .collect();
     let trip_metres = |flags: u8, home: ZoneId, employer: FirmId| -> i64 {
@@ -80,8 +80,8 @@ pub fn move_and_price(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
             return 0;
         }
         let f = jobs[employer.index()].1;
-        let home_days = telework.share_of_job(flags, f.manufacturing);
-        metres_by_offset[city.offset(home, f.zone)][(home_days != 0.0) as usize]
+        metres_by_offset[city.offset(home, f.zone)]
+            [telework.teleworks(flags, f.manufacturing) as usize]
     };
     let decide = |i: usize, r: &crate::world::Resident| -> Option<u128> {
         let must = r.flags & FLAG_MUST_MOVE != 0;
@@ -145,7 +145,7 @@ pub fn move_and_price(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
             let mut metres = 0i64;
             for j in 0..people.len() {
                 if far_people {
-                    par::prefetch_stream(people, j, 1);
+                    par::prefetch_stream(people, j);
                 }
                 if far {
                     par::prefetch_employer(&jobs, people, j);

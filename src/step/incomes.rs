@@ -42,28 +42,32 @@ pub fn pay(w: &mut World, p: &Scenario, _ctx: StepCtx) -> Flows {
         .map(|z| (z.rent as f64 * rent_share).round() as i64)
         .collect();
     // Firms go by ranges in parallel; each range keeps its sums, its exits'
-    // ages in firm order, and what its firms owe their owners sorted by
-    // chunk of residents, which are then credited in parallel (integer
-    // sums: the order of the credits cannot change them).
-    let chunk = par::chunk_len(w.residents.len());
-    let chunks = w.residents.len().div_ceil(chunk);
+    // ages in firm order, and what its firms owe their owners by chunk of
+    // residents, which are then credited in parallel (integer sums: the
+    // order of the credits cannot change them).
+    let (n_residents, chunk) = (w.residents.len(), par::chunk_len(w.residents.len()));
     let per = w
         .firms
         .len()
         .div_ceil(4 * rayon::current_num_threads())
         .max(par::MIN_LEN);
-    let mut remap = vec![FirmId::NONE; w.firms.len()];
+    let mut closed = vec![false; w.firms.len()];
     let ranges: Vec<FirmRange> = w
         .firms
         .list
         .par_chunks_mut(per)
-        .zip(remap.par_chunks_mut(per))
-        .map(|(firms, remap)| {
+        .zip(closed.par_chunks_mut(per))
+        .map(|(firms, closed)| {
             let mut range = FirmRange {
-                owed: vec![Vec::new(); chunks],
-                ..FirmRange::default()
+                exits: 0,
+                idle_exits: 0,
+                exit_ages: Vec::new(),
+                owed: par::ByChunk::new(n_residents, chunk),
+                firms: 0,
+                residents: 0,
+                taxes_and_rent: 0,
             };
-            for (f, to) in firms.iter_mut().zip(remap) {
+            for (f, closed) in firms.iter_mut().zip(closed) {
                 let rent = workplace_rent[f.zone.index()] * f.employees as i64;
                 let costs = f.wage_bill + rent;
                 if f.cash < costs || f.months_idle as u32 >= fp.idle_exit_months {
@@ -71,10 +75,12 @@ pub fn pay(w: &mut World, p: &Scenario, _ctx: StepCtx) -> Flows {
                         range.idle_exits += 1;
                     }
                     range.exit_ages.push(f.age);
-                    range.owed[f.owner.0 as usize / chunk].push((f.owner.0, f.cash));
+                    range.owed.push(f.owner.0, f.cash);
                     range.firms -= f.cash;
                     range.residents += f.cash;
                     f.cash = 0;
+                    *closed = true;
+                    range.exits += 1;
                     continue;
                 }
                 let profit = f.revenue - costs;
@@ -96,55 +102,30 @@ pub fn pay(w: &mut World, p: &Scenario, _ctx: StepCtx) -> Flows {
                 };
                 f.cash -= dividend;
                 if dividend != 0 {
-                    range.owed[f.owner.0 as usize / chunk].push((f.owner.0, dividend));
+                    range.owed.push(f.owner.0, dividend);
                 }
                 range.firms -= costs + tax + dividend;
                 range.residents += dividend;
                 range.taxes_and_rent += rent + tax;
-                // The number among this range's firms left; the ranges
-                // before are added below.
-                *to = FirmId(range.alive);
-                range.alive += 1;
             }
             range
         })
         .collect();
-    let mut alive = 0u32;
+    let mut exits = 0u32;
     let mut firm_taxes_and_rent = 0i64;
-    let mut before = Vec::with_capacity(ranges.len());
-    for range in &ranges {
-        before.push(alive);
-        alive += range.alive;
+    let mut owed = Vec::with_capacity(ranges.len());
+    for range in ranges {
+        exits += range.exits;
         flows.firms += range.firms;
         flows.residents += range.residents;
         firm_taxes_and_rent += range.taxes_and_rent;
         w.counters.idle_exits += range.idle_exits;
         w.counters.exit_ages.extend(&range.exit_ages);
+        owed.push(range.owed);
     }
-    let exits = w.firms.len() as u32 - alive;
-    remap
-        .par_chunks_mut(per)
-        .zip(&before)
-        .for_each(|(remap, &before)| {
-            for to in remap.iter_mut().filter(|to| !to.is_none()) {
-                to.0 += before;
-            }
-        });
-    let owners_far = par::far(w.residents.len());
-    w.residents
-        .receivable
-        .par_chunks_mut(chunk)
-        .enumerate()
-        .for_each(|(c, receivable)| {
-            for owed in ranges.iter().map(|r| &r.owed[c]) {
-                for (k, &(owner, amount)) in owed.iter().enumerate() {
-                    if owners_far && let Some(next) = owed.get(k + par::AHEAD) {
-                        par::prefetch(receivable, next.0 as usize - c * chunk);
-                    }
-                    receivable[owner as usize - c * chunk] += amount;
-                }
-            }
-        });
+    par::apply_by_chunk(&mut w.residents.receivable, chunk, &owed, |r, &amount| {
+        *r += amount
+    });
     flows.government += firm_taxes_and_rent;
 
     let n = w.residents.len() as i64;
@@ -158,13 +139,12 @@ pub fn pay(w: &mut World, p: &Scenario, _ctx: StepCtx) -> Flows {
     // Per firm before the exits: its wage offer and its number after them,
     // side by side, so that paying a worker reads one cache line (the firm
     // records of a big city do not fit in cache).
+    let renumber = Renumber::new(&closed);
     let jobs: Vec<(i64, FirmId)> = par::per_firm(&w.firms.list)
-        .zip(&remap)
-        .map(|(f, &to)| (f.wage, to))
+        .enumerate()
+        .map(|(i, f)| (f.wage, renumber.get(FirmId(i as u32))))
         .collect();
     let sectors = w.residents.sectors;
-    let chunk = par::chunk_len(w.residents.len());
-    let renumber = Renumber::new(&remap);
     let far = par::far(jobs.len());
     // Totals: wages, income tax, benefits, transfers, rent paid, receivables, employed.
     let totals = w
@@ -241,7 +221,7 @@ pub fn pay(w: &mut World, p: &Scenario, _ctx: StepCtx) -> Flows {
     if exits > 0 {
         let mut k = 0;
         w.firms.list.retain(|_| {
-            let keep = !remap[k].is_none();
+            let keep = !closed[k];
             k += 1;
             keep
         });
@@ -255,16 +235,15 @@ pub fn pay(w: &mut World, p: &Scenario, _ctx: StepCtx) -> Flows {
 }
 
 /// What a range of firms did in the incomes phase (see `pay`).
-#[derive(Default)]
 struct FirmRange {
-    /// Firms left open.
-    alive: u32,
+    /// Firms that closed.
+    exits: u32,
     /// Firms that closed idle (they could pay).
     idle_exits: u32,
     /// Ages of the firms that closed, in firm order.
     exit_ages: Vec<u32>,
-    /// Per chunk of residents: (owner, cents) of dividends and closing payouts.
-    owed: Vec<Vec<(u32, i64)>>,
+    /// Dividends and closing payouts, cents, by owner.
+    owed: par::ByChunk<i64>,
     /// Net flows of firms and residents, cents.
     firms: i64,
     residents: i64,
@@ -291,22 +270,22 @@ struct Renumber {
 const CLOSED: u8 = u8::MAX;
 
 impl Renumber {
-    /// The numbering of `remap` (the new number of each firm, `NONE` if it
-    /// closed; the firms left keep their order).
-    fn new(remap: &[FirmId]) -> Renumber {
-        let blocks = remap.len().div_ceil(64);
+    /// The numbering after the firms marked in `closed` close (the firms
+    /// left keep their order).
+    fn new(closed: &[bool]) -> Renumber {
+        let blocks = closed.len().div_ceil(64);
         let mut before = Vec::with_capacity(blocks);
         let mut gaps = vec![[0u8; 64]; blocks];
         let mut left = 0u32;
-        for (block, gaps) in remap.chunks(64).zip(&mut gaps) {
+        for (block, gaps) in closed.chunks(64).zip(&mut gaps) {
             before.push(left);
-            let mut closed = 0u8;
-            for (to, gap) in block.iter().zip(gaps.iter_mut()) {
-                if to.is_none() {
+            let mut closed_before = 0u8;
+            for (&closed, gap) in block.iter().zip(gaps.iter_mut()) {
+                if closed {
                     *gap = CLOSED;
-                    closed += 1;
+                    closed_before += 1;
                 } else {
-                    *gap = closed;
+                    *gap = closed_before;
                     left += 1;
                 }
             }
@@ -346,7 +325,7 @@ mod tests {
                 left += 1;
             }
         }
-        let renumber = Renumber::new(&remap);
+        let renumber = Renumber::new(&remap.iter().map(|to| to.is_none()).collect::<Vec<_>>());
         for (i, &to) in remap.iter().enumerate() {
             assert_eq!(renumber.get(FirmId(i as u32)), to, "firm {i}");
         }

@@ -115,7 +115,7 @@ pub fn match_jobs(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
                 let mut n = 0;
                 for j in start..end {
                     if far_people {
-                        par::prefetch_stream(people, j, 1);
+                        par::prefetch_stream(people, j);
                     }
                     if far {
                         par::prefetch_employer(&layoff_chance, people, j);
@@ -235,12 +235,10 @@ pub fn match_jobs(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
 fn hire(w: &mut World, applications: &[Application]) -> u32 {
     let firm_of = |a: &Application| (a.firm_ticket >> 32) as usize;
     let per = w.firms.len().div_ceil(rayon::current_num_threads()).max(1);
-    let chunk = par::chunk_len(w.residents.len());
-    let chunks = w.residents.len().div_ceil(chunk);
-    let (far_firms, far_people) = (par::far(w.firms.len()), par::far(w.residents.len()));
-    // Per range of firms, the hires sorted by chunk of residents:
-    // (resident, firm, match quality).
-    let hired: Vec<Vec<Vec<(u32, u32, f32)>>> = w
+    let (n, chunk) = (w.residents.len(), par::chunk_len(w.residents.len()));
+    let far_firms = par::far(w.firms.len());
+    // Per range of firms, the hires: resident, firm and match quality.
+    let hired: Vec<par::ByChunk<(u32, f32)>> = w
         .firms
         .list
         .par_chunks_mut(per)
@@ -249,7 +247,7 @@ fn hire(w: &mut World, applications: &[Application]) -> u32 {
             let first = r * per;
             let from = applications.partition_point(|a| firm_of(a) < first);
             let to = applications.partition_point(|a| firm_of(a) < first + part.len());
-            let mut hired = vec![Vec::new(); chunks];
+            let mut hired = par::ByChunk::new(n, chunk);
             let mine = &applications[from..to];
             for (k, a) in mine.iter().enumerate() {
                 if far_firms && let Some(next) = mine.get(k + par::AHEAD) {
@@ -258,7 +256,7 @@ fn hire(w: &mut World, applications: &[Application]) -> u32 {
                 let firm = &mut part[firm_of(a) - first];
                 if firm.hires < firm.vacancies {
                     firm.hires += 1;
-                    hired[a.resident as usize / chunk].push((a.resident, firm_of(a) as u32, a.fit));
+                    hired.push(a.resident, (firm_of(a) as u32, a.fit));
                 } else {
                     firm.turned_away += 1;
                 }
@@ -266,26 +264,14 @@ fn hire(w: &mut World, applications: &[Application]) -> u32 {
             hired
         })
         .collect();
-    w.residents
-        .people
-        .par_chunks_mut(chunk)
-        .enumerate()
-        .for_each(|(c, people)| {
-            for list in hired.iter().map(|h| &h[c]) {
-                for (k, &(i, f, fit)) in list.iter().enumerate() {
-                    if far_people && let Some(next) = list.get(k + par::AHEAD) {
-                        par::prefetch(people, next.0 as usize - c * chunk);
-                    }
-                    let r = &mut people[i as usize - c * chunk];
-                    r.employer = FirmId(f);
-                    // The new job's telework draw is made in the housing pass.
-                    Telework::forget_job(&mut r.flags);
-                    r.months_unemployed = 0;
-                    r.job_match = fit;
-                }
-            }
-        });
-    hired.iter().flatten().map(|list| list.len() as u32).sum()
+    par::apply_by_chunk(&mut w.residents.people, chunk, &hired, |r, &(f, fit)| {
+        r.employer = FirmId(f);
+        // The new job's telework draw is made in the housing pass.
+        Telework::forget_job(&mut r.flags);
+        r.months_unemployed = 0;
+        r.job_match = fit;
+    });
+    hired.iter().map(|h| h.len() as u32).sum()
 }
 
 /// One entry per open vacancy, firm by firm: firm i's number repeated its
@@ -362,7 +348,7 @@ pub fn recount_staff(w: &mut World) {
             let mut staff = empty.clone();
             for (j, r) in part.iter().enumerate() {
                 if far {
-                    par::prefetch_stream(part, j, 1);
+                    par::prefetch_stream(part, j);
                     par::prefetch_employer_at::<{ par::AHEAD_TIGHT }, _>(&staff, part, j);
                 }
                 if let Some(s) = staff.get_mut(r.employer.index()) {

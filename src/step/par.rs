@@ -92,17 +92,77 @@ pub const AHEAD: usize = 16;
 /// incomes, goods and metrics passes gained nothing, and do without.
 pub const STREAM_BYTES: usize = 8192;
 
-/// For a loop that reads `items` in order, `len` items a step (a
-/// resident's suppliers, say), from `items[at]` on: hints the fetch of the
-/// item [`STREAM_BYTES`] further, once a cache line (when the step's items
-/// hold the start of a line; items of at most a line).
+/// For a loop that reads `items` in order and is at `items[j]`: hints the
+/// fetch of the item [`STREAM_BYTES`] further, once a cache line (on the
+/// `j` that starts one; items of at most a line).
 #[inline(always)]
-pub fn prefetch_stream<T>(items: &[T], at: usize, len: usize) {
+pub fn prefetch_stream<T>(items: &[T], j: usize) {
     let size = std::mem::size_of::<T>().max(1);
-    let per_line = (64 / size).max(1);
-    if at % per_line < len {
-        prefetch(items, at + STREAM_BYTES / size);
+    if j.is_multiple_of((64 / size).max(1)) {
+        prefetch(items, j + STREAM_BYTES / size);
     }
+}
+
+/// Items addressed to places of an array that loops split into chunks of
+/// `chunk` (the residents' arrays, say), kept by chunk, so that the thread
+/// that owns a chunk can apply its items ([`apply_by_chunk`]) while loops
+/// over something else (firms) gather them in parallel.
+pub struct ByChunk<T> {
+    chunk: usize,
+    lists: Vec<Vec<(u32, T)>>,
+}
+
+impl<T> ByChunk<T> {
+    /// No items yet, for an array of `len` entries in chunks of `chunk`.
+    pub fn new(len: usize, chunk: usize) -> ByChunk<T> {
+        ByChunk {
+            chunk,
+            lists: (0..len.div_ceil(chunk)).map(|_| Vec::new()).collect(),
+        }
+    }
+
+    /// Adds `item` for the entry `at`.
+    #[inline]
+    pub fn push(&mut self, at: u32, item: T) {
+        self.lists[at as usize / self.chunk].push((at, item));
+    }
+
+    /// The number of items.
+    pub fn len(&self) -> usize {
+        self.lists.iter().map(Vec::len).sum()
+    }
+
+    /// True when there are no items.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Applies `apply(&mut target[at], item)` for every item of every part,
+/// in parallel by chunk of `target` (each part made by `ByChunk::new` with
+/// `target`'s length and the same `chunk`); a chunk takes the parts in
+/// order, each part's items in the order they were pushed. In a big array
+/// the entries are asked for ahead.
+pub fn apply_by_chunk<A, T, F>(target: &mut [A], chunk: usize, parts: &[ByChunk<T>], apply: F)
+where
+    A: Send,
+    T: Sync,
+    F: Fn(&mut A, &T) + Sync,
+{
+    let far = far(target.len());
+    target
+        .par_chunks_mut(chunk)
+        .enumerate()
+        .for_each(|(c, entries)| {
+            for list in parts.iter().map(|part| &part.lists[c]) {
+                for (k, (at, item)) in list.iter().enumerate() {
+                    if far && let Some(next) = list.get(k + AHEAD) {
+                        prefetch(entries, next.0 as usize - c * chunk);
+                    }
+                    apply(&mut entries[*at as usize - c * chunk], item);
+                }
+            }
+        });
 }
 
 /// Whether arrays of `entries` per-firm (or per-slot) entries are big enough

@@ -294,17 +294,29 @@ impl Telework {
         self.share_of_days
     }
 
-    /// [`Telework::share`] of a resident's current job, from its flags
+    /// Whether a resident teleworks in its current job, from its flags
     /// (`FLAG_ILP`, and `FLAG_TELEWORK_JOB` for [`Telework::allows`]).
+    /// Without a branch: whether a job is in manufacturing is close to a
+    /// coin toss from one worker to the next, and the passes over residents
+    /// ask this of every worker.
     #[inline]
-    pub fn share_of_job(&self, flags: u8, manufacturing: bool) -> f64 {
+    pub fn teleworks(&self, flags: u8, manufacturing: bool) -> bool {
         use crate::world::residents::{FLAG_ILP, FLAG_TELEWORK_JOB};
         let wanted = FLAG_ILP | FLAG_TELEWORK_JOB;
-        // Without a branch: whether a job is in manufacturing is close to
-        // a coin toss from one worker to the next, and the passes over
-        // residents ask this of every worker.
-        let teleworks = self.on & !manufacturing & (flags & wanted == wanted);
-        self.share_of_days * teleworks as u8 as f64
+        self.on & !manufacturing & (flags & wanted == wanted)
+    }
+
+    /// The share of workdays a teleworker works from home.
+    #[inline]
+    pub fn share_of_days(&self) -> f64 {
+        self.share_of_days
+    }
+
+    /// [`Telework::share`] of a resident's current job, from its flags (see
+    /// [`Telework::teleworks`]).
+    #[inline]
+    pub fn share_of_job(&self, flags: u8, manufacturing: bool) -> f64 {
+        self.share_of_days * self.teleworks(flags, manufacturing) as u8 as f64
     }
 
     /// Draws whether the job of resident `i` at firm `firm_serial` allows
