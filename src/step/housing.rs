@@ -18,9 +18,15 @@
 //! one-way commuter-km of all workers on the days they commute (teleworkers'
 //! home days take their trips off the roads), summed in integer metres.
 //! Home values count only the days commuted, too.
+//!
+//! Metrics: the pass over residents is the month's last, after the last
+//! phase that moves money, so it also sums what the metrics row and the
+//! ledger's recount need ([`metrics::Tally`]); each worker's trip is counted
+//! by grid offset, and a mover's count is moved to its new offset.
 
 use rayon::prelude::*;
 
+use crate::metrics::{self, Sums};
 use crate::rng::{self, Phase, StepCtx};
 use crate::scenario::Scenario;
 use crate::step::labour::wage_of;
@@ -62,11 +68,10 @@ pub fn move_and_price(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
     };
     // Workplaces (zone, telework) and wages, compactly.
     let jobs = w.job_quotes();
-    // The congestion term of resident i living in `home`: one-way metres on
-    // the days it commutes (0 without a job).
-    // Per grid offset, the term with no telework and with a teleworker's
-    // days (the only two shares of days at home), computed once an offset
-    // instead of once a worker.
+    // Per grid offset, the one-way metres a worker adds to the roads on
+    // the days it commutes, with no telework and with a teleworker's days
+    // (the only two shares of days at home): the congestion term, computed
+    // once an offset instead of once a worker.
     let metres_by_offset: Vec<[i64; 2]> = city
         .offset_km
         .iter()
@@ -75,13 +80,14 @@ pub fn move_and_price(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
                 .map(|home_days| (km as f64 * (1.0 - home_days) * 1000.0) as i64)
         })
         .collect();
-    let trip_metres = |flags: u8, home: ZoneId, employer: FirmId| -> i64 {
-        if employer.is_none() {
-            return 0;
-        }
-        let f = jobs[employer.index()].1;
-        metres_by_offset[city.offset(home, f.zone)]
-            [telework.teleworks(flags, f.manufacturing) as usize]
+    // A worker's trip: the grid offset from `home` to its workplace, and
+    // whether it teleworks (None without a job).
+    let trip = |flags: u8, home: ZoneId, employer: FirmId| -> Option<(usize, bool)> {
+        let f = jobs.get(employer.index())?.1;
+        Some((
+            city.offset(home, f.zone),
+            telework.teleworks(flags, f.manufacturing),
+        ))
     };
     let decide = |i: usize, r: &crate::world::Resident| -> Option<u128> {
         let must = r.flags & FLAG_MUST_MOVE != 0;
@@ -131,18 +137,25 @@ pub fn move_and_price(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
         let ticket = rng::index(&mut rng, u32::MAX as usize) as u128;
         Some(((best.1.0 as u128) << 64) | (ticket << 32) | i as u128)
     };
-    // One pass decides the moves and sums this month's commuter-metres.
+    // One pass decides the moves and tallies the month's metrics (the
+    // month's last pass over residents; workers' trips are counted by
+    // offset, and movers' counts moved below).
+    let mut tally = metrics::Tally::begin(w);
+    let prices = tally.prices();
     let far = par::far(jobs.len());
     let far_people = par::far(w.residents.len());
-    let chunk = par::chunk_len(w.residents.len());
-    let parts: Vec<(Vec<u128>, i64)> = w
+    let chunk = metrics::chunk_len(w.residents.len());
+    let offsets = city.offset_km.len();
+    let parts: Vec<(Vec<u128>, Sums)> = w
         .residents
         .people
         .par_chunks_mut(chunk)
+        .zip(w.residents.consumption.par_chunks(chunk))
+        .zip(w.residents.receivable.par_chunks(chunk))
         .enumerate()
-        .map(|(c, people)| {
+        .map(|(c, ((people, consumption), receivable))| {
             let mut apps = Vec::new();
-            let mut metres = 0i64;
+            let mut sums = Sums::new(offsets);
             for j in 0..people.len() {
                 if far_people {
                     par::prefetch_stream(people, j);
@@ -159,14 +172,22 @@ pub fn move_and_price(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
                     telework.draw_job(&mut r.flags, i, spot.serial);
                 }
                 let r = &people[j];
-                metres += trip_metres(r.flags, r.home, r.employer);
+                if let Some((offset, teleworks)) = trip(r.flags, r.home, r.employer) {
+                    sums.add_trip(offset, teleworks);
+                }
+                sums.add(r, consumption[j], receivable[j], prices);
                 apps.extend(decide(i, r));
             }
-            (apps, metres)
+            sums.end_group();
+            (apps, sums)
         })
         .collect();
-    let mut metres: i64 = parts.iter().map(|p| p.1).sum();
-    let mut applications: Vec<u128> = parts.into_iter().flat_map(|p| p.0).collect();
+    let mut applications = Vec::new();
+    let mut sums = Sums::new(offsets);
+    for (apps, part) in parts {
+        applications.extend(apps);
+        sums = sums.merge(part);
+    }
     applications.par_sort_unstable();
 
     let mut turned_away = vec![0u32; zones];
@@ -193,9 +214,13 @@ pub fn move_and_price(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
             r.home = new;
             r.flags &= !FLAG_MUST_MOVE;
             moves += 1;
-            // The mover's trip changes with its home: the same integer terms
-            // as a recount.
-            metres += trip_metres(r.flags, new, r.employer) - trip_metres(r.flags, old, r.employer);
+            // The mover's trip changes with its home.
+            if let (Some((from, teleworks)), Some((to, _))) = (
+                trip(r.flags, old, r.employer),
+                trip(r.flags, new, r.employer),
+            ) {
+                sums.move_trip(from, to, teleworks);
+            }
         } else {
             turned_away[z] += 1;
         }
@@ -205,8 +230,20 @@ pub fn move_and_price(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
         zone.occupants = n;
     }
     adjust_rents(&mut w.city, p, &turned_away);
+    // Commuter-metres from the trips by offset: integer terms, the same as
+    // a sum over workers.
+    let metres: i64 = sums
+        .trips()
+        .iter()
+        .zip(&metres_by_offset)
+        .map(|(&[commuters, teleworkers], &[full, part])| {
+            commuters as i64 * full + teleworkers as i64 * part
+        })
+        .sum();
     let capacity = p.city.road_capacity_km * w.residents.len() as f64;
     w.city.congestion = City::bpr(&p.city, metres as f64 / 1000.0, capacity);
+    tally.sums = sums;
+    w.tally = Some(tally);
     Flows::default()
 }
 

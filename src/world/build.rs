@@ -53,6 +53,7 @@ impl World {
             platforms: Platforms::default(),
             ledger: Ledger::default(),
             counters: MonthCounters::default(),
+            tally: None,
             mean_wage: yuan_to_cents(s.firms.initial_wage),
             telework_jobs: f64::NAN,
         };

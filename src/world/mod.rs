@@ -260,6 +260,10 @@ pub struct World {
     /// `FLAG_TELEWORK_JOB` bits were drawn against (not a number before
     /// they are first drawn).
     pub telework_jobs: f64,
+    /// The month's sums for the metrics row, gathered by the housing phase
+    /// (the month's last pass over residents) and taken by the metrics;
+    /// `None` when another phase ran after it.
+    pub(crate) tally: Option<crate::metrics::Tally>,
 }
 
 impl World {
