@@ -6,9 +6,8 @@
 use rand_distr::{Distribution, LogNormal};
 use rayon::prelude::*;
 
-use crate::rng::{self, AgentRng, Phase, index, stream, unit};
+use crate::rng::{self, AgentRng, Phase, PhaseKeys, index, stream, unit};
 use crate::scenario::Scenario;
-use crate::step::par::AHEAD;
 use crate::world::city::Commutes;
 use crate::world::residents::ResidentId;
 use crate::world::{
@@ -222,11 +221,12 @@ fn build_residents(s: &Scenario, city: &mut City, seed: u64) -> Residents {
         city.zones[z].occupants = count as u32;
         zone_of.extend(std::iter::repeat_n(ZoneId(z as u16), count as usize));
     }
+    let keys = PhaseKeys::new(seed, 0, Phase::Setup);
     let (people, aptitude): (Vec<Resident>, Vec<f32>) = zone_of
         .into_par_iter()
         .enumerate()
         .map(|(i, home)| {
-            let mut rng = stream(seed, 0, Phase::Setup, i as u64);
+            let mut rng = keys.rng(i as u64);
             let sk: f64 = skill.sample(&mut rng);
             let resident = Resident {
                 home,
@@ -255,6 +255,7 @@ fn build_firms(s: &Scenario, city: &City, sectors: &[Sector], seed: u64) -> Firm
     let per_sector = apportion(n_firms as u64, &shares);
     let wage = yuan_to_cents(s.firms.initial_wage);
     let mut list = Vec::with_capacity(n_firms);
+    let keys = PhaseKeys::new(seed, 0, Phase::Setup);
     for (k, &count) in per_sector.iter().enumerate() {
         let zone_weights: Vec<f64> = city
             .zones
@@ -264,7 +265,7 @@ fn build_firms(s: &Scenario, city: &City, sectors: &[Sector], seed: u64) -> Firm
         let cumulative = cumulate(&zone_weights);
         for _ in 0..count {
             let id = list.len() as u64;
-            let mut rng = stream(seed, 0, Phase::Setup, (1 << 40) + id);
+            let mut rng = keys.rng((1 << 40) + id);
             let zone = pick(&cumulative, &mut rng).unwrap_or(0);
             let owner = ResidentId(index(&mut rng, s.simulation.residents as usize) as u32);
             let mut firm = Firm::new(
@@ -285,6 +286,12 @@ fn build_firms(s: &Scenario, city: &City, sectors: &[Sector], seed: u64) -> Firm
     }
 }
 
+/// Residents (or suppliers' slots, times the sectors) a block of the
+/// set-up's weighted draws: each block draws its targets, then finds them,
+/// then reads what it found, so that in a big city each loop's reads were
+/// asked for by the loop before.
+const BLOCK: usize = 64;
+
 /// Running sums of weights, for weighted draws, with a guide table
 /// (Chen and Asau 1974) that finds a draw's place in a few reads instead of
 /// a bisection: set-up draws tens of millions of firms out of hundreds of
@@ -297,6 +304,11 @@ pub(crate) struct Cumulative {
     /// sums are at most `bound(b)`, and how many at most `bound(b + 1)`. With
     /// a bucket a weight, most draws are settled by this one entry.
     guide: Vec<(f64, u32, u32)>,
+    /// The total weight over the buckets (a bucket's width), and the
+    /// buckets over the total weight (0 when the total is not positive):
+    /// the bounds and guesses multiply rather than divide.
+    width: f64,
+    per_weight: f64,
 }
 
 impl Cumulative {
@@ -305,9 +317,26 @@ impl Cumulative {
         self.sums.last().copied().unwrap_or(0.0)
     }
 
-    /// The lower end of bucket `b`; the table and the draws compute it alike.
+    /// The lower end of bucket `b`, non-decreasing in `b`; the table and the
+    /// draws compute it alike (which buckets hold which sums only speeds up
+    /// the search: the answer depends on the sums alone).
     fn bound(&self, b: usize) -> f64 {
-        self.total() * (b as f64 / self.guide.len() as f64)
+        b as f64 * self.width
+    }
+
+    /// A draw's target: a uniform in 0..total from `rng` (one uniform
+    /// drawn); `None`, drawing nothing, if all weights are 0. The draw's
+    /// index is `locate(target)`.
+    pub(crate) fn target(&self, rng: &mut AgentRng) -> Option<f64> {
+        let total = self.total();
+        (total > 0.0).then(|| unit(rng) * total)
+    }
+
+    /// Asks ahead for the guide entry `locate(target)` will read: in a big
+    /// city the guide does not fit in cache, and set-up makes tens of
+    /// millions of draws.
+    pub(crate) fn prefetch(&self, target: f64) {
+        crate::step::par::prefetch(&self.guide, self.guess(target));
     }
 }
 
@@ -321,9 +350,13 @@ pub(crate) fn cumulate(weights: &[f64]) -> Cumulative {
             acc
         })
         .collect();
+    let total = sums.last().copied().unwrap_or(0.0);
+    let buckets = sums.len() as f64;
     let mut c = Cumulative {
         guide: vec![(f64::INFINITY, 0, 0); sums.len()],
         sums,
+        width: total / buckets,
+        per_weight: if total > 0.0 { buckets / total } else { 0.0 },
     };
     // How many sums are at most each bucket's lower bound.
     let mut at = 0;
@@ -352,32 +385,13 @@ pub(crate) fn cumulate(weights: &[f64]) -> Cumulative {
 /// (the last index if rounding leaves none): exactly what a bisection of all
 /// the sums would find, looked up between two guide entries.
 pub(crate) fn pick(cumulative: &Cumulative, rng: &mut AgentRng) -> Option<usize> {
-    let total = cumulative.total();
-    if total <= 0.0 {
-        return None;
-    }
-    Some(cumulative.locate(unit(rng) * total))
+    cumulative.target(rng).map(|t| cumulative.locate(t))
 }
 
 impl Cumulative {
     /// The bucket of `target`, give or take one.
     fn guess(&self, target: f64) -> usize {
-        ((target / self.total() * self.guide.len() as f64) as usize).min(self.guide.len() - 1)
-    }
-
-    /// Asks ahead for the guide entries that `draws` draws from `rng` will
-    /// read (from a copy: `rng` is left as it is). In a big city the
-    /// guide does not fit in cache, and set-up makes tens of millions of
-    /// draws.
-    pub(crate) fn prefetch_draws(&self, rng: &AgentRng, draws: u32) {
-        let total = self.total();
-        if total <= 0.0 {
-            return;
-        }
-        let mut rng = rng.clone();
-        for _ in 0..draws {
-            crate::step::par::prefetch(&self.guide, self.guess(unit(&mut rng) * total));
-        }
+        ((target * self.per_weight) as usize).min(self.guide.len().saturating_sub(1))
     }
 
     /// The first index whose running sum exceeds `target` (in 0..total),
@@ -414,6 +428,7 @@ impl Cumulative {
 /// Pareto size weight and takes the best wage net of commute cost, so firm
 /// sizes start Zipf-like and commutes plausible.
 fn assign_jobs(s: &Scenario, city: &City, residents: &mut Residents, firms: &mut Firms, seed: u64) {
+    let keys = PhaseKeys::new(seed, 0, Phase::Setup);
     let alpha = s.firms.size_tail;
     let commutes = Commutes::new(city, &s.city);
     let sectors: Vec<&crate::scenario::SectorParams> = s.sectors.values().collect();
@@ -429,7 +444,7 @@ fn assign_jobs(s: &Scenario, city: &City, residents: &mut Residents, firms: &mut
             let weights: Vec<f64> = ids
                 .iter()
                 .map(|&(f, _)| {
-                    let mut rng = stream(seed, 0, Phase::Setup, (2 << 40) + f.0 as u64);
+                    let mut rng = keys.rng((2 << 40) + f.0 as u64);
                     (1.0 - unit(&mut rng))
                         .powf(-1.0 / alpha)
                         .min(s.firms.size_weight_cap)
@@ -450,17 +465,10 @@ fn assign_jobs(s: &Scenario, city: &City, residents: &mut Residents, firms: &mut
         })
         .collect();
     let sector_cumulative = cumulate(&demand);
-    // Resident i's stream, whether it starts unemployed, and the sector it
-    // looks for work in (`None` if unemployed or no sector has firms).
-    let start = |i: usize| {
-        let mut rng = stream(seed, 0, Phase::Setup, (3 << 40) + i as u64);
-        if rng::chance(&mut rng, s.residents.initial_unemployment) {
-            return (rng, true, None);
-        }
-        let k = pick(&sector_cumulative, &mut rng);
-        (rng, false, k)
-    };
     // Each resident's draws are its own: decide in parallel, then count.
+    // Resident i's stream decides whether it starts unemployed, then the
+    // sector it looks for work in, then its offers.
+    let offers = s.residents.job_offers as usize;
     let far = crate::step::par::far(firms.len());
     let chunk = crate::step::par::chunk_len(residents.len());
     residents
@@ -468,36 +476,64 @@ fn assign_jobs(s: &Scenario, city: &City, residents: &mut Residents, firms: &mut
         .par_chunks_mut(chunk)
         .enumerate()
         .for_each(|(c, people)| {
-            let len = people.len();
-            for (j, r) in people.iter_mut().enumerate() {
-                let i = c * chunk + j;
-                // The firms a resident further on will draw, asked for ahead.
-                if far
-                    && j + AHEAD < len
-                    && let (rng, _, Some(k)) = start(i + AHEAD)
-                {
-                    cumulative[k].prefetch_draws(&rng, s.residents.job_offers);
-                }
-                let (mut rng, unemployed, k) = start(i);
-                if unemployed {
-                    r.months_unemployed = 1;
-                }
-                let Some(k) = k else {
-                    continue;
-                };
-                let wage = s.firms.initial_wage * 100.0 * r.skill_milli as f64 / 1000.0;
-                let mut best = (f64::MIN, FirmId::NONE);
-                for _ in 0..s.residents.job_offers {
-                    let Some(at) = pick(&cumulative[k], &mut rng) else {
-                        break;
+            // By blocks: draw the block's offers (asking ahead for the guide
+            // entries they will read), find the offered firms (asking ahead
+            // for their entries), then weigh them. Per resident of the
+            // block: its sector (None: no search) and its offers' draws,
+            // then places among the sector's firms.
+            let mut sector = [None; BLOCK];
+            let mut drawn = vec![(0.0, 0); BLOCK * offers];
+            let mut count = [0; BLOCK];
+            for (b, block) in people.chunks_mut(BLOCK).enumerate() {
+                for (j, r) in block.iter_mut().enumerate() {
+                    let i = c * chunk + b * BLOCK + j;
+                    let mut rng = keys.rng((3 << 40) + i as u64);
+                    (sector[j], count[j]) = (None, 0);
+                    if rng::chance(&mut rng, s.residents.initial_unemployment) {
+                        r.months_unemployed = 1;
+                        continue;
+                    }
+                    let Some(k) = pick(&sector_cumulative, &mut rng) else {
+                        continue;
                     };
-                    let (f, zone) = members[k][at];
-                    let cost = commutes.cost_cents(city, r.home, zone, wage);
-                    if wage - cost > best.0 {
-                        best = (wage - cost, f);
+                    sector[j] = Some(k);
+                    for d in &mut drawn[j * offers..(j + 1) * offers] {
+                        let Some(target) = cumulative[k].target(&mut rng) else {
+                            break;
+                        };
+                        if far {
+                            cumulative[k].prefetch(target);
+                        }
+                        d.0 = target;
+                        count[j] += 1;
                     }
                 }
-                r.employer = best.1;
+                for j in 0..block.len() {
+                    let Some(k) = sector[j] else {
+                        continue;
+                    };
+                    for d in &mut drawn[j * offers..j * offers + count[j]] {
+                        d.1 = cumulative[k].locate(d.0);
+                        if far {
+                            crate::step::par::prefetch(&members[k], d.1);
+                        }
+                    }
+                }
+                for (j, r) in block.iter_mut().enumerate() {
+                    let Some(k) = sector[j] else {
+                        continue;
+                    };
+                    let wage = s.firms.initial_wage * 100.0 * r.skill_milli as f64 / 1000.0;
+                    let mut best = (f64::MIN, FirmId::NONE);
+                    for &(_, at) in &drawn[j * offers..j * offers + count[j]] {
+                        let (f, zone) = members[k][at];
+                        let cost = commutes.cost_cents(city, r.home, zone, wage);
+                        if wage - cost > best.0 {
+                            best = (wage - cost, f);
+                        }
+                    }
+                    r.employer = best.1;
+                }
             }
         });
     let staff = crate::step::par::accumulate::<_, 2, _, _>(
@@ -539,22 +575,47 @@ fn assign_suppliers(residents: &mut Residents, firms: &Firms, sectors: usize, se
         })
         .collect();
     let far = crate::step::par::far(firms.len());
-    let draw = |slot: usize| stream(seed, 0, Phase::Setup, (4 << 40) + slot as u64);
+    let keys = PhaseKeys::new(seed, 0, Phase::Setup);
     let chunk = crate::step::par::chunk_len(residents.len()) * sectors;
     residents
         .suppliers
         .par_chunks_mut(chunk)
         .enumerate()
         .for_each(|(c, slots)| {
-            let len = slots.len();
-            for (j, slot) in slots.iter_mut().enumerate() {
-                // Slot (resident i, sector k) is number i * sectors + k.
-                let (at, k) = (c * chunk + j, j % sectors);
-                if far && j + AHEAD * sectors < len {
-                    pools[k].1.prefetch_draws(&draw(at + AHEAD * sectors), 1);
+            // By blocks of slots: draw each slot's target (asking ahead for
+            // the guide entry), find its place among the sector's firms
+            // (asking ahead for the entry), then take the firm. Blocks start
+            // at a resident's first slot: slot j of a block is sector j %
+            // sectors.
+            let mut drawn = vec![(0.0, None); BLOCK * sectors];
+            for (b, block) in slots.chunks_mut(BLOCK * sectors).enumerate() {
+                for (j, d) in drawn[..block.len()].iter_mut().enumerate() {
+                    // Slot (resident i, sector k) is number i * sectors + k.
+                    let (at, k) = (c * chunk + b * BLOCK * sectors + j, j % sectors);
+                    let target = pools[k].1.target(&mut keys.rng((4 << 40) + at as u64));
+                    if far && let Some(target) = target {
+                        pools[k].1.prefetch(target);
+                    }
+                    *d = (0.0, None);
+                    if let Some(target) = target {
+                        d.0 = target;
+                        d.1 = Some(0);
+                    }
                 }
-                if let Some(f) = pick(&pools[k].1, &mut draw(at)) {
-                    *slot = pools[k].0[f];
+                for (j, d) in drawn[..block.len()].iter_mut().enumerate() {
+                    let k = j % sectors;
+                    if d.1.is_some() {
+                        let f = pools[k].1.locate(d.0);
+                        if far {
+                            crate::step::par::prefetch(&pools[k].0, f);
+                        }
+                        d.1 = Some(f);
+                    }
+                }
+                for (j, (slot, d)) in block.iter_mut().zip(&drawn).enumerate() {
+                    if let Some(f) = d.1 {
+                        *slot = pools[j % sectors].0[f];
+                    }
                 }
             }
         });
