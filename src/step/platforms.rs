@@ -115,19 +115,16 @@ fn adopt_imp(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
     let imp = &p.platforms.imp;
     let sectors = &w.sectors;
     let manufacturing = |f: &crate::world::Firm| sectors[f.sector as usize].manufacturing;
-    let eligible = w
-        .firms
-        .list
-        .iter()
-        .filter(|f| manufacturing(f))
-        .count()
-        .max(1);
-    let members = w
-        .firms
-        .list
-        .iter()
-        .filter(|f| f.flags & FIRM_IMP != 0)
-        .count();
+    // Manufacturing firms and members, counted in parallel (integers).
+    let (eligible, members) = par::per_firm(&w.firms.list)
+        .map(|f| {
+            (
+                manufacturing(f) as usize,
+                (f.flags & FIRM_IMP != 0) as usize,
+            )
+        })
+        .reduce(|| (0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
+    let eligible = eligible.max(1);
     if !imp.enabled {
         w.platforms.imp.gain = 0.0;
         w.platforms.imp.members = members as u32;
@@ -139,35 +136,33 @@ fn adopt_imp(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
     let rent_share = p.city.commercial_rent_share;
     let zones = &w.city.zones;
     let keys = ctx.keys(Phase::Platforms);
-    // Decide in parallel: each firm writes only its own flag.
-    par::per_firm_mut(&mut w.firms.list)
+    // Decide in parallel: each firm writes only its own flag, then a member
+    // pays its fee (or leaves if it cannot). The fees and the members are
+    // integer sums.
+    let (fees, count) = par::per_firm_mut(&mut w.firms.list)
         .enumerate()
-        .for_each(|(i, f)| {
-            if !sectors[f.sector as usize].manufacturing
-                || keys.coin(i as u64, 2) >= imp.review_prob
+        .map(|(i, f)| {
+            if sectors[f.sector as usize].manufacturing && keys.coin(i as u64, 2) < imp.review_prob
             {
-                return;
+                let rent = zones[f.zone.index()].rent as f64 * rent_share * f.employees as f64;
+                let saving = gain / (1.0 + gain) * (f.wage_bill as f64 + rent);
+                if saving > fee as f64 {
+                    f.flags |= FIRM_IMP;
+                } else {
+                    f.flags &= !FIRM_IMP;
+                }
             }
-            let rent = zones[f.zone.index()].rent as f64 * rent_share * f.employees as f64;
-            let saving = gain / (1.0 + gain) * (f.wage_bill as f64 + rent);
-            if saving > fee as f64 {
-                f.flags |= FIRM_IMP;
+            if f.flags & FIRM_IMP == 0 {
+                (0, 0)
+            } else if f.cash >= fee {
+                f.cash -= fee;
+                (fee, 1)
             } else {
                 f.flags &= !FIRM_IMP;
+                (0, 0)
             }
-        });
-    // Fees, in firm order.
-    let mut fees = 0i64;
-    let mut count = 0u32;
-    for f in w.firms.list.iter_mut().filter(|f| f.flags & FIRM_IMP != 0) {
-        if f.cash >= fee {
-            f.cash -= fee;
-            fees += fee;
-            count += 1;
-        } else {
-            f.flags &= !FIRM_IMP;
-        }
-    }
+        })
+        .reduce(|| (0i64, 0u32), |a, b| (a.0 + b.0, a.1 + b.1));
     let platform = &mut w.platforms.imp;
     platform.cash += fees;
     platform.fees = fees;

@@ -25,21 +25,25 @@ pub fn produce(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
     innovate(w, p, ctx);
     let (returns, reference) = (p.firms.returns_to_scale, p.firms.reference_size);
     let gain = w.platforms.imp.gain;
-    par::per_firm_mut(&mut w.firms.list).for_each(|f| {
-        f.output = output_of(
-            f.effective_productivity(gain),
-            f.skill_milli_sum as f64 / 1000.0,
-            returns,
-            reference,
-        );
-        f.inventory += f.output;
-    });
+    let sectors = &w.sectors;
+    // Each firm's output at set-up prices, with its sector, in firm order.
+    let values: Vec<(f64, u8)> = par::per_firm_mut(&mut w.firms.list)
+        .map(|f| {
+            f.output = output_of(
+                f.effective_productivity(gain),
+                f.skill_milli_sum as f64 / 1000.0,
+                returns,
+                reference,
+            );
+            f.inventory += f.output;
+            (f.output * sectors[f.sector as usize].base_price, f.sector)
+        })
+        .collect();
     // Sequential float sums: the grouping is fixed, so the total is too.
     let counters = &mut w.counters;
-    for f in &w.firms.list {
-        let value = f.output * w.sectors[f.sector as usize].base_price;
+    for &(value, sector) in &values {
         counters.real_output_cents += value;
-        counters.real_output_by_sector[f.sector as usize] += value;
+        counters.real_output_by_sector[sector as usize] += value;
     }
     Flows::default()
 }
@@ -52,8 +56,9 @@ fn innovate(w: &mut World, p: &Scenario, ctx: StepCtx) {
     let keys = ctx.keys(Phase::Production);
     let near = &w.platforms.places.near_centre;
     let imp_on = w.platforms.imp.enabled;
-    // Own R&D, one coin per firm; returns whether a startup succeeded.
-    let successes: Vec<(bool, bool)> = par::per_firm_mut(&mut w.firms.list)
+    // Own R&D, one coin per firm: whether it succeeded, whether a startup
+    // succeeded, whether it is an incumbent (no startup), and its sector.
+    let successes: Vec<(bool, bool, bool, u8)> = par::per_firm_mut(&mut w.firms.list)
         .enumerate()
         .map(|(i, f)| {
             let mut chance = ip.rd_success_prob;
@@ -67,17 +72,18 @@ fn innovate(w: &mut World, p: &Scenario, ctx: StepCtx) {
             if success {
                 f.productivity *= 1.0 + ip.step;
             }
-            (success, success && f.age < ip.startup_age_months)
+            let startup = f.age < ip.startup_age_months;
+            (success, success && startup, !startup, f.sector)
         })
         .collect();
     let k = w.sectors.len();
     let mut startup_ideas = vec![0u32; k];
     let mut incumbents = vec![0u32; k];
     let mut own = 0u32;
-    for (f, &(success, startup)) in w.firms.list.iter().zip(&successes) {
+    for &(success, startup, incumbent, sector) in &successes {
         own += success as u32;
-        startup_ideas[f.sector as usize] += startup as u32;
-        incumbents[f.sector as usize] += (f.age >= ip.startup_age_months) as u32;
+        startup_ideas[sector as usize] += startup as u32;
+        incumbents[sector as usize] += incumbent as u32;
     }
     w.counters.innovations = own;
     if startup_ideas.iter().all(|&n| n == 0) || ip.adoption_share <= 0.0 {
