@@ -229,12 +229,17 @@ pub fn match_jobs(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
 /// Accepts `applications` (sorted by firm, then lottery order) up to each
 /// firm's vacancies, and returns the number of hires. Firms take their
 /// applications by ranges of firms in parallel (a firm's own applications
-/// in their order, so the result is that of one loop); each searcher
+/// in their order, so the result is that of one loop; a small city's firms
+/// are one range, see `par::MIN_LEN`); each searcher
 /// applies once, so the hired residents' records are then written by
 /// chunks of residents, in any order.
 fn hire(w: &mut World, applications: &[Application]) -> u32 {
     let firm_of = |a: &Application| (a.firm_ticket >> 32) as usize;
-    let per = w.firms.len().div_ceil(rayon::current_num_threads()).max(1);
+    let per = w
+        .firms
+        .len()
+        .div_ceil(rayon::current_num_threads())
+        .max(par::MIN_LEN);
     let (n, chunk) = (w.residents.len(), par::chunk_len(w.residents.len()));
     let far_firms = par::far(w.firms.len());
     // Per range of firms, the hires: resident, firm and match quality.
