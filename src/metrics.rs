@@ -394,7 +394,7 @@ fn wellbeing_terms(p: &Scenario, commute_min: f64, unemployed: bool, ilp_user: b
 /// a pass that fills `Sums` starts at a multiple of this), so the result
 /// does not depend on the thread count. A group takes one logarithm, of the
 /// product of its members' real consumption; a logarithm a resident took a
-/// third of the metrics pass.
+/// third of the metrics pass (when the metrics had a pass of their own).
 const WELLBEING_GROUP: usize = 64;
 
 /// The log real consumption of a group of residents, summed: the

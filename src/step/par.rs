@@ -89,7 +89,8 @@ pub const AHEAD: usize = 16;
 /// the passes that also read per-firm data at random: in the megacity, at
 /// 2 threads, the job search took 68 ms a month without this hint and 58
 /// with it (4 to 16 KB ahead did alike), the housing pass 65 and 60. The
-/// incomes, goods and metrics passes gained nothing, and do without.
+/// incomes, goods and (before they joined the housing pass) metrics passes
+/// gained nothing, and do without.
 pub const STREAM_BYTES: usize = 8192;
 
 /// For a loop that reads `items` in order and is at `items[j]`: hints the
