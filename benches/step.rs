@@ -133,5 +133,12 @@ fn phase(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, month, phase);
+criterion_group! {
+    name = benches;
+    // No plots: drawing them needs system fonts, which a build machine may
+    // not have (criterion then stops after the first benchmark). The
+    // figures are printed, and kept as JSON under target/criterion.
+    config = Criterion::default().without_plots();
+    targets = month, phase
+}
 criterion_main!(benches);
