@@ -463,21 +463,13 @@ pub fn row_and_accounts(w: &World, p: &Scenario) -> (Row, [i64; 4]) {
     let spots = w.firm_spots();
     let (city, telework) = (&w.city, Telework::new(p));
     let far = par::far(spots.len());
-    let offsets = city.offset_km.len();
-    tally.sums = w
-        .residents
+    let (offsets, chunk) = (city.offset_km.len(), chunk_len(w.residents.len()));
+    let residents = &w.residents;
+    tally.sums = residents
         .people
-        .par_chunks(chunk_len(w.residents.len()))
-        .zip(
-            w.residents
-                .consumption
-                .par_chunks(chunk_len(w.residents.len())),
-        )
-        .zip(
-            w.residents
-                .receivable
-                .par_chunks(chunk_len(w.residents.len())),
-        )
+        .par_chunks(chunk)
+        .zip(residents.consumption.par_chunks(chunk))
+        .zip(residents.receivable.par_chunks(chunk))
         .map(|((people, consumption), receivable)| {
             let mut sums = Sums::new(offsets);
             for (j, r) in people.iter().enumerate() {
