@@ -587,7 +587,9 @@ fn assign_suppliers(residents: &mut Residents, firms: &Firms, sectors: usize, se
             // (asking ahead for the entry), then take the firm. Blocks start
             // at a resident's first slot: slot j of a block is sector j %
             // sectors.
-            let mut drawn = vec![(0.0, None); BLOCK * sectors];
+            // Per slot of the block: its target and then its place among
+            // the sector's firms (None: the sector has no weight).
+            let mut drawn: Vec<Option<(f64, usize)>> = vec![None; BLOCK * sectors];
             for (b, block) in slots.chunks_mut(BLOCK * sectors).enumerate() {
                 for (j, d) in drawn[..block.len()].iter_mut().enumerate() {
                     // Slot (resident i, sector k) is number i * sectors + k.
@@ -596,25 +598,20 @@ fn assign_suppliers(residents: &mut Residents, firms: &Firms, sectors: usize, se
                     if far && let Some(target) = target {
                         pools[k].1.prefetch(target);
                     }
-                    *d = (0.0, None);
-                    if let Some(target) = target {
-                        d.0 = target;
-                        d.1 = Some(0);
-                    }
+                    *d = target.map(|t| (t, 0));
                 }
                 for (j, d) in drawn[..block.len()].iter_mut().enumerate() {
-                    let k = j % sectors;
-                    if d.1.is_some() {
-                        let f = pools[k].1.locate(d.0);
+                    if let Some((target, place)) = d {
+                        let pool = &pools[j % sectors];
+                        *place = pool.1.locate(*target);
                         if far {
-                            crate::step::par::prefetch(&pools[k].0, f);
+                            crate::step::par::prefetch(&pool.0, *place);
                         }
-                        d.1 = Some(f);
                     }
                 }
                 for (j, (slot, d)) in block.iter_mut().zip(&drawn).enumerate() {
-                    if let Some(f) = d.1 {
-                        *slot = pools[j % sectors].0[f];
+                    if let Some((_, place)) = d {
+                        *slot = pools[j % sectors].0[*place];
                     }
                 }
             }
