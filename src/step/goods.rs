@@ -137,7 +137,7 @@ pub fn trade(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
     let budget_of = |r: &crate::world::Resident| -> f64 {
         let wanted =
             rp.propensity_income * r.income.max(0) as f64 + rp.propensity_wealth * r.wealth as f64;
-        wanted.min(r.wealth as f64).max(0.0)
+        wanted.min(r.wealth as f64).clamp(0.0, MAX_BUDGET)
     };
     // Price plus travel; an ILP user buys an IMP member's goods delivered.
     // What a shopper compares, packed in 8 bytes a firm (price in cents, at
@@ -257,7 +257,7 @@ pub fn trade(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
                     let budget = budget_of(r);
                     for (s, slot) in slots.iter().enumerate() {
                         // Truncation is floor here (non-negative) and avoids a libm call.
-                        let b = (budget * shares[s]) as i64;
+                        let b = cents(budget * shares[s]);
                         if !slot.is_none() {
                             local[slot.index()][0] += b;
                         }
@@ -323,7 +323,7 @@ pub fn trade(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
                 // Most residents are served in full by every supplier: they
                 // pay their budgets, with no branch a sector.
                 if short == 0 {
-                    let spent: i64 = shares.iter().map(|&share| (budget * share) as i64).sum();
+                    let spent: i64 = shares.iter().map(|&share| cents(budget * share)).sum();
                     r.wealth -= spent;
                     *consumption = spent;
                     r.rationed = 0;
@@ -333,7 +333,7 @@ pub fn trade(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
                 let mut rationed = 0u8;
                 for s in 0..sectors {
                     let f = suppliers[j * sectors + s];
-                    let b = (budget * shares[s]) as i64;
+                    let b = cents(budget * shares[s]);
                     if b <= 0 {
                         continue;
                     }
@@ -398,6 +398,23 @@ pub fn trade(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
         firms: spent_total,
         ..Flows::default()
     }
+}
+
+/// The largest monthly budget, cents (2^62, 4.6e16 yuan): a wealth above it
+/// spends as if it had this much, so that every budget and budget share
+/// converts to cents exactly (see `cents`).
+const MAX_BUDGET: f64 = (1u64 << 62) as f64;
+
+/// A budget share in whole cents, truncated: `x` is a budget (0 to
+/// `MAX_BUDGET`) times a budget share (0 to 1). Truncation is the floor for
+/// these non-negative amounts; the conversion needs no guard against
+/// not-a-number or overflow, which a plain `as` adds to every one of the
+/// tens of millions a month.
+#[inline(always)]
+fn cents(x: f64) -> i64 {
+    debug_assert!((0.0..=MAX_BUDGET).contains(&x), "{x}");
+    // SAFETY: x is finite and within 0..=2^62, so its truncation fits i64.
+    unsafe { x.to_int_unchecked::<i64>() }
 }
 
 // The price guard fits the packing.
