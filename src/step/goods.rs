@@ -25,7 +25,7 @@ use rayon::prelude::*;
 
 use crate::rng::{self, Odds, Phase, StepCtx};
 use crate::scenario::{MAX_SECTORS, Scenario};
-use crate::step::par;
+use crate::step::{par, sector_count};
 use crate::world::firms::MAX_PRICE;
 use crate::world::residents::FLAG_ILP;
 use crate::world::{FIRM_IMP, FirmId, FirmSet, Firms, Flows, World, ZoneId};
@@ -413,14 +413,6 @@ fn trade_in<const S: usize>(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows 
         firms: spent_total,
         ..Flows::default()
     }
-}
-
-/// The number of sectors a pass compiled for `S` sectors loops over: `S`,
-/// or `n` when `S` is 0 (any number). Closures of `trade_in` call it
-/// themselves, so that for a given `S` the compiler sees a constant.
-#[inline(always)]
-const fn sector_count<const S: usize>(n: usize) -> usize {
-    if S == 0 { n } else { S }
 }
 
 /// The largest monthly budget, cents (2^62, 4.6e16 yuan): a wealth above it

@@ -22,12 +22,23 @@ use rayon::prelude::*;
 use crate::rng::StepCtx;
 use crate::scenario::Scenario;
 use crate::step::labour::wage_of;
-use crate::step::par;
+use crate::step::{par, sector_count};
 use crate::world::residents::FLAG_MUST_MOVE;
 use crate::world::{FirmId, Flows, World};
 
 /// Pays the month's incomes and closes failed firms.
-pub fn pay(w: &mut World, p: &Scenario, _ctx: StepCtx) -> Flows {
+pub fn pay(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
+    // Compiled for three sectors beside the general version (see
+    // `step::sector_count`): the residents' pass renumbers each one's
+    // suppliers.
+    match w.residents.sectors {
+        3 => pay_in::<3>(w, p, ctx),
+        _ => pay_in::<0>(w, p, ctx),
+    }
+}
+
+/// `pay` for `S` sectors (0: any number, read from the world).
+fn pay_in<const S: usize>(w: &mut World, p: &Scenario, _ctx: StepCtx) -> Flows {
     let g = &p.government;
     let fp = &p.firms;
     let rent_share = p.city.commercial_rent_share;
@@ -144,7 +155,7 @@ pub fn pay(w: &mut World, p: &Scenario, _ctx: StepCtx) -> Flows {
         .enumerate()
         .map(|(i, f)| (f.wage, renumber.get(FirmId(i as u32))))
         .collect();
-    let sectors = w.residents.sectors;
+    let sectors = sector_count::<S>(w.residents.sectors);
     let far = par::far(jobs.len());
     // Totals: wages, income tax, benefits, transfers, rent paid, receivables, employed.
     let totals = w
@@ -154,6 +165,7 @@ pub fn pay(w: &mut World, p: &Scenario, _ctx: StepCtx) -> Flows {
         .zip(w.residents.suppliers.par_chunks_mut(chunk * sectors))
         .zip(w.residents.receivable.par_chunks_mut(chunk))
         .map(|((people, suppliers), receivable)| {
+            let sectors = sector_count::<S>(sectors);
             let mut t = [0i64; 7];
             for j in 0..people.len() {
                 if far {
@@ -310,6 +322,37 @@ impl Renumber {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::Path;
+
+    /// The pass compiled for three sectors must do exactly what the
+    /// general one does: on copies of the same world, a few months in
+    /// (firms closing, suppliers to renumber), both give the same flows,
+    /// residents, suppliers, receivables and firms.
+    #[test]
+    fn three_sector_pass_equals_the_general_one() {
+        let text = "[simulation]\nresidents = 3000\nmonths = 30\n";
+        let scenario = Scenario::from_toml(text, Path::new("t.toml")).expect("valid");
+        let mut sim = crate::step::Simulation::new(scenario.clone());
+        for _ in 0..24 {
+            sim.step().expect("no ledger violation");
+        }
+        let (mut general, mut three) = (sim.world().clone(), sim.world().clone());
+        assert_eq!(three.residents.sectors, 3, "the default has 3 sectors");
+        // A second payday in month 24: firms left short of a month's costs
+        // close, and their suppliers' numbers must be remapped.
+        let ctx = StepCtx::new(scenario.simulation.seed, 24);
+        let before = general.counters.exits;
+        let flows = pay_in::<0>(&mut general, &scenario, ctx);
+        assert!(
+            general.counters.exits > before,
+            "the test needs firms that close"
+        );
+        assert_eq!(pay_in::<3>(&mut three, &scenario, ctx), flows);
+        assert_eq!(general.residents.people, three.residents.people);
+        assert_eq!(general.residents.suppliers, three.residents.suppliers);
+        assert_eq!(general.residents.receivable, three.residents.receivable);
+        assert_eq!(general.firms.list, three.firms.list);
+    }
 
     #[test]
     fn renumbering_by_blocks_equals_the_per_firm_table() {

@@ -40,6 +40,17 @@ pub const PHASES: [(Phase, &str); 10] = [
     (Phase::Setup, "metrics+ledger"),
 ];
 
+/// The number of sectors a pass compiled for `S` sectors loops over: `S`,
+/// or `n` when `S` is 0 (any number). A phase whose passes over residents
+/// loop over each resident's sectors is compiled for the shipped scenarios'
+/// three sectors beside the general version (`S` = 0), so that those loops
+/// unroll; its closures call this themselves, so that for a given `S` the
+/// compiler sees a constant.
+#[inline(always)]
+pub(crate) const fn sector_count<const S: usize>(n: usize) -> usize {
+    if S == 0 { n } else { S }
+}
+
 /// Wall time spent in each phase since the start of the run, seconds.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Timings {
