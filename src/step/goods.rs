@@ -294,10 +294,13 @@ fn trade_in<const S: usize>(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows 
             }
         })
         .collect();
-    // The firms that ration: the others serve every order in full, and a
-    // shopper of theirs need not read `fill`.
-    let short = FirmSet::from_fn(fill.len(), |i| fill[i] < 1.0);
-    let rations = |f: FirmId| short.contains(f);
+    // The firms that ration (the others serve every order in full, and a
+    // shopper of theirs need not read `fill`), and one member past the last
+    // firm standing for a missing supplier: whether a supplier rations or
+    // is missing is one lookup, without a branch.
+    let n_firms = fill.len();
+    let short = FirmSet::from_fn(n_firms + 1, |i| i == n_firms || fill[i] < 1.0);
+    let lacks = |f: FirmId| short.contains(FirmId(f.0.min(n_firms as u32)));
 
     let suppliers = &w.residents.suppliers;
     let parts: Vec<(Vec<[i64; 1]>, Vec<Leftover>)> = w
@@ -317,13 +320,17 @@ fn trade_in<const S: usize>(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows 
             // used.
             let mask = |j: usize, local: &[[i64; 1]]| {
                 let mut m = 0u8;
-                for (s, &f) in suppliers.iter().skip(j * sectors).take(sectors).enumerate() {
-                    let short = rations(f);
-                    if far && short {
+                let Some(slots) = suppliers.get(j * sectors..(j + 1) * sectors) else {
+                    return 0;
+                };
+                for (s, &f) in slots.iter().enumerate() {
+                    let lacks = lacks(f);
+                    // (A missing supplier's index is past every array.)
+                    if far && lacks {
                         par::prefetch(&fill, f.index());
                         par::prefetch(local, f.index());
                     }
-                    m |= ((f.is_none() || short) as u8) << s;
+                    m |= (lacks as u8) << s;
                 }
                 m
             };
