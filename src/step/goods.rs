@@ -643,7 +643,6 @@ fn second_round(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::path::Path;
 
     /// The passes compiled for three sectors must do exactly what the
     /// general ones do: on copies of the same world, a few months in
@@ -651,13 +650,8 @@ mod tests {
     /// same flows, residents, suppliers, consumption and firms.
     #[test]
     fn three_sector_passes_equal_the_general_ones() {
-        let text = "[simulation]\nresidents = 3000\nmonths = 6\n";
-        let scenario = Scenario::from_toml(text, Path::new("t.toml")).expect("valid");
-        let mut sim = crate::step::Simulation::new(scenario.clone());
-        for _ in 0..3 {
-            sim.step().expect("no ledger violation");
-        }
-        let (mut general, mut three) = (sim.world().clone(), sim.world().clone());
+        let (scenario, world) = crate::step::default_city_after(3000, 3);
+        let (mut general, mut three) = (world.clone(), world);
         assert_eq!(three.sectors.len(), 3, "the default scenario has 3 sectors");
         let ctx = StepCtx::new(scenario.simulation.seed, 4);
         let flows = trade_in::<0>(&mut general, &scenario, ctx);

@@ -322,21 +322,15 @@ impl Renumber {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::path::Path;
 
     /// The pass compiled for three sectors must do exactly what the
-    /// general one does: on copies of the same world, a few months in
-    /// (firms closing, suppliers to renumber), both give the same flows,
+    /// general one does: on copies of the same world, two years in (firms
+    /// closing, suppliers to renumber), both give the same flows,
     /// residents, suppliers, receivables and firms.
     #[test]
     fn three_sector_pass_equals_the_general_one() {
-        let text = "[simulation]\nresidents = 3000\nmonths = 30\n";
-        let scenario = Scenario::from_toml(text, Path::new("t.toml")).expect("valid");
-        let mut sim = crate::step::Simulation::new(scenario.clone());
-        for _ in 0..24 {
-            sim.step().expect("no ledger violation");
-        }
-        let (mut general, mut three) = (sim.world().clone(), sim.world().clone());
+        let (scenario, world) = crate::step::default_city_after(3000, 24);
+        let (mut general, mut three) = (world.clone(), world);
         assert_eq!(three.residents.sectors, 3, "the default has 3 sectors");
         // A second payday in month 24: firms left short of a month's costs
         // close, and their suppliers' numbers must be remapped.

@@ -51,6 +51,20 @@ pub(crate) const fn sector_count<const S: usize>(n: usize) -> usize {
     if S == 0 { n } else { S }
 }
 
+/// For tests of a single phase: the default scenario with `residents`
+/// residents, and its world as `months` months of it leave it.
+#[cfg(test)]
+pub(crate) fn default_city_after(residents: u32, months: u32) -> (Scenario, World) {
+    let text = format!("[simulation]\nresidents = {residents}\nmonths = {months}\n");
+    let scenario =
+        Scenario::from_toml(&text, std::path::Path::new("t.toml")).expect("valid test scenario");
+    let mut sim = Simulation::new(scenario.clone());
+    for _ in 0..months {
+        sim.step().expect("no ledger violation");
+    }
+    (scenario, sim.world().clone())
+}
+
 /// Wall time spent in each phase since the start of the run, seconds.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Timings {
