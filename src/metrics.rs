@@ -369,24 +369,39 @@ pub fn wellbeing(
     unemployed: bool,
     ilp_user: bool,
 ) -> f64 {
-    real_consumption.max(1.0).ln() + wellbeing_terms(p, commute_min, unemployed, ilp_user)
+    let (unemployed, users) = (unemployed as u8 as f64, ilp_user as u8 as f64);
+    wellbeing_sum(
+        p,
+        real_consumption.max(1.0).ln(),
+        commute_min,
+        unemployed,
+        users,
+    )
 }
 
-/// The terms of [`wellbeing`] besides the logarithm.
+/// Well-being summed over residents from its parts, every term linear: the
+/// sum of their log real consumption, less the commute term of the sum of
+/// their `commute_min` (as in [`wellbeing`]), less the unemployment term of
+/// the `unemployed` among them, plus the ILP services term of the `users`
+/// while the platform is on. One resident is counts of 0 or 1.
 #[inline]
-fn wellbeing_terms(p: &Scenario, commute_min: f64, unemployed: bool, ilp_user: bool) -> f64 {
+fn wellbeing_sum(
+    p: &Scenario,
+    log_consumption: f64,
+    commute_min: f64,
+    unemployed: f64,
+    users: f64,
+) -> f64 {
     let r = &p.residents;
-    -r.wellbeing_commute_per_min * commute_min
-        - if unemployed {
-            r.wellbeing_unemployed
-        } else {
-            0.0
-        }
-        + if ilp_user && p.platforms.ilp.enabled {
-            p.platforms.ilp.services_wellbeing
-        } else {
-            0.0
-        }
+    let services = if p.platforms.ilp.enabled {
+        p.platforms.ilp.services_wellbeing
+    } else {
+        0.0
+    };
+    log_consumption
+        - r.wellbeing_commute_per_min * commute_min
+        - r.wellbeing_unemployed * unemployed
+        + services * users
 }
 
 /// Residents whose log real consumption is summed before the sum is
@@ -525,16 +540,13 @@ pub(crate) fn row_from(w: &World, p: &Scenario, tally: Tally) -> (Row, [i64; 4])
     let home_zone = acc.trips.first().map_or(0, |t| t[0] as i64 + t[1] as i64);
     // Well-being: the grouped log real consumption, and the other terms of
     // every resident summed (the commute's from the minutes above).
-    let r = &p.residents;
-    let services = if p.platforms.ilp.enabled {
-        p.platforms.ilp.services_wellbeing
-    } else {
-        0.0
-    };
-    let wellbeing_sum = acc.log_consumption_micro as f64 / MICRO
-        - r.wellbeing_commute_per_min * workday_minutes
-        - r.wellbeing_unemployed * (n as u64 - employed) as f64
-        + services * acc.users as f64;
+    let wellbeing_total = wellbeing_sum(
+        p,
+        acc.log_consumption_micro as f64 / MICRO,
+        workday_minutes,
+        (n as u64 - employed) as f64,
+        acc.users as f64,
+    );
     let p90 = {
         let target = (0.9 * employed as f64).ceil() as i64;
         let mut cum = 0;
@@ -598,7 +610,11 @@ pub(crate) fn row_from(w: &World, p: &Scenario, tally: Tally) -> (Row, [i64; 4])
         },
         gini_income: gini(&acc.income_hist),
         gini_wealth: gini(&acc.wealth_hist),
-        wellbeing: if n > 0 { wellbeing_sum / n as f64 } else { 0.0 },
+        wellbeing: if n > 0 {
+            wellbeing_total / n as f64
+        } else {
+            0.0
+        },
         money_total: yuan(accounts.iter().sum::<i64>() as f64),
         government_balance: yuan(w.government.balance as f64),
         congestion: city.congestion,

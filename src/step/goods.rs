@@ -270,7 +270,6 @@ fn trade_in<const S: usize>(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows 
                 for (r, slots) in block.iter().zip(slots.chunks(sectors)) {
                     let budget = budget_of(r);
                     for (s, slot) in slots.iter().enumerate() {
-                        // Truncation is floor here (non-negative) and avoids a libm call.
                         let b = cents(budget * shares[s]);
                         if !slot.is_none() {
                             local[slot.index()][0] += b;
