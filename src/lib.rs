@@ -44,6 +44,7 @@
 pub mod bench;
 pub mod error;
 pub mod experiment;
+pub mod input;
 pub mod metrics;
 pub mod output;
 pub mod plot;

@@ -211,13 +211,17 @@ fn read_chain(path: &Path, places: &mut Places) -> Result<Vec<usize>, Vec<Scenar
     let mut next = path.to_path_buf();
     let mut via: Option<Place> = None;
     loop {
-        let text = match std::fs::read_to_string(&next) {
+        let text = match crate::input::read_capped_text(&next, crate::input::TOML_CAP) {
             Ok(t) => t,
             Err(e) => {
-                let message = format!("cannot read {}: {e}", next.display());
-                let hint =
-                    "check the path (an `extends` path is relative to the file that names it)"
-                        .to_string();
+                let message = format!("the scenario file {e}");
+                let hint = match e {
+                    crate::input::ReadError::Io { .. } => {
+                        "check the path (an `extends` path is relative to the file that names it)"
+                            .to_string()
+                    }
+                    _ => e.hint().to_string(),
+                };
                 return Err(vec![match &via {
                     Some(place) => places.error_at(place, message, Some(hint)),
                     None => ScenarioError {

@@ -29,7 +29,7 @@ const MIN_GALLERY: usize = 30;
 
 /// One gallery file and what loading it must produce.
 #[derive(Debug)]
-struct Case {
+pub struct Case {
     path: PathBuf,
     expects: Vec<String>,
     /// `None` for `# line: none`.
@@ -39,6 +39,11 @@ struct Case {
 }
 
 impl Case {
+    /// The fragments the error must contain.
+    pub fn expects(&self) -> &[String] {
+        &self.expects
+    }
+
     fn name(&self) -> String {
         let root = repo_path("tests/scenarios/bad");
         self.path
@@ -51,7 +56,7 @@ impl Case {
 
 /// Every gallery entry point: `bad/*.toml` and `bad/extends/main*.toml`,
 /// sorted by name.
-fn gallery() -> Vec<PathBuf> {
+pub fn gallery() -> Vec<PathBuf> {
     let root = repo_path("tests/scenarios/bad");
     let mut out = toml_files(&root, |_| true);
     out.extend(toml_files(&root.join("extends"), |name| {
@@ -73,7 +78,7 @@ fn toml_files(dir: &Path, keep: impl Fn(&str) -> bool) -> Vec<PathBuf> {
 }
 
 /// Reads a gallery file's header; `Err` says what is missing from it.
-fn parse_case(path: &Path) -> Result<Case, String> {
+pub fn parse_case(path: &Path) -> Result<Case, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read it: {e}"))?;
     let mut what = None;
     let mut expects = Vec::new();

@@ -9,6 +9,10 @@
 //! - [`cli`]: the `polis` binary's exit codes, messages and output files.
 //! - [`bad_scenarios`]: a gallery of mistaken scenario files, each with the
 //!   message and line it must produce.
+//! - [`gallery`]: the bad-input gallery of the command line
+//!   (`tests/gallery/`): scenarios, `--set`, sweep files, design CSVs and
+//!   damaged output folders, each with its exit code, message, and nothing
+//!   written or changed.
 //! - [`loader_fuzz`]: arbitrary bytes and TOML values never panic the loader.
 //! - [`commands`]: `polis check`, `params`, `schema`, `init` and `--set`.
 //! - [`experiments`]: `polis sweep`, `merge` and `compare`: sweep files,
@@ -27,6 +31,7 @@ mod cli;
 mod commands;
 mod determinism;
 mod experiments;
+mod gallery;
 mod ledger;
 mod levers;
 mod loader_fuzz;
