@@ -172,6 +172,15 @@ pub fn read_capped_text(path: &Path, cap: u64) -> Result<String, ReadError> {
     })
 }
 
+/// The SHA-256 of `bytes`, as 64 lowercase hex digits: what a manifest or a
+/// sweep's part records of a file it vouches for, so that a truncated or
+/// mismatched file is found before it is trusted.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(bytes);
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// A byte count in words: `512 bytes`, `4 MiB`, `1.5 GiB`.
 pub fn bytes(n: u64) -> String {
     const KIB: f64 = 1024.0;
@@ -250,6 +259,14 @@ mod tests {
             read_capped(&dir.path().join("none"), 100)
                 .unwrap_err()
                 .is_not_found()
+        );
+    }
+
+    #[test]
+    fn sha256_of_known_text() {
+        assert_eq!(
+            sha256_hex(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
         );
     }
 
