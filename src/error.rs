@@ -33,6 +33,21 @@ pub enum Error {
         /// What went wrong.
         message: String,
     },
+    /// A quantity grew past what the model can compute or write exactly
+    /// (a commute sum, money beyond an i64 of cents, a number that is not
+    /// finite): the run stops rather than write a wrong figure.
+    #[error(
+        "month {month}: {quantity} is {value}, beyond what polis can compute and write exactly; \
+         the run stops here rather than write a wrong figure (check the scenario's extreme values)"
+    )]
+    Overflow {
+        /// Month in which it was found.
+        month: u32,
+        /// What overflowed: the output column it would have been written in.
+        quantity: String,
+        /// Its value, as text.
+        value: String,
+    },
     /// A sweep folder or its parts are inconsistent.
     #[error("{0}")]
     Sweep(String),

@@ -12,6 +12,7 @@
 //! | scenario and sweep files (TOML) | [`TOML_CAP`], 4 MiB | a few KB |
 //! | design CSV of a sweep | [`DESIGN_CAP`], 64 MiB | 100,000 points of 20 parameters is about 20 MB |
 //! | manifests and plans (JSON) | [`JSON_CAP`], 64 MiB | a sweep of 10,000 runs writes a plan of about 2 MB |
+//! | tables that `plot` and `report` read whole (`zones.csv`, `runs.csv`, `compare.csv`) | [`TABLE_CAP`], 1 GiB | the megacity's `zones.csv` is about 7 MB |
 //!
 //! Output tables that can be long (a sweep's `timeseries.csv`) are read a
 //! row at a time instead, and have no cap.
@@ -28,6 +29,9 @@ pub const DESIGN_CAP: u64 = 64 << 20;
 
 /// Largest manifest, plan or other JSON file read, in bytes.
 pub const JSON_CAP: u64 = 64 << 20;
+
+/// Largest table read whole by `polis plot` or `polis report`, in bytes.
+pub const TABLE_CAP: u64 = 1 << 30;
 
 /// Why a capped read failed.
 #[derive(Debug)]

@@ -489,14 +489,27 @@ fn run(args: RunArgs) -> Result<(), Failure> {
                 error: anyhow::anyhow!("error: --steps {steps}: run between 1 and {max} months"),
             });
         }
+        let months = scenario.simulation.months;
+        if steps > months {
+            return Err(Failure::bad_input(
+                format!(
+                    "--steps {steps}: the scenario {} runs {months} months, and --steps runs the first N of them",
+                    args.scenario.display()
+                ),
+                &format!(
+                    "give --steps 1 to {months}, or lengthen the run with --set simulation.months={steps}"
+                ),
+            ));
+        }
         scenario.simulation.months = steps;
         overrides.push(format!("simulation.months={steps}"));
     }
     check_memory(&args.scenario, &scenario)?;
     let (pool, threads) = pool(args.threads)?;
-    let out = args
-        .out
-        .unwrap_or_else(|| PathBuf::from("out").join(&scenario.name));
+    let out = match args.out {
+        Some(out) => out,
+        None => default_out(&args.scenario, &scenario.name)?,
+    };
 
     let months = scenario.simulation.months;
     let progress = Progress::new(months, args.quiet);
@@ -550,6 +563,7 @@ fn run(args: RunArgs) -> Result<(), Failure> {
         },
         bytes_per_resident: world.residents.bytes_per_resident(),
         files: vec![],
+        checksums: Default::default(),
         events: scenario.events.clone(),
         scenario: scenario.clone(),
     };
@@ -575,6 +589,29 @@ fn run(args: RunArgs) -> Result<(), Failure> {
         print!("{}", bench::timings_table(sim.timings(), months, wall));
     }
     Ok(())
+}
+
+/// The default output folder of a run, `out/<name>`. The name must be one
+/// plain folder name, so that a run without `--out` never writes outside
+/// `out/`: a name with a path separator, `..`, a leading dot or a control
+/// character is refused.
+fn default_out(path: &Path, name: &str) -> Result<PathBuf, Failure> {
+    let plain = !name.is_empty()
+        && !name.starts_with('.')
+        && !name
+            .chars()
+            .any(|c| c == '/' || c == '\\' || c.is_control())
+        && Path::new(name).components().count() == 1;
+    if plain {
+        return Ok(PathBuf::from("out").join(name));
+    }
+    Err(Failure::bad_input(
+        format!(
+            "{}: the scenario's name {name:?} is not a plain folder name, and without --out the run would be written to out/<name>",
+            path.display()
+        ),
+        "give the scenario a `name` of letters, digits, `-` and `_`, or pass --out DIR",
+    ))
 }
 
 /// Refuses (as bad input) a run that would need more memory than is

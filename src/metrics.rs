@@ -50,8 +50,8 @@ pub struct Row {
     pub price_index: f64,
     /// Output valued at set-up prices, yuan/month.
     pub output: f64,
-    /// Household consumption spending, yuan/month.
-    pub consumption: f64,
+    /// Household consumption spending, cents/month (written in yuan, exactly).
+    pub consumption: i128,
     /// Mean one-way commute of the employed, minutes.
     pub mean_commute_min: f64,
     /// 90th percentile of the one-way commute of the employed, minutes.
@@ -64,10 +64,10 @@ pub struct Row {
     pub gini_wealth: f64,
     /// Mean well-being index (log points).
     pub wellbeing: f64,
-    /// All money in the city, yuan.
-    pub money_total: f64,
-    /// Government balance, yuan.
-    pub government_balance: f64,
+    /// All money in the city, cents (written in yuan, exactly).
+    pub money_total: i128,
+    /// Government balance, cents (written in yuan, exactly).
+    pub government_balance: i128,
     /// Congestion factor 1 + a (V/C)^b.
     pub congestion: f64,
     /// Firms on the IMP platform.
@@ -80,8 +80,8 @@ pub struct Row {
     pub home_zone_work_share: f64,
     /// Startups incubated by MEI bases this month.
     pub incubated_startups: u64,
-    /// Venture money paid in from outside the city this month, yuan.
-    pub venture_funding: f64,
+    /// Venture money paid in from outside the city this month, cents (written in yuan, exactly).
+    pub venture_funding: i128,
     /// Successful R&D steps this month.
     pub innovations: u64,
     /// Employment-weighted mean productivity of firms, with the IMP gain (units per efficiency unit per month).
@@ -519,7 +519,13 @@ pub(crate) fn row_from(w: &World, p: &Scenario, tally: Tally) -> (Row, [i64; 4])
     let share = telework.share_of_days();
     let telework_micro_each = (share * MICRO) as i64;
     let mut commute_hist = vec![0i64; COMMUTE_BINS];
-    let (mut employed, mut commute_sum, mut telework_micro) = (0u64, 0i64, 0i64);
+    let (mut employed, mut commute_sum, mut telework_micro) = (0u64, 0i128, 0i64);
+    // Commute sums are integers, here and by zone in `zones.csv`: a commute
+    // so long that the thousandths of a minute of every resident would not
+    // fit an i64 leaves the mean infinite, which the month refuses to print
+    // (`check_row`), instead of a saturated or wrapped figure.
+    let most_milli = i64::MAX as i128 / (n as i128).max(1);
+    let mut commute_overflow = false;
     let mut workday_minutes = 0.0;
     let commutes = Commutes::new(city, &p.city);
     for (&[commuters, teleworkers], &minutes) in acc.trips.iter().zip(commutes.minutes_by_offset())
@@ -530,7 +536,11 @@ pub(crate) fn row_from(w: &World, p: &Scenario, tally: Tally) -> (Row, [i64; 4])
         }
         let bin = ((minutes * 10.0) as usize).min(COMMUTE_BINS - 1);
         employed += workers as u64;
-        commute_sum += workers * commute_milli(minutes);
+        let milli = commute_milli(minutes) as i128;
+        // A NaN or a saturated cast fails the first test.
+        let fits = (minutes * 1000.0) < most_milli as f64;
+        commute_overflow |= !fits || milli > most_milli;
+        commute_sum += workers as i128 * milli;
         commute_hist[bin] += workers;
         telework_micro += teleworkers as i64 * telework_micro_each;
         workday_minutes +=
@@ -596,8 +606,10 @@ pub(crate) fn row_from(w: &World, p: &Scenario, tally: Tally) -> (Row, [i64; 4])
         },
         price_index: prices,
         output: yuan(w.counters.real_output_cents),
-        consumption: yuan(w.counters.consumption as f64),
-        mean_commute_min: if employed > 0 {
+        consumption: w.counters.consumption as i128,
+        mean_commute_min: if commute_overflow {
+            f64::INFINITY
+        } else if employed > 0 {
             commute_sum as f64 / 1000.0 / employed as f64
         } else {
             0.0
@@ -615,8 +627,8 @@ pub(crate) fn row_from(w: &World, p: &Scenario, tally: Tally) -> (Row, [i64; 4])
         } else {
             0.0
         },
-        money_total: yuan(accounts.iter().sum::<i64>() as f64),
-        government_balance: yuan(w.government.balance as f64),
+        money_total: accounts.iter().map(|&a| a as i128).sum(),
+        government_balance: w.government.balance as i128,
         congestion: city.congestion,
         imp_members: w.platforms.imp.members as u64,
         // Only the platforms phase flags users, and it keeps their count.
@@ -632,7 +644,7 @@ pub(crate) fn row_from(w: &World, p: &Scenario, tally: Tally) -> (Row, [i64; 4])
             0.0
         },
         incubated_startups: w.counters.incubated as u64,
-        venture_funding: yuan(w.counters.venture as f64),
+        venture_funding: w.counters.venture as i128,
         innovations: w.counters.innovations as u64,
         mean_productivity: if totals.weight > 0.0 {
             totals.productivity / totals.weight
@@ -705,8 +717,20 @@ impl Row {
     }
 
     /// The row's values in header order, each with the decimals it is
-    /// written with (0 for counts).
+    /// written with (0 for counts, 2 for money).
     pub fn cells(&self) -> Vec<(f64, usize)> {
+        self.typed_cells()
+            .into_iter()
+            .map(|c| match c {
+                Cell::Number(x, decimals) => (x, decimals),
+                Cell::Cents(c) => (c as f64 / CENTS as f64, 2),
+            })
+            .collect()
+    }
+
+    /// The row's values in header order, money as exact cents.
+    fn typed_cells(&self) -> Vec<Cell> {
+        let money = |c: i128| Cell::Cents(c);
         let mut v = vec![
             (self.month as f64, 0),
             (self.population as f64, 0),
@@ -722,28 +746,60 @@ impl Row {
             (self.mean_wage, 2),
             (self.price_index, 6),
             (self.output, 2),
-            (self.consumption, 2),
+            (f64::NAN, usize::MAX), // consumption
             (self.mean_commute_min, 3),
             (self.p90_commute_min, 1),
             (self.mean_rent, 2),
             (self.gini_income, 6),
             (self.gini_wealth, 6),
             (self.wellbeing, 6),
-            (self.money_total, 2),
-            (self.government_balance, 2),
+            (f64::NAN, usize::MAX), // money_total
+            (f64::NAN, usize::MAX), // government_balance
             (self.congestion, 6),
             (self.imp_members as f64, 0),
             (self.ilp_users as f64, 0),
             (self.telework_share, 6),
             (self.home_zone_work_share, 6),
             (self.incubated_startups as f64, 0),
-            (self.venture_funding, 2),
+            (f64::NAN, usize::MAX), // venture_funding
             (self.innovations as f64, 0),
             (self.mean_productivity, 6),
         ];
         v.extend(self.output_by_sector.iter().map(|&x| (x, 2)));
         v.extend(self.employment_share_by_sector.iter().map(|&x| (x, 6)));
-        v
+        // The money columns are integers of cents, placed where their
+        // markers stand in the list above.
+        let mut exact = [
+            self.consumption,
+            self.money_total,
+            self.government_balance,
+            self.venture_funding,
+        ]
+        .into_iter();
+        v.into_iter()
+            .map(|(x, decimals)| match decimals {
+                usize::MAX => money(exact.next().expect("four money columns")),
+                _ => Cell::Number(x, decimals),
+            })
+            .collect()
+    }
+
+    /// The first column whose value cannot be written as a result: a number
+    /// that is not finite (an overflow upstream), or money beyond what an
+    /// i64 of cents holds. Returns its name and value as text.
+    pub fn out_of_limits(&self, sectors: &[String]) -> Option<(String, String)> {
+        let (k, text) =
+            self.typed_cells()
+                .into_iter()
+                .enumerate()
+                .find_map(|(k, cell)| match cell {
+                    Cell::Number(x, _) if !x.is_finite() => {
+                        Some((k, format!("not a finite number ({x})")))
+                    }
+                    Cell::Cents(c) if i64::try_from(c).is_err() => Some((k, cell.text())),
+                    _ => None,
+                })?;
+        Some((Row::header(sectors).swap_remove(k), text))
     }
 
     /// The row's values as numbers, in header order.
@@ -753,11 +809,35 @@ impl Row {
 
     /// The row's values, formatted for CSV in header order.
     pub fn record(&self) -> Vec<String> {
-        self.cells()
-            .into_iter()
-            .map(|(x, decimals)| format!("{x:.decimals$}"))
-            .collect()
+        self.typed_cells().iter().map(Cell::text).collect()
     }
+}
+
+/// One value of a row, as it is written.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Cell {
+    /// A number and its decimals.
+    Number(f64, usize),
+    /// Money in cents, written in yuan with two decimals, exactly.
+    Cents(i128),
+}
+
+impl Cell {
+    fn text(&self) -> String {
+        match *self {
+            Cell::Number(x, decimals) => format!("{x:.decimals$}"),
+            Cell::Cents(c) => yuan_text(c),
+        }
+    }
+}
+
+/// Cents as yuan with two decimals, exactly (`-0.50`, `1234.05`): the same
+/// text as formatting `c / 100` as a float while a float holds it exactly,
+/// and still exact beyond.
+pub fn yuan_text(cents: i128) -> String {
+    let sign = if cents < 0 { "-" } else { "" };
+    let abs = cents.unsigned_abs();
+    format!("{sign}{}.{:02}", abs / 100, abs % 100)
 }
 
 #[cfg(test)]
@@ -804,6 +884,21 @@ mod tests {
         bins[0] = [99, 0];
         bins[3] = [1, 1000];
         assert!((gini(&bins) - 0.99).abs() < 1e-9, "{}", gini(&bins));
+    }
+
+    #[test]
+    fn money_is_written_to_the_cent_beyond_what_a_float_holds() {
+        assert_eq!(yuan_text(0), "0.00");
+        assert_eq!(yuan_text(-50), "-0.50");
+        assert_eq!(yuan_text(123_405), "1234.05");
+        // Where a float still holds every cent, the text is the float's.
+        for c in [1i128, 99, 100, -101, 987_654_321, -(1 << 50) + 7] {
+            assert_eq!(yuan_text(c), format!("{:.2}", c as f64 / 100.0), "{c}");
+        }
+        // 2^53 + 1 cents: a float rounds it to 2^53, the text does not.
+        let c = (1i128 << 53) + 1;
+        assert_eq!(yuan_text(c), "90071992547409.93");
+        assert_eq!(format!("{:.2}", c as f64 / 100.0), "90071992547409.92");
     }
 
     #[test]

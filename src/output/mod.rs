@@ -2,13 +2,20 @@
 //! written whole or not at all (written to a temporary name in the same
 //! folder, then renamed). The simulation core never calls this module; the
 //! caller hands it rows and zone snapshots ([`zones`]).
+//!
+//! A run's files are one set: the manifest is removed before the data files
+//! are replaced and written after them, and it records each data file's
+//! size and SHA-256 ([`Manifest::checksums`]). A run killed between its
+//! renames leaves no manifest, or one whose checksums the new files do not
+//! match; `polis plot` and `polis report` check them before trusting a folder.
 
 pub mod zones;
 
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
 use crate::metrics::Row;
@@ -53,6 +60,29 @@ pub struct Manifest {
     pub bytes_per_resident: usize,
     /// Files written, relative to the output folder.
     pub files: Vec<String>,
+    /// Size and SHA-256 of each data file written (not of the manifest
+    /// itself), so that a reader can tell that the folder's files are the
+    /// ones this manifest describes.
+    pub checksums: BTreeMap<String, FileSum>,
+}
+
+/// What a manifest records of a file it vouches for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileSum {
+    /// Size, bytes.
+    pub bytes: u64,
+    /// SHA-256, 64 lowercase hex digits.
+    pub sha256: String,
+}
+
+impl FileSum {
+    /// The size and checksum of `bytes`.
+    pub fn of(bytes: &[u8]) -> FileSum {
+        FileSum {
+            bytes: bytes.len() as u64,
+            sha256: crate::input::sha256_hex(bytes),
+        }
+    }
 }
 
 /// Agent counts at the start and end of a run.
@@ -101,7 +131,7 @@ pub fn atomic_write(path: &Path, bytes: &[u8]) -> Result<(), Error> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let tmp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
+    let tmp = path.with_file_name(temporary_name(&name, std::process::id()));
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(bytes)?;
@@ -113,6 +143,54 @@ pub fn atomic_write(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     }
     result.map_err(io)
 }
+
+/// The temporary name [`atomic_write`] gives `name` in process `pid`.
+fn temporary_name(name: &str, pid: u32) -> String {
+    format!(".{name}.tmp-{pid}")
+}
+
+/// Removes the temporary files that a killed process left in `dir` while
+/// writing one of `names` (`.NAME.tmp-PID` of a process that no longer
+/// runs). Another live process's temporaries are left alone. Returns the
+/// files removed.
+pub fn remove_stale_temporaries(dir: &Path, names: &[&str]) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut removed = Vec::new();
+    for entry in entries.flatten() {
+        let file = entry.file_name();
+        let Some(file) = file.to_str() else { continue };
+        let Some(pid) = names.iter().find_map(|n| {
+            file.strip_prefix(&format!(".{n}.tmp-"))
+                .and_then(|p| p.parse::<u32>().ok())
+        }) else {
+            continue;
+        };
+        if pid != std::process::id() && !process_is_running(pid) {
+            let path = entry.path();
+            if std::fs::remove_file(&path).is_ok() {
+                removed.push(path);
+            }
+        }
+    }
+    removed.sort();
+    removed
+}
+
+/// Whether a process `pid` exists (signal 0 asks without sending one).
+fn process_is_running(pid: u32) -> bool {
+    let Ok(pid) = libc::pid_t::try_from(pid) else {
+        return false;
+    };
+    // SAFETY: kill with signal 0 only checks that the process exists and
+    // may be signalled; it sends nothing.
+    let answer = unsafe { libc::kill(pid, 0) };
+    answer == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+}
+
+/// The files of a run folder, in the order they are written.
+pub const RUN_FILES: [&str; 3] = ["timeseries.csv", "zones.csv", "manifest.json"];
 
 /// Writes a run's files into `dir` (created if needed): `timeseries.csv`,
 /// `zones.csv` (the snapshots `zones`) and `manifest.json`, in that order;
@@ -130,22 +208,54 @@ pub fn write_run(
         path: dir.display().to_string(),
         source,
     })?;
-    manifest.files = vec![
-        "timeseries.csv".into(),
-        "zones.csv".into(),
-        "manifest.json".into(),
-    ];
+    manifest.files = RUN_FILES.iter().map(|f| f.to_string()).collect();
+    manifest.checksums = BTreeMap::from([
+        ("timeseries.csv".to_string(), FileSum::of(&csv)),
+        ("zones.csv".to_string(), FileSum::of(&zones_csv)),
+    ]);
     let json = serde_json::to_vec_pretty(manifest).map_err(|e| Error::Io {
         path: "manifest.json".into(),
         source: std::io::Error::other(e),
     })?;
-    let paths = vec![
-        dir.join("timeseries.csv"),
-        dir.join("zones.csv"),
-        dir.join("manifest.json"),
-    ];
+    let paths: Vec<PathBuf> = RUN_FILES.iter().map(|f| dir.join(f)).collect();
+    remove_stale_temporaries(dir, &RUN_FILES);
+    // The old manifest goes first: until the new one is written, the folder
+    // has none, and no reader takes the new data for the old run's.
+    match std::fs::remove_file(&paths[2]) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            return Err(Error::Io {
+                path: paths[2].display().to_string(),
+                source: e,
+            });
+        }
+        _ => {}
+    }
     atomic_write(&paths[0], &csv)?;
     atomic_write(&paths[1], &zones_csv)?;
     atomic_write(&paths[2], &json)?;
     Ok(paths)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn temporaries_of_dead_processes_are_removed_and_others_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        // PIDs stay below pid_max (at most 2^22 on Linux): 4,194,305 never runs.
+        let dead = dir.path().join(".timeseries.csv.tmp-4194305");
+        let mine = dir
+            .path()
+            .join(temporary_name("zones.csv", std::process::id()));
+        let other_name = dir.path().join(".notes.txt.tmp-4194305");
+        let not_a_pid = dir.path().join(".zones.csv.tmp-abc");
+        for p in [&dead, &mine, &other_name, &not_a_pid] {
+            std::fs::write(p, b"x").unwrap();
+        }
+        let removed = remove_stale_temporaries(dir.path(), &RUN_FILES);
+        assert_eq!(removed, vec![dead.clone()]);
+        assert!(!dead.exists());
+        assert!(mine.exists() && other_name.exists() && not_a_pid.exists());
+    }
 }

@@ -77,6 +77,10 @@ pub fn snapshots(months: u32) -> u32 {
 }
 
 /// The name of a land use in `zones.csv`.
+/// The land uses' names, as `zones.csv` writes them.
+pub const LAND_USES: [&str; 4] = ["centre", "residential", "industrial", "mixed"];
+
+/// The name of a land use in `zones.csv`.
 pub fn land_use_name(land_use: LandUse) -> &'static str {
     match land_use {
         LandUse::Centre => "centre",

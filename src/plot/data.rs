@@ -148,24 +148,42 @@ fn unreadable(path: &Path, e: std::io::Error, hint: &str) -> PlotError {
     bad(path, what, hint)
 }
 
-fn read_text(path: &Path, hint: &str) -> Result<String, PlotError> {
-    std::fs::read_to_string(path).map_err(|e| unreadable(path, e, hint))
+fn read_text(path: &Path, cap: u64, hint: &str) -> Result<String, PlotError> {
+    crate::input::read_capped_text(path, cap).map_err(|e| match e {
+        crate::input::ReadError::Io { source, .. } => unreadable(path, source, hint),
+        other => bad(path, other.what(), other.hint()),
+    })
 }
 
 fn read_json(path: &Path, hint: &str) -> Result<serde_json::Value, PlotError> {
-    let text = read_text(path, hint)?;
+    let text = read_text(path, crate::input::JSON_CAP, hint)?;
     serde_json::from_str(&text).map_err(|e| bad(path, format!("is not valid JSON: {e}"), hint))
 }
 
 /// Reads a CSV file into string records (header first).
 fn read_records(path: &Path, hint: &str) -> Result<Vec<Vec<String>>, PlotError> {
-    let text = read_text(path, hint)?;
+    let text = read_text(path, crate::input::TABLE_CAP, hint)?;
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
+        .flexible(true)
         .from_reader(text.as_bytes());
-    let mut out = Vec::new();
+    let mut out: Vec<Vec<String>> = Vec::new();
     for (i, rec) in reader.records().enumerate() {
         let rec = rec.map_err(|e| bad(path, format!("line {}: {e}", i + 1), hint))?;
+        if let Some(head) = out.first()
+            && rec.len() != head.len()
+        {
+            return Err(bad(
+                path,
+                format!(
+                    "line {} has {} values for {} columns",
+                    i + 1,
+                    rec.len(),
+                    head.len()
+                ),
+                hint,
+            ));
+        }
         out.push(rec.iter().map(str::to_string).collect());
     }
     if out.is_empty() {
@@ -186,6 +204,7 @@ fn stream_table(
     let file = std::fs::File::open(path).map_err(|e| unreadable(path, e, hint))?;
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
+        .flexible(true)
         .from_reader(std::io::BufReader::new(file));
     let mut records = reader.records();
     let header: Vec<String> = match records.next() {
@@ -221,13 +240,18 @@ fn stream_table(
         }
         row.clear();
         for (cell, name) in rec.iter().zip(&header) {
-            let value: f64 = cell.trim().parse().map_err(|_| {
-                bad(
-                    path,
-                    format!("line {line}: `{cell}` in column `{name}` is not a number"),
-                    hint,
-                )
-            })?;
+            let value: f64 = cell
+                .trim()
+                .parse()
+                .ok()
+                .filter(|v: &f64| v.is_finite())
+                .ok_or_else(|| {
+                    bad(
+                        path,
+                        format!("line {line}: `{cell}` in column `{name}` is not a finite number"),
+                        hint,
+                    )
+                })?;
             row.push(value);
         }
         on_row(&header, &row)?;
@@ -283,8 +307,122 @@ pub fn load(dir: &Path) -> Result<Source, PlotError> {
     }
 }
 
+/// What a run's manifest must say for its folder to be read: the grid,
+/// the months, the files written and their checksums.
+struct RunFacts {
+    width: u32,
+    height: u32,
+    months: u32,
+    files: Vec<String>,
+    checksums: BTreeMap<String, crate::output::FileSum>,
+}
+
+/// Checks that `manifest` has the shape `polis run` writes.
+fn run_facts(path: &Path, manifest: &serde_json::Value, hint: &str) -> Result<RunFacts, PlotError> {
+    let wrong = |what: &str| bad(path, format!("is not the manifest of a run: {what}"), hint);
+    if !manifest.is_object() {
+        return Err(wrong("it is not a JSON object"));
+    }
+    let whole = |pointer: &str, least: u64| -> Result<u32, PlotError> {
+        manifest
+            .pointer(pointer)
+            .and_then(|v| v.as_u64())
+            .filter(|&v| v >= least)
+            .and_then(|v| u32::try_from(v).ok())
+            .ok_or_else(|| {
+                wrong(&format!(
+                    "`{}` is not a whole number of at least {least}",
+                    pointer.trim_start_matches('/').replace('/', ".")
+                ))
+            })
+    };
+    let (width, height) = (
+        whole("/scenario/city/width", 1)?,
+        whole("/scenario/city/height", 1)?,
+    );
+    let months = whole("/months", 1)?;
+    let files = match manifest.get("files") {
+        None => Vec::new(),
+        Some(list) => list
+            .as_array()
+            .and_then(|l| l.iter().map(|f| f.as_str().map(str::to_string)).collect())
+            .ok_or_else(|| wrong("`files` is not a list of file names"))?,
+    };
+    let checksums = match manifest.get("checksums") {
+        None => BTreeMap::new(),
+        Some(sums) => serde_json::from_value(sums.clone()).map_err(|_| {
+            wrong("`checksums` is not a table of file names to `bytes` and `sha256`")
+        })?,
+    };
+    if let Some(events) = manifest.get("events") {
+        let ok = events
+            .as_array()
+            .is_some_and(|l| l.iter().all(|e| e.get("month").is_some_and(|m| m.is_u64())));
+        if !ok {
+            return Err(wrong("`events` is not a list of events with a `month`"));
+        }
+    }
+    Ok(RunFacts {
+        width,
+        height,
+        months,
+        files,
+        checksums,
+    })
+}
+
+/// Checks each file the manifest vouches for against its size and checksum.
+fn verify_checksums(dir: &Path, facts: &RunFacts, hint: &str) -> Result<(), PlotError> {
+    for (name, sum) in &facts.checksums {
+        if name.contains(['/', '\\']) || name.starts_with('.') {
+            return Err(bad(
+                &dir.join("manifest.json"),
+                format!("lists a checksum of `{name}`, which is not a file of the folder"),
+                hint,
+            ));
+        }
+        let path = dir.join(name);
+        if !path.exists() {
+            return Err(bad(
+                &path,
+                "is missing, though manifest.json lists it among the run's files",
+                hint,
+            ));
+        }
+        let bytes =
+            crate::input::read_capped(&path, crate::input::TABLE_CAP).map_err(|e| match e {
+                crate::input::ReadError::Io { source, .. } => unreadable(&path, source, hint),
+                other => bad(&path, other.what(), other.hint()),
+            })?;
+        let found = crate::output::FileSum::of(&bytes);
+        if found != *sum {
+            return Err(bad(
+                &path,
+                format!(
+                    "is not the file manifest.json describes ({} bytes against {}, or another checksum): \
+                     the folder mixes files of two runs, or the file was changed after the run",
+                    found.bytes, sum.bytes
+                ),
+                hint,
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn load_run(dir: &Path) -> Result<RunData, PlotError> {
     let hint = "run the scenario again with `polis run SCENARIO --out DIR`";
+    let manifest_path = dir.join("manifest.json");
+    if !manifest_path.exists() {
+        return Err(bad(
+            &manifest_path,
+            "is missing: the run did not finish writing its files, or the folder is not a run's",
+            hint,
+        ));
+    }
+    let manifest = read_json(&manifest_path, hint)?;
+    let facts = run_facts(&manifest_path, &manifest, hint)?;
+    verify_checksums(dir, &facts, hint)?;
     let series = read_table(&dir.join("timeseries.csv"), "month", hint)?;
     for column in ["unemployment_rate", "output", "events"] {
         if series.column(column).is_none() {
@@ -295,12 +433,18 @@ fn load_run(dir: &Path) -> Result<RunData, PlotError> {
             ));
         }
     }
-    let manifest = read_json(&dir.join("manifest.json"), hint)?;
     let events = event_notes(&manifest);
     let zones_path = dir.join("zones.csv");
     let zones = if zones_path.is_file() {
-        Some(read_zones(&zones_path)?)
+        Some(read_zones(&zones_path, &facts)?)
+    } else if facts.files.iter().any(|f| f == "zones.csv") {
+        return Err(bad(
+            &zones_path,
+            "is missing, though manifest.json lists it among the run's files",
+            hint,
+        ));
     } else {
+        // A run of a version of polis that wrote no zones.csv.
         None
     };
     Ok(RunData {
@@ -346,7 +490,7 @@ pub fn event_detail(e: &serde_json::Value) -> String {
     parts.join(", ")
 }
 
-fn read_zones(path: &Path) -> Result<Vec<ZoneCell>, PlotError> {
+fn read_zones(path: &Path, facts: &RunFacts) -> Result<Vec<ZoneCell>, PlotError> {
     let hint = "run the scenario again with `polis run` to rewrite zones.csv";
     let records = read_records(path, hint)?;
     let expected = crate::output::zones::HEADER;
@@ -375,11 +519,48 @@ fn read_zones(path: &Path) -> Result<Vec<ZoneCell>, PlotError> {
                     )
                 })
         };
+        let line = i + 1;
+        let whole = |k: usize, below: u32| -> Result<u32, PlotError> {
+            let v = number(k)?;
+            if v.fract() == 0.0 && v >= 0.0 && v < below as f64 {
+                Ok(v as u32)
+            } else {
+                Err(bad(
+                    path,
+                    format!(
+                        "line {line}: {} {v} is outside the run's 0 to {}",
+                        expected[k],
+                        below - 1
+                    ),
+                    hint,
+                ))
+            }
+        };
+        let month = whole(0, facts.months.saturating_add(1))?;
+        if month == 0 {
+            return Err(bad(
+                path,
+                format!("line {line}: month 0 is not a month of the run"),
+                hint,
+            ));
+        }
+        let (x, y) = (whole(2, facts.width)?, whole(3, facts.height)?);
+        let land_use = rec.get(4).cloned().unwrap_or_default();
+        if !crate::output::zones::LAND_USES.contains(&land_use.as_str()) {
+            return Err(bad(
+                path,
+                format!(
+                    "line {line}: `{land_use}` is not a land use (they are {})",
+                    crate::output::zones::LAND_USES.join(", ")
+                ),
+                hint,
+            ));
+        }
         cells.push(ZoneCell {
-            month: number(0)? as u32,
-            x: number(2)? as u32,
-            y: number(3)? as u32,
-            land_use: rec.get(4).cloned().unwrap_or_default(),
+            month,
+            x,
+            y,
+            land_use,
             residents: number(5)?,
             jobs: number(6)?,
             rent_yuan: number(7)?,
@@ -390,6 +571,43 @@ fn read_zones(path: &Path) -> Result<Vec<ZoneCell>, PlotError> {
         return Err(bad(path, "has a header but no rows", hint));
     }
     Ok(cells)
+}
+
+/// `compare.csv`: a `metric` column, then numbers (finite, or empty where
+/// a difference has no interval), every row as long as the header.
+fn check_compare_rows(path: &Path, rows: &[Vec<String>], hint: &str) -> Result<(), PlotError> {
+    let head = &rows[0];
+    if head.first().map(String::as_str) != Some("metric") {
+        return Err(bad(path, "does not start with a `metric` column", hint));
+    }
+    for (i, row) in rows.iter().enumerate().skip(1) {
+        if row.len() != head.len() {
+            return Err(bad(
+                path,
+                format!(
+                    "line {} has {} values for {} columns",
+                    i + 1,
+                    row.len(),
+                    head.len()
+                ),
+                hint,
+            ));
+        }
+        for (cell, name) in row.iter().zip(head).skip(1) {
+            let ok = cell.is_empty() || cell.trim().parse::<f64>().is_ok_and(f64::is_finite);
+            if !ok {
+                return Err(bad(
+                    path,
+                    format!(
+                        "line {}: `{cell}` in column `{name}` is not a finite number",
+                        i + 1
+                    ),
+                    hint,
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 fn load_ensemble(dir: &Path, kind: EnsembleKind) -> Result<Ensemble, PlotError> {
@@ -507,7 +725,15 @@ fn load_ensemble(dir: &Path, kind: EnsembleKind) -> Result<Ensemble, PlotError> 
         }
         Ok(())
     })?;
-    let manifest = read_json(&dir.join("manifest.json"), hint)?;
+    let manifest_path = dir.join("manifest.json");
+    let manifest = read_json(&manifest_path, hint)?;
+    if !manifest.is_object() {
+        return Err(bad(
+            &manifest_path,
+            "is not the manifest of a sweep or comparison: it is not a JSON object",
+            hint,
+        ));
+    }
     let metrics: Vec<String> = header[2..].to_vec();
     let groups = labels
         .into_iter()
@@ -543,7 +769,10 @@ fn load_ensemble(dir: &Path, kind: EnsembleKind) -> Result<Ensemble, PlotError> 
         ));
     }
     let compare_rows = if kind == EnsembleKind::Compare {
-        read_records(&dir.join("compare.csv"), hint)?
+        let path = dir.join("compare.csv");
+        let rows = read_records(&path, hint)?;
+        check_compare_rows(&path, &rows, hint)?;
+        rows
     } else {
         Vec::new()
     };

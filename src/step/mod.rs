@@ -155,6 +155,13 @@ impl Simulation {
         };
         self.world.ledger.close_month(month, totals)?;
         self.timings.seconds[9] += start.elapsed().as_secs_f64();
+        if let Some((quantity, value)) = row.out_of_limits(&self.scenario.sector_names()) {
+            return Err(Error::Overflow {
+                month,
+                quantity,
+                value,
+            });
+        }
         Ok(row)
     }
 

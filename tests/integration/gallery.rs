@@ -26,7 +26,9 @@
 //! `{ write = PATH, text = TEXT }`, `{ append = PATH, text = TEXT }`,
 //! `{ replace = PATH, from = TEXT, to = TEXT }` (every occurrence, which must
 //! exist), `{ remove = PATH }`, `{ sparse = PATH, bytes = N }` (a file of N
-//! zero bytes that takes no disk) and `{ symlink = PATH, target = TARGET }`.
+//! zero bytes that takes no disk), `{ symlink = PATH, target = TARGET }`,
+//! `{ cell = PATH, line = N, column = NAME, value = TEXT }` (one cell of a
+//! CSV file, line 1 being the header) and `{ copy = PATH, to = PATH }`.
 //!
 //! The classes are those of the bad input they cover: 1 wrong shapes,
 //! 2 unbounded reads, 3 huge requests, 4 sweep files, 5 errors placed where
@@ -104,6 +106,16 @@ enum Damage {
     Symlink {
         symlink: String,
         target: String,
+    },
+    Cell {
+        cell: String,
+        line: usize,
+        column: String,
+        value: String,
+    },
+    Copy {
+        copy: String,
+        to: String,
     },
 }
 
@@ -191,6 +203,29 @@ fn apply(dir: &Path, damage: &Damage) -> Result<(), String> {
         Damage::Sparse { sparse, bytes } => std::fs::File::create(at(sparse))
             .and_then(|f| f.set_len(*bytes))
             .map_err(|e| format!("{sparse}: {e}")),
+        Damage::Cell {
+            cell,
+            line,
+            column,
+            value,
+        } => {
+            let text = String::from_utf8(read(cell)?).map_err(|e| e.to_string())?;
+            let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+            let k = lines[0]
+                .split(',')
+                .position(|h| h == column)
+                .ok_or_else(|| format!("{cell} has no column {column}"))?;
+            let row = lines
+                .get_mut(*line - 1)
+                .ok_or_else(|| format!("{cell} has no line {line}"))?;
+            let mut cells: Vec<&str> = row.split(',').collect();
+            cells[k] = value;
+            *row = cells.join(",");
+            write(cell, format!("{}\n", lines.join("\n")).as_bytes())
+        }
+        Damage::Copy { copy, to } => std::fs::copy(at(copy), at(to))
+            .map(|_| ())
+            .map_err(|e| format!("{copy} -> {to}: {e}")),
         Damage::Symlink { symlink, target } => {
             std::os::unix::fs::symlink(repo_text(target), at(symlink))
                 .map_err(|e| format!("{symlink}: {e}"))

@@ -30,10 +30,10 @@ fn full_baseline_steps_without_ledger_violation_and_keeps_its_money() {
             run.initial_money,
             run.final_money - run.initial_money
         );
-        // The money_total column (yuan, from integer cents) must show the same
+        // The money_total column (integer cents, written in yuan) must show the same
         // total in every month, not only at the end.
         for row in &run.rows {
-            let cents = (row.money_total * 100.0).round() as i64;
+            let cents = row.money_total as i64;
             assert_eq!(
                 cents, run.initial_money,
                 "seed {seed}, month {}: money_total column is {} cents, at set-up {} cents",
