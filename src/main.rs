@@ -617,27 +617,52 @@ fn default_out(path: &Path, name: &str) -> Result<PathBuf, Failure> {
 /// Refuses (as bad input) a run that would need more memory than is
 /// available, suggesting a number of residents that fits.
 fn check_memory(path: &Path, scenario: &Scenario) -> Result<(), Failure> {
-    let Some(available) = mem_available() else {
+    check_memory_for(path, scenario, 1, "a run")
+}
+
+/// As [`check_memory`] for `jobs` runs at once (a sweep or a comparison),
+/// each as large as `scenario`'s.
+fn check_memory_for(
+    path: &Path,
+    scenario: &Scenario,
+    jobs: usize,
+    what: &str,
+) -> Result<(), Failure> {
+    let Some((available, limit)) = memory_available() else {
         return Ok(());
     };
-    let needed = scenario.memory_estimate();
+    let each = scenario.memory_estimate();
+    let needed = each.saturating_mul(jobs as u64);
     if needed <= available {
         return Ok(());
     }
     let residents = scenario.simulation.residents;
-    let hint = match residents_that_fit(scenario, available) {
+    let at_once = if jobs > 1 {
+        format!(" ({jobs} runs at once of about {} each)", bytes(each))
+    } else {
+        String::new()
+    };
+    let hint = match residents_that_fit(scenario, available / jobs.max(1) as u64) {
+        Some(fit) if jobs > 1 => format!(
+            "run fewer at once (--jobs) or use fewer residents: about {fit} would fit {jobs} at a time"
+        ),
         Some(fit) => format!(
             "use fewer residents: `simulation.residents` is {residents}, about {fit} \
              would fit, for example --set simulation.residents={fit}"
         ),
         None => format!(
             "use fewer residents (`simulation.residents` is {residents}) or a \
-             smaller city, or free some memory"
+             smaller city{}, or free some memory",
+            if jobs > 1 {
+                ", run fewer at once (--jobs)"
+            } else {
+                ""
+            }
         ),
     };
     Err(Failure::bad_input(
         format!(
-            "a run of {} needs about {} of memory, but only {} is available",
+            "{what} of {} needs about {} of memory{at_once}, but only {} is available ({limit})",
             path.display(),
             bytes(needed),
             bytes(available)
@@ -1046,6 +1071,36 @@ fn slurm_shard(
     Ok(Some(Shard { index, count }))
 }
 
+/// Refuses a sweep whose `jobs` runs at once would not fit in memory; the
+/// largest point (by the scenario's memory estimate) is the one weighed.
+fn check_sweep_memory(path: &Path, plan: &experiment::Plan, jobs: usize) -> Result<(), Failure> {
+    // Only the size of the city moves the estimate: points that vary
+    // nothing of it share the base's.
+    let sizes = |k: &str| k.starts_with("simulation.") || k.starts_with("city.");
+    let mut seen = std::collections::BTreeSet::new();
+    let mut largest: Option<Scenario> = None;
+    for point in &plan.points {
+        let key: Vec<&(String, String)> = point.values.iter().filter(|(k, _)| sizes(k)).collect();
+        if !seen.insert(key.clone()) {
+            continue;
+        }
+        let overrides: Vec<String> = key.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let Ok(loaded) = Scenario::load_with(&plan.base_path, &overrides) else {
+            continue;
+        };
+        if largest
+            .as_ref()
+            .is_none_or(|l| loaded.scenario.memory_estimate() > l.memory_estimate())
+        {
+            largest = Some(loaded.scenario);
+        }
+    }
+    match largest {
+        Some(scenario) => check_memory_for(path, &scenario, jobs, "a sweep"),
+        None => Ok(()),
+    }
+}
+
 /// `polis sweep`: runs a sweep, or one shard of it, then merges a whole sweep.
 fn sweep(args: SweepArgs) -> Result<(), Failure> {
     let plan = experiment::load_sweep(&args.sweep).map_err(Error::Scenario)?;
@@ -1069,6 +1124,7 @@ fn sweep(args: SweepArgs) -> Result<(), Failure> {
     };
     let (pool, jobs) = pool(args.jobs)?;
     let total = plan.runs.iter().filter(|r| shard.owns(r)).count();
+    check_sweep_memory(&args.sweep, &plan, jobs.min(total.max(1)))?;
     if !args.quiet {
         let part = if shard.count > 1 {
             format!(", shard {}/{}: {total} of them", shard.index, shard.count)
@@ -1252,7 +1308,26 @@ fn compare(args: CompareArgs) -> Result<(), Failure> {
             &format!("months run from 1 to {months}"),
         ));
     }
+    let most = experiment::spec::MAX_RUNS / 2;
+    if args.replicates as u64 > most {
+        return Err(Failure::bad_input(
+            format!(
+                "--replicates {}: a comparison of {} runs, more than the {} polis runs in one",
+                args.replicates,
+                2 * args.replicates as u64,
+                2 * most
+            ),
+            &format!("give at most {most} replicates"),
+        ));
+    }
     let (pool, jobs) = pool(args.jobs)?;
+    let at_once = jobs.min(2 * args.replicates as usize).max(1);
+    let larger = if a.scenario.memory_estimate() >= b.scenario.memory_estimate() {
+        (&args.a, &a.scenario)
+    } else {
+        (&args.b, &b.scenario)
+    };
+    check_memory_for(larger.0, larger.1, at_once, "a comparison")?;
     if !args.quiet {
         eprintln!(
             "comparing {} and {}: {} replicates of {months} months each, {jobs} at a time",
@@ -1485,6 +1560,98 @@ fn mem_available() -> Option<u64> {
     parse_mem_available(&text)
 }
 
+/// The memory this process may still take, bytes, and what sets it: the
+/// least of the machine's MemAvailable, the process's limits on its address
+/// space and data (RLIMIT_AS and RLIMIT_DATA, less what it uses of them)
+/// and its cgroup's memory limit (less the cgroup's use).
+fn memory_available() -> Option<(u64, &'static str)> {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let mut limits: Vec<(u64, &'static str)> = Vec::new();
+    if let Some(m) = mem_available() {
+        limits.push((m, "the machine's available memory"));
+    }
+    for (resource, used_key, name) in [
+        (
+            libc::RLIMIT_AS,
+            "VmSize:",
+            "the process's address-space limit, ulimit -v",
+        ),
+        (
+            libc::RLIMIT_DATA,
+            "VmData:",
+            "the process's data limit, ulimit -d",
+        ),
+    ] {
+        if let Some(limit) = rlimit(resource) {
+            let used = proc_kb(&status, used_key).unwrap_or(0);
+            limits.push((limit.saturating_sub(used), name));
+        }
+    }
+    if let Some(left) = cgroup_memory_left() {
+        limits.push((left, "the cgroup's memory limit"));
+    }
+    limits.into_iter().min_by_key(|&(bytes, _)| bytes)
+}
+
+/// The soft limit of `resource`, bytes, unless unlimited.
+fn rlimit(resource: libc::__rlimit_resource_t) -> Option<u64> {
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit writes one rlimit struct, which `limit` is.
+    let ok = unsafe { libc::getrlimit(resource, &mut limit) } == 0;
+    (ok && limit.rlim_cur != libc::RLIM_INFINITY).then_some(limit.rlim_cur)
+}
+
+/// The cgroup's memory limit less its use, bytes, if it has a limit: cgroup
+/// v2 (`memory.max`, `memory.current` in the process's own cgroup) or v1
+/// (`memory.limit_in_bytes`, `memory.usage_in_bytes`).
+fn cgroup_memory_left() -> Option<u64> {
+    let read = |p: &str| std::fs::read_to_string(p).ok();
+    let own = read("/proc/self/cgroup")
+        .as_deref()
+        .and_then(cgroup_v2_path)
+        .unwrap_or_default();
+    let v2 = format!("/sys/fs/cgroup{own}");
+    for (max, current) in [
+        (format!("{v2}/memory.max"), format!("{v2}/memory.current")),
+        (
+            "/sys/fs/cgroup/memory.max".to_string(),
+            "/sys/fs/cgroup/memory.current".to_string(),
+        ),
+        (
+            "/sys/fs/cgroup/memory/memory.limit_in_bytes".to_string(),
+            "/sys/fs/cgroup/memory/memory.usage_in_bytes".to_string(),
+        ),
+    ] {
+        if let Some(limit) = read(&max) {
+            return cgroup_left(&limit, read(&current).as_deref());
+        }
+    }
+    None
+}
+
+/// The path of the process's cgroup v2 (the `0::PATH` line of
+/// /proc/self/cgroup).
+fn cgroup_v2_path(text: &str) -> Option<String> {
+    text.lines()
+        .find_map(|l| l.strip_prefix("0::"))
+        .map(|p| p.trim().trim_end_matches('/').to_string())
+}
+
+/// A cgroup limit (`max` or bytes; v1 writes a huge number for none) less
+/// the use, bytes.
+fn cgroup_left(limit: &str, current: Option<&str>) -> Option<u64> {
+    let limit: u64 = limit.trim().parse().ok()?;
+    // cgroup v1 says "no limit" with a number near 2^63.
+    if limit >= 1 << 62 {
+        return None;
+    }
+    let used: u64 = current.and_then(|c| c.trim().parse().ok()).unwrap_or(0);
+    Some(limit.saturating_sub(used))
+}
+
 /// The `MemAvailable` line of /proc/meminfo (in kB), in bytes.
 fn parse_mem_available(meminfo: &str) -> Option<u64> {
     let line = meminfo.lines().find(|l| l.starts_with("MemAvailable:"))?;
@@ -1654,6 +1821,30 @@ impl RunProgress {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cgroup_limits_are_read_in_bytes() {
+        assert_eq!(
+            cgroup_v2_path("0::/user.slice/session-1.scope\n").as_deref(),
+            Some("/user.slice/session-1.scope")
+        );
+        assert_eq!(cgroup_v2_path("0::/\n").as_deref(), Some(""));
+        assert_eq!(cgroup_v2_path("12:memory:/x\n"), None);
+        assert_eq!(cgroup_left("max\n", Some("100\n")), None);
+        assert_eq!(cgroup_left("1000\n", Some("300\n")), Some(700));
+        assert_eq!(cgroup_left("1000\n", Some("3000\n")), Some(0));
+        assert_eq!(cgroup_left("9223372036854771712\n", Some("5")), None);
+    }
+
+    #[test]
+    fn an_address_space_limit_is_a_memory_limit() {
+        // This process's own limits: whatever they are, the answer is
+        // within the machine's memory and names what set it.
+        if let Some((bytes, what)) = memory_available() {
+            assert!(bytes <= mem_total().unwrap_or(u64::MAX), "{bytes} {what}");
+            assert!(!what.is_empty());
+        }
+    }
 
     #[test]
     fn mem_available_is_read_in_bytes() {

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use serde_json::json;
 
 use crate::error::Error;
-use crate::experiment::run::{RunStatus, part_paths, read_status};
+use crate::experiment::run::{RunStatus, part_paths, read_status, verify_part};
 use crate::experiment::spec::Plan;
 use crate::experiment::stats::{Summary, summarise};
 use crate::metrics::Row;
@@ -36,8 +36,16 @@ fn io(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
 /// Reads the plan saved in a sweep folder.
 pub fn read_plan(dir: &Path) -> Result<Plan, Error> {
     let path = dir.join("plan.json");
-    let bytes = std::fs::read(&path)
-        .map_err(|e| Error::Sweep(format!("{} is not a sweep folder: {e}", dir.display())))?;
+    let bytes = crate::input::read_capped(&path, crate::input::JSON_CAP).map_err(|e| {
+        Error::Sweep(if e.is_not_found() {
+            format!(
+                "{} is not a sweep folder: it has no plan.json",
+                dir.display()
+            )
+        } else {
+            format!("{}: the sweep's plan {}", path.display(), e.what())
+        })
+    })?;
     serde_json::from_slice(&bytes).map_err(|e| Error::Sweep(format!("{}: {e}", path.display())))
 }
 
@@ -69,11 +77,29 @@ pub fn merge(dir: &Path) -> Result<MergeReport, Error> {
     let plan = read_plan(dir)?;
     let mut outcomes = Vec::with_capacity(plan.runs.len());
     let mut missing = Vec::new();
+    let mut damaged = Vec::new();
     for run in &plan.runs {
         match read_status(&part_paths(dir, run.run_id).1) {
-            Some(o) => outcomes.push(o),
+            Some(o) => {
+                if let Err(why) = verify_part(dir, &o) {
+                    damaged.push(format!("run {}: {why}", run.run_id));
+                }
+                outcomes.push(o)
+            }
             None => missing.push(run.run_id),
         }
+    }
+    if !damaged.is_empty() {
+        let shown: Vec<String> = damaged.iter().take(20).cloned().collect();
+        return Err(Error::Sweep(format!(
+            "{} of {} runs have damaged parts ({}{}); nothing was merged. Run the sweep again \
+             (`polis sweep SWEEP.toml --out {}`): it reruns damaged runs, then merges",
+            damaged.len(),
+            plan.runs.len(),
+            shown.join("; "),
+            if damaged.len() > 20 { "; ..." } else { "" },
+            dir.display()
+        )));
     }
     if !missing.is_empty() {
         let shown: Vec<String> = missing.iter().take(20).map(u32::to_string).collect();

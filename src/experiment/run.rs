@@ -1,9 +1,11 @@
 //! Running a sweep's runs (or one shard's), each saved whole under `parts/`
 //! as soon as it finishes: `run-NNNNNN.csv` (its monthly rows) and then
-//! `run-NNNNNN.json` (its status), both written atomically. A run whose
-//! status file exists is complete and is skipped when the sweep runs again;
-//! any other is run again from the start. Memory does not grow with the
-//! number of runs: a run's rows leave memory when its part is written.
+//! `run-NNNNNN.json` (its status, with the part's row count and SHA-256),
+//! both written atomically. A run whose status file exists and whose part
+//! matches it is complete and is skipped when the sweep runs again; any
+//! other (a damaged or missing part included) is run again from the start.
+//! Memory does not grow with the number of runs: a run's rows leave memory
+//! when its part is written.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -37,6 +39,12 @@ pub struct RunOutcome {
     pub status: RunStatus,
     /// Wall time of the run, seconds.
     pub wall_seconds: f64,
+    /// Rows of its part (months written), for a finished run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rows: Option<u64>,
+    /// SHA-256 of its part, for a finished run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
     /// True when this process found the run already complete.
     #[serde(skip)]
     pub skipped: bool,
@@ -63,6 +71,17 @@ pub fn prepare(plan: &Plan, dir: &Path) -> Result<(), Error> {
     std::fs::create_dir_all(dir.join("parts")).map_err(io(dir))?;
     let path = dir.join("plan.json");
     let json = serde_json::to_vec_pretty(plan).map_err(|e| Error::Sweep(e.to_string()))?;
+    if !path.exists() && dir.join("manifest.json").exists() {
+        let what = if dir.join("compare.csv").exists() {
+            "a comparison"
+        } else {
+            "a single run"
+        };
+        return Err(Error::Sweep(format!(
+            "{} holds the output of {what} (a manifest.json but no plan.json); a sweep writes into a folder of its own",
+            dir.display()
+        )));
+    }
     match std::fs::read(&path) {
         Ok(existing) if existing == json => Ok(()),
         Ok(_) => Err(Error::Sweep(format!(
@@ -101,7 +120,9 @@ pub fn run_sweep(
         .par_iter()
         .map(|run| {
             let (csv_path, status_path) = part_paths(dir, run.run_id);
-            if let Some(done) = read_status(&status_path) {
+            if let Some(done) = read_status(&status_path)
+                && verify_part(dir, &done).is_ok()
+            {
                 let outcome = RunOutcome {
                     skipped: true,
                     ..done
@@ -110,17 +131,23 @@ pub fn run_sweep(
                 return Ok(outcome);
             }
             let start = Instant::now();
-            let status = match simulate(plan, run) {
-                Ok(csv) => {
+            let (status, rows, sha256) = match simulate(plan, run) {
+                Ok((csv, rows)) => {
                     atomic_write(&csv_path, &csv)?;
-                    RunStatus::Ok
+                    (
+                        RunStatus::Ok,
+                        Some(rows),
+                        Some(crate::input::sha256_hex(&csv)),
+                    )
                 }
-                Err(message) => RunStatus::Failed(message),
+                Err(message) => (RunStatus::Failed(message), None, None),
             };
             let outcome = RunOutcome {
                 run_id: run.run_id,
                 status,
                 wall_seconds: start.elapsed().as_secs_f64(),
+                rows,
+                sha256,
                 skipped: false,
             };
             let json = serde_json::to_vec(&outcome).map_err(|e| Error::Sweep(e.to_string()))?;
@@ -134,12 +161,43 @@ pub fn run_sweep(
 
 /// A complete run's status, if its status file is there and readable.
 pub fn read_status(path: &Path) -> Option<RunOutcome> {
-    let bytes = std::fs::read(path).ok()?;
+    let bytes = crate::input::read_capped(path, crate::input::JSON_CAP).ok()?;
     serde_json::from_slice(&bytes).ok()
 }
 
-/// Runs one simulation; its CSV rows, or why it failed.
-fn simulate(plan: &Plan, run: &RunSpec) -> Result<Vec<u8>, String> {
+/// Checks a finished run's part against its status: the row count and the
+/// SHA-256 recorded when it was written. `Err` says what is wrong. A failed
+/// run has no part to check; a status of an older polis that recorded
+/// neither is taken as it is.
+pub fn verify_part(dir: &Path, outcome: &RunOutcome) -> Result<(), String> {
+    if outcome.status != RunStatus::Ok {
+        return Ok(());
+    }
+    let path = part_paths(dir, outcome.run_id).0;
+    let bytes = crate::input::read_capped(&path, crate::input::TABLE_CAP)
+        .map_err(|e| format!("its part {}", e.what()))?;
+    if let Some(rows) = outcome.rows {
+        let found = bytes
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            .saturating_sub(1) as u64;
+        if found != rows {
+            return Err(format!(
+                "its part has {found} rows, not the {rows} it was written with"
+            ));
+        }
+    }
+    if let Some(sum) = &outcome.sha256
+        && crate::input::sha256_hex(&bytes) != *sum
+    {
+        return Err("its part is not the file that was written (another SHA-256)".into());
+    }
+    Ok(())
+}
+
+/// Runs one simulation; its CSV and row count, or why it failed.
+fn simulate(plan: &Plan, run: &RunSpec) -> Result<(Vec<u8>, u64), String> {
     let overrides = run_overrides(plan, run);
     let scenario = Scenario::load_with(&plan.base_path, &overrides)
         .map_err(|errors| {
@@ -167,5 +225,6 @@ fn simulate(plan: &Plan, run: &RunSpec) -> Result<Vec<u8>, String> {
         format!("the run panicked: {}", what.unwrap_or_default())
     })?
     .map_err(|e| e.to_string())?;
-    timeseries_csv(&rows, &sectors).map_err(|e| e.to_string())
+    let csv = timeseries_csv(&rows, &sectors).map_err(|e| e.to_string())?;
+    Ok((csv, rows.len() as u64))
 }
