@@ -68,7 +68,6 @@ fn io(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
 
 /// Saves the plan in `dir` (or checks that the one there is the same).
 pub fn prepare(plan: &Plan, dir: &Path) -> Result<(), Error> {
-    std::fs::create_dir_all(dir.join("parts")).map_err(io(dir))?;
     let path = dir.join("plan.json");
     let json = serde_json::to_vec_pretty(plan).map_err(|e| Error::Sweep(e.to_string()))?;
     if !path.exists() && dir.join("manifest.json").exists() {
@@ -82,12 +81,16 @@ pub fn prepare(plan: &Plan, dir: &Path) -> Result<(), Error> {
             dir.display()
         )));
     }
-    match std::fs::read(&path) {
-        Ok(existing) if existing == json => Ok(()),
-        Ok(_) => Err(Error::Sweep(format!(
+    let existing = crate::input::read_capped(&path, crate::input::JSON_CAP);
+    if !matches!(&existing, Ok(e) if *e == json) && path.exists() {
+        return Err(Error::Sweep(format!(
             "{} holds a different sweep (its plan.json differs); use another --out folder or remove it",
             dir.display()
-        ))),
+        )));
+    }
+    std::fs::create_dir_all(dir.join("parts")).map_err(io(dir))?;
+    match existing {
+        Ok(_) => Ok(()),
         Err(_) => atomic_write(&path, &json),
     }
 }
