@@ -554,3 +554,57 @@ fn compare_prints_a_table_and_writes_compare_csv() {
     .assert_code(2)
     .assert_stderr_contains("ends after the last month");
 }
+
+/// Regression: a part cut short after the sweep finished was merged as if
+/// whole (a row of 38 fields under 39, 5 of 12 months kept, `ok` in
+/// runs.csv). Now merge refuses it by run id and writes nothing; the sweep
+/// run again reruns that run alone and merges to the bytes of a sweep that
+/// was never damaged.
+#[test]
+fn a_truncated_part_is_refused_by_merge_and_rerun_by_the_sweep() {
+    let tmp = tempfile::tempdir().unwrap();
+    base(tmp.path(), 1500, 4);
+    let file = grid_sweep(tmp.path(), 2);
+    let whole = tmp.path().join("whole");
+    let damaged = tmp.path().join("damaged");
+    sweep(&file, &whole, &["--jobs", "2", "--quiet"]).assert_code(0);
+    sweep(&file, &damaged, &["--jobs", "2", "--quiet"]).assert_code(0);
+
+    let part = damaged.join("parts/run-000005.csv");
+    let text = read(&part);
+    let cut = &text[..text.len() * 2 / 3];
+    std::fs::write(&part, cut).unwrap();
+    let tables: Vec<(String, Vec<u8>)> = ["runs.csv", "timeseries.csv", "summary.csv"]
+        .iter()
+        .map(|f| (f.to_string(), std::fs::read(damaged.join(f)).unwrap()))
+        .collect();
+
+    let merged = polis([OsStr::new("merge"), damaged.as_os_str()]);
+    merged
+        .assert_code(1)
+        .assert_stderr_contains("run 5: its part")
+        .assert_stderr_contains("nothing was merged");
+    assert!(
+        !merged.stderr.contains("run 4:") && !merged.stderr.contains("run 6:"),
+        "only run 5 is damaged:\n{}",
+        merged.describe()
+    );
+    for (name, bytes) in &tables {
+        assert!(
+            std::fs::read(damaged.join(name)).unwrap() == *bytes,
+            "a refused merge changed {name}"
+        );
+    }
+
+    let again = sweep(&file, &damaged, &["--jobs", "1"]);
+    again.assert_code(0);
+    // Seven runs are found complete and one is run again; the progress
+    // line of the rerun one comes last.
+    assert!(
+        again.stderr.contains("run 8/8 done"),
+        "the sweep finished:\n{}",
+        again.describe()
+    );
+    assert_ne!(read(&part), cut, "the damaged part was rewritten");
+    assert_same_results(&whole, &damaged);
+}

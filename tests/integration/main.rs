@@ -18,6 +18,8 @@
 //! - [`experiments`]: `polis sweep`, `merge` and `compare`: sweep files,
 //!   common replicate seeds, shards and killed sweeps that merge to the bytes
 //!   of one uninterrupted sweep, designs, failed runs, paired comparisons.
+//! - [`sweep_fuzz`]: arbitrary bytes, sweep files and design CSVs never
+//!   panic the sweep loader, and what it accepts is consistent.
 //! - [`plots`]: `polis plot` and `polis report` on runs of every shipped
 //!   scenario, a sweep and a comparison; well-formed SVG, PNG, a
 //!   self-contained page; bad input exits with 2 and writes nothing.
@@ -38,6 +40,7 @@ mod loader_fuzz;
 mod plausible;
 mod plots;
 mod support;
+mod sweep_fuzz;
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
