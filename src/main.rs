@@ -556,9 +556,7 @@ fn run(args: RunArgs) -> Result<(), Failure> {
         agents: AgentCounts {
             residents: world.residents.len(),
             zones: world.city.len(),
-            firms_start: (scenario.simulation.residents as f64
-                / scenario.simulation.residents_per_firm)
-                .round() as usize,
+            firms_start: scenario.firms_at_setup(),
             firms_end: world.firms.len(),
         },
         bytes_per_resident: world.residents.bytes_per_resident(),

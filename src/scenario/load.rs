@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 use toml::de::{DeTable, DeValue};
 
 use crate::scenario::reference::{self, TOP_LEVEL_KEYS};
+use crate::scenario::shape;
 use crate::scenario::{Event, Problem, Scenario, ScenarioError};
 
 /// Most files an `extends` chain may have.
@@ -36,6 +37,8 @@ pub struct Loaded {
 struct Source {
     name: PathBuf,
     text: String,
+    /// Whether this is a `--set` (given after the files, so it wins).
+    is_override: bool,
 }
 
 /// Where a value was written.
@@ -55,8 +58,24 @@ struct Places {
 
 impl Places {
     fn add_source(&mut self, name: PathBuf, text: String) -> usize {
-        self.sources.push(Source { name, text });
+        self.sources.push(Source {
+            name,
+            text,
+            is_override: false,
+        });
         self.sources.len() - 1
+    }
+
+    /// The key a problem is shown at: the last of its keys given with a
+    /// `--set`, as that is the value just changed; otherwise its own key.
+    fn blame(&self, key: Option<&str>, also: &[String]) -> Option<String> {
+        key.into_iter()
+            .chain(also.iter().map(String::as_str))
+            .filter_map(|k| self.values.get(k).map(|p| (k, p.source)))
+            .filter(|(_, source)| self.sources[*source].is_override)
+            .max_by_key(|(_, source)| *source)
+            .map(|(k, _)| k.to_string())
+            .or_else(|| key.map(str::to_string))
     }
 
     /// An error at a span of a source.
@@ -148,9 +167,10 @@ fn finish(
         }
     }
     if !errors.is_empty() {
-        return Err(errors);
+        return Err(in_line_order(errors));
     }
     merged.remove("extends");
+    let files_give_sectors = merged.contains_key("sectors");
     for o in overrides {
         if let Err(e) = apply_override(&mut merged, &mut places, o) {
             errors.push(e);
@@ -159,7 +179,7 @@ fn finish(
     if !errors.is_empty() {
         return Err(errors);
     }
-    let share_problems = sector_share_problems(&merged);
+    let share_problems = sector_share_problems(&merged, files_give_sectors);
     let mut scenario: Scenario = match merged.try_into() {
         Ok(s) => s,
         Err(e) => {
@@ -186,10 +206,14 @@ fn finish(
     let mut problems = share_problems;
     problems.extend(scenario.validate());
     if !problems.is_empty() {
-        return Err(problems
+        let errors = problems
             .into_iter()
-            .map(|p| places.error_for_key(p.key.as_deref(), path, p.message, p.hint))
-            .collect());
+            .map(|p| {
+                let key = places.blame(p.key.as_deref(), &p.also);
+                places.error_for_key(key.as_deref(), path, p.message, p.hint)
+            })
+            .collect();
+        return Err(in_line_order(errors));
     }
     let files = chain
         .iter()
@@ -200,6 +224,23 @@ fn finish(
         files,
         overrides: overrides.to_vec(),
     })
+}
+
+/// Errors grouped by file (in the order each file first appears) and, within
+/// a file, in line and column order, as a person reads them.
+fn in_line_order(errors: Vec<ScenarioError>) -> Vec<ScenarioError> {
+    let mut files: Vec<PathBuf> = Vec::new();
+    for e in &errors {
+        if !files.contains(&e.path) {
+            files.push(e.path.clone());
+        }
+    }
+    let mut errors = errors;
+    errors.sort_by_key(|e| {
+        let file = files.iter().position(|f| *f == e.path).unwrap_or(0);
+        (file, e.location.is_none(), e.location)
+    });
+    errors
 }
 
 /// Reads the file and every file it extends; returns their source indices,
@@ -298,6 +339,21 @@ fn check_file(places: &mut Places, k: usize) -> Result<toml::Table, Vec<Scenario
         Err(e) => return Err(vec![syntax_error(places, k, &e)]),
     };
     record(doc.get_ref(), "", k, places);
+    let slips = super::shape::check(doc.get_ref(), &text);
+    if !slips.is_empty() {
+        return Err(slips
+            .into_iter()
+            .map(|s| {
+                let place = Place {
+                    source: k,
+                    span: s.span,
+                };
+                places.error_at(&place, s.message, Some(s.hint))
+            })
+            .collect());
+    }
+    // Serde reads what the walk above accepted; any complaint left is
+    // still put into words and located.
     if let Err(e) = toml::from_str::<Scenario>(&text) {
         return Err(vec![serde_error(places, k, &e)]);
     }
@@ -326,16 +382,66 @@ fn syntax_error(places: &Places, k: usize, e: &toml::de::Error) -> ScenarioError
     } else if rest.contains('%') {
         (
             format!("`{rest}` is not a value: numbers are written without units or % signs"),
-            "write shares as decimals: 20% is 0.2".to_string(),
+            percent_hint(rest),
         )
     } else {
         (
             format!("TOML syntax error: {}", e.message().trim()),
-            "see https://toml.io for the syntax; strings need quotes, tables are [name]"
-                .to_string(),
+            comma_hint(before, rest).unwrap_or_else(|| {
+                "see https://toml.io for the syntax; strings need quotes, tables are [name]"
+                    .to_string()
+            }),
         )
     };
     places.error_at(&Place { source: k, span }, message, Some(hint))
+}
+
+/// "write shares as decimals: 10% is 0.10", with the number written.
+fn percent_hint(rest: &str) -> String {
+    let number = rest.split('%').next().unwrap_or("").trim().replace('_', "");
+    match number.parse::<f64>() {
+        Ok(p) if p.is_finite() => {
+            let mut share = reference::plain(p / 100.0);
+            let decimals = share.split_once('.').map_or(0, |(_, d)| d.len());
+            if decimals < 2 {
+                share = format!("{:.2}", p / 100.0);
+            }
+            format!("write shares as decimals: {number}% is {share}")
+        }
+        _ => "write shares as decimals: 20% is 0.20".to_string(),
+    }
+}
+
+/// A number with a comma in it (`20,000` or `2,5`): how TOML writes it.
+fn comma_hint(before: &str, rest: &str) -> Option<String> {
+    let after = rest.strip_prefix(',')?;
+    let head: String = before
+        .chars()
+        .rev()
+        .take_while(|c| c.is_ascii_digit() || *c == '_')
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let tail: String = after.chars().take_while(char::is_ascii_digit).collect();
+    if head.is_empty() || tail.is_empty() {
+        return None;
+    }
+    let groups: Vec<&str> = after.split(',').collect();
+    if groups
+        .iter()
+        .all(|g| g.len() == 3 && g.chars().all(|c| c.is_ascii_digit()))
+    {
+        let joined = format!("{head}_{}", groups.join("_"));
+        Some(format!(
+            "TOML groups digits with `_`, not commas: write `{joined}` (or `{}`)",
+            joined.replace('_', "")
+        ))
+    } else {
+        Some(format!(
+            "a decimal takes a point, not a comma: write `{head}.{tail}`"
+        ))
+    }
 }
 
 /// Records the places of every key and value under `prefix`.
@@ -399,8 +505,12 @@ fn serde_error(places: &Places, k: usize, e: &toml::de::Error) -> ScenarioError 
             .and_then(|k| k.rsplit_once('.').map(|(t, _)| strip_index(t)));
         return places.error_at(
             &place,
-            unknown_key_message(unknown, table.as_deref()),
-            Some(unknown_key_hint(unknown, table.as_deref(), &candidates)),
+            shape::unknown_key_message(unknown, table.as_deref()),
+            Some(shape::unknown_key_hint(
+                unknown,
+                table.as_deref(),
+                &candidates,
+            )),
         );
     }
     let info = key
@@ -418,7 +528,7 @@ fn serde_error(places: &Places, k: usize, e: &toml::de::Error) -> ScenarioError 
     };
     let what = key
         .as_deref()
-        .map(|k| format!("`{k}`: "))
+        .map(|k| format!("{}: ", human_key(k)))
         .unwrap_or_default();
     // Serde speaks of Rust types ("expected u32", "found map"); say what the
     // key takes and what was written, in TOML's words.
@@ -475,46 +585,21 @@ fn written_kind(text: &str, offset: usize) -> Option<&'static str> {
     }
 }
 
-fn unknown_key_message(unknown: &str, table: Option<&str>) -> String {
-    match table {
-        Some(t) => format!("unknown key `{unknown}` in [{t}]"),
-        None => format!("unknown key `{unknown}` at the top level"),
+/// A dotted key as a person reads it: `events[0].month` is "event 1's
+/// `month`" (events are counted from 1, as everywhere else).
+fn human_key(key: &str) -> String {
+    if let Some(rest) = key.strip_prefix("events[")
+        && let Some((index, tail)) = rest.split_once(']')
+        && let Ok(i) = index.parse::<usize>()
+    {
+        let tail = tail.trim_start_matches('.');
+        return if tail.is_empty() {
+            format!("event {}", i + 1)
+        } else {
+            format!("event {}'s `{tail}`", i + 1)
+        };
     }
-}
-
-/// The most useful hint for an unknown key: the top-level key written under a
-/// table, the table a parameter belongs in, or the closest key.
-fn unknown_key_hint(unknown: &str, table: Option<&str>, candidates: &[&str]) -> String {
-    if table.is_some() && TOP_LEVEL_KEYS.contains(&unknown) {
-        return format!(
-            "`{unknown}` is a top-level key: move it above the first [table] header (keys below a header belong to that table)"
-        );
-    }
-    let homes: Vec<String> = reference::all()
-        .iter()
-        .filter(|r| r.key == unknown)
-        .map(|r| r.table.to_string())
-        .collect();
-    if !homes.is_empty() && table.is_none_or(|t| !homes.iter().any(|h| h == t)) {
-        return format!(
-            "`{unknown}` belongs in [{}]: put it under that table's header",
-            homes.join("] or [")
-        );
-    }
-    match reference::did_you_mean(unknown, candidates.iter().copied()) {
-        Some(best) => format!("did you mean `{best}`?"),
-        None if candidates.is_empty() => {
-            "this table takes no such key; `polis params` lists every key".into()
-        }
-        None => format!(
-            "the keys here are: {}",
-            candidates
-                .iter()
-                .map(|c| format!("`{c}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-    }
+    format!("`{key}`")
 }
 
 fn strip_index(key: &str) -> String {
@@ -554,7 +639,12 @@ fn flatten(set: BTreeMap<String, toml::Value>) -> BTreeMap<String, toml::Value> 
 /// Sectors given in a file replace the default sectors, so each must give
 /// its shares: a table that only adjusts, say, productivity would otherwise
 /// silently make a one-sector city.
-fn sector_share_problems(merged: &toml::Table) -> Vec<Problem> {
+fn sector_share_problems(merged: &toml::Table, files_give_sectors: bool) -> Vec<Problem> {
+    let hint = if files_give_sectors {
+        "sectors written in a scenario replace the default three, so list every sector with its budget_share and firm_share (see scenarios/capacity-cut.toml)"
+    } else {
+        "the scenario writes no [sectors.*] tables, so a --set of one sector's key makes it the only sector: write the sectors in the scenario file with their budget_share and firm_share (see scenarios/capacity-cut.toml), then change them"
+    };
     let Some(sectors) = merged.get("sectors").and_then(|s| s.as_table()) else {
         return Vec::new();
     };
@@ -566,9 +656,13 @@ fn sector_share_problems(merged: &toml::Table) -> Vec<Problem> {
         for key in ["budget_share", "firm_share"] {
             if !table.contains_key(key) {
                 out.push(Problem {
+                    also: table
+                        .keys()
+                        .map(|k| format!("sectors.{name}.{k}"))
+                        .collect(),
                     key: Some(format!("sectors.{name}")),
                     message: format!("[sectors.{name}] does not give `{key}`"),
-                    hint: "sectors written in a scenario replace the default three, so list every sector with its budget_share and firm_share (see scenarios/capacity-cut.toml)".into(),
+                    hint: hint.into(),
                 });
             }
         }
@@ -626,7 +720,11 @@ fn apply_override(
     places: &mut Places,
     text: &str,
 ) -> Result<(), ScenarioError> {
+    if let Some(e) = control_character(text) {
+        return Err(e);
+    }
     let k = places.add_source(PathBuf::from("--set"), text.to_string());
+    places.sources[k].is_override = true;
     let Some((key, value_text)) = text.split_once('=') else {
         return Err(places.error_at(
             &Place {
@@ -656,6 +754,9 @@ fn apply_override(
                 .into_keys()
                 .collect()
         });
+    if let Some((message, hint)) = not_settable(key) {
+        return Err(places.error_at(&key_place, message, Some(hint)));
+    }
     let info = if TOP_LEVEL_KEYS[..2].contains(&key) {
         None
     } else {
@@ -676,6 +777,16 @@ fn apply_override(
             Some("numbers as 12 or 2.5, booleans as true, strings in quotes".into()),
         ));
     };
+    if info.is_none() && !value.is_str() {
+        return Err(places.error_at(
+            &value_place,
+            format!(
+                "`{key}` must be a string, found {}",
+                reference::describe(&value)
+            ),
+            Some(format!("for example --set {key}=\"my city\"")),
+        ));
+    }
     if let Some(info) = info
         && let Err(why) = reference::check_type(&info, &value)
     {
@@ -690,6 +801,84 @@ fn apply_override(
     Ok(())
 }
 
+/// A `--set` holding a newline, tab or other control character: refused
+/// whole, as TOML would read only part of it and drop the rest unseen.
+fn control_character(text: &str) -> Option<ScenarioError> {
+    let (at, c) = text.char_indices().find(|(_, c)| c.is_control())?;
+    let escape = |s: &str| -> String {
+        s.chars()
+            .map(|c| {
+                if c.is_control() {
+                    c.escape_default().to_string()
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect()
+    };
+    let shown = escape(text);
+    let column = escape(&text[..at]).chars().count() + 1;
+    let name = match c {
+        '\n' => "a newline".to_string(),
+        '\r' => "a carriage return".to_string(),
+        '\t' => "a tab".to_string(),
+        c => format!("the control character U+{:04X}", c as u32),
+    };
+    Some(ScenarioError {
+        path: PathBuf::from("--set"),
+        location: Some((1, column)),
+        line_text: Some(shown.clone()),
+        message: format!("`--set {shown}` holds {name}, which a --set may not"),
+        hint: Some(
+            "give one key=value a --set, on one line, without control characters (a string value goes in quotes)"
+                .into(),
+        ),
+    })
+}
+
+/// Why a key cannot be given with `--set` (a table, events, extends), if so.
+fn not_settable(key: &str) -> Option<(String, String)> {
+    if key == "events" || key == "extends" {
+        return Some((
+            format!("`{key}` cannot be given with --set"),
+            format!("write `{key}` in the scenario file"),
+        ));
+    }
+    if reference::names_table(key) {
+        return Some((
+            format!("`{key}` is a table, and --set sets one of its keys at a time"),
+            format!(
+                "write --set {key}.KEY=VALUE once a key (for example --set {}); `polis params` lists the keys",
+                example_key(key)
+            ),
+        ));
+    }
+    None
+}
+
+/// A key of the table `table`, with its default, for an example.
+fn example_key(table: &str) -> String {
+    let rows = if table.starts_with("sectors") {
+        Some(crate::scenario::params::SectorParams::REFERENCE)
+    } else {
+        reference::tables()
+            .into_iter()
+            .find(|(t, _)| *t == table)
+            .map(|(_, rows)| rows)
+    };
+    let table = if table == "sectors" {
+        "sectors.services"
+    } else if table == "platforms" {
+        "platforms.imp"
+    } else {
+        table
+    };
+    match rows.and_then(|r| r.first()) {
+        Some(row) => format!("{table}.{}={}", row.key, row.default.replace('_', "")),
+        None => format!("{table}.enabled=true"),
+    }
+}
+
 /// Problems with event `i`: its month, its keys, their types and ranges,
 /// and the scenario that results once it (and the events before it) apply.
 pub fn event_problems(s: &Scenario, i: usize, e: &Event) -> Vec<Problem> {
@@ -698,6 +887,7 @@ pub fn event_problems(s: &Scenario, i: usize, e: &Event) -> Vec<Problem> {
     let months = s.simulation.months;
     if e.month == 0 || e.month > months {
         out.push(Problem {
+            also: Vec::new(),
             key: at("month"),
             message: format!(
                 "event {} is in month {}, outside the run's months 1 to {months}",
@@ -709,6 +899,7 @@ pub fn event_problems(s: &Scenario, i: usize, e: &Event) -> Vec<Problem> {
     }
     if e.set.is_empty() && e.cut.is_none() {
         out.push(Problem {
+            also: Vec::new(),
             key: at("set"),
             message: format!("event {} changes nothing", i + 1),
             hint: "give it `set = { \"table.key\" = value }` or `cut = { sector = \"NAME\", share = 0.2 }`".into(),
@@ -723,6 +914,7 @@ pub fn event_problems(s: &Scenario, i: usize, e: &Event) -> Vec<Problem> {
                 None => format!("the sectors are: {}", names.join(", ")),
             };
             out.push(Problem {
+                also: Vec::new(),
                 key: at("cut.sector"),
                 message: format!("event {} cuts unknown sector `{}`", i + 1, cut.sector),
                 hint,
@@ -730,6 +922,7 @@ pub fn event_problems(s: &Scenario, i: usize, e: &Event) -> Vec<Problem> {
         }
         if !(cut.share > 0.0 && cut.share <= 1.0) {
             out.push(Problem {
+                also: Vec::new(),
                 key: at("cut.share"),
                 message: format!(
                     "event {} cuts a share of {} of the sector's firms",
@@ -772,15 +965,31 @@ pub fn event_problems(s: &Scenario, i: usize, e: &Event) -> Vec<Problem> {
                     None => "`polis params` lists every key".into(),
                 }
             };
+            let (message, hint) = if reference::names_table(key) {
+                (
+                    format!(
+                        "event {} sets `{key}`, which is a table, not one parameter",
+                        i + 1
+                    ),
+                    format!(
+                        "set one key of it at a time, for example set = {{ \"{}\" }}",
+                        example_key(key).replace('=', "\" = ")
+                    ),
+                )
+            } else {
+                (format!("event {} sets unknown key `{key}`", i + 1), hint)
+            };
             out.push(Problem {
+                also: Vec::new(),
                 key: place,
-                message: format!("event {} sets unknown key `{key}`", i + 1),
+                message,
                 hint,
             });
             continue;
         };
         if reference::is_setup_only(key) {
             out.push(Problem {
+                also: Vec::new(),
                 key: place,
                 message: format!(
                     "`{key}` is fixed when the city is built; event {} cannot change it",
@@ -792,6 +1001,7 @@ pub fn event_problems(s: &Scenario, i: usize, e: &Event) -> Vec<Problem> {
         }
         if let Err(why) = reference::check_type(&info, value) {
             out.push(Problem {
+                also: Vec::new(),
                 key: place,
                 message: format!("`{key}`: {why}"),
                 hint: reference::range_hint(&info),
@@ -802,6 +1012,7 @@ pub fn event_problems(s: &Scenario, i: usize, e: &Event) -> Vec<Problem> {
             && !(v >= info.min && v <= info.max)
         {
             out.push(Problem {
+                also: Vec::new(),
                 key: place,
                 message: reference::out_of_range(key, v),
                 hint: reference::range_hint(&info),
@@ -817,6 +1028,7 @@ pub fn event_problems(s: &Scenario, i: usize, e: &Event) -> Vec<Problem> {
         for x in earlier {
             if let Err(why) = after.apply_settings(&x.set) {
                 out.push(Problem {
+                    also: Vec::new(),
                     key: at("set"),
                     message: format!("event {} cannot apply: {why}", i + 1),
                     hint: String::new(),
@@ -824,8 +1036,21 @@ pub fn event_problems(s: &Scenario, i: usize, e: &Event) -> Vec<Problem> {
                 return out;
             }
         }
-        for p in after.validate_values() {
+        // A problem the scenario has before any event is not this event's.
+        let mut before = s.clone();
+        before.events.clear();
+        let known: Vec<String> = before
+            .validate_values()
+            .into_iter()
+            .map(|p| p.message)
+            .collect();
+        for p in after
+            .validate_values()
+            .into_iter()
+            .filter(|p| !known.contains(&p.message))
+        {
             out.push(Problem {
+                also: Vec::new(),
                 key: at("set"),
                 message: format!("after event {} (month {}): {}", i + 1, e.month, p.message),
                 hint: p.hint,

@@ -11,6 +11,7 @@ pub mod load;
 pub mod params;
 pub mod reference;
 pub mod render;
+pub mod shape;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -172,6 +173,10 @@ impl std::error::Error for ScenarioError {}
 pub struct Problem {
     /// The key whose value is wrong (located by the loader).
     pub key: Option<String>,
+    /// Other keys whose values the problem involves (the parts of a
+    /// combination): when one of them was given with `--set`, the problem
+    /// is shown there, as that is the value just changed.
+    pub also: Vec<String>,
     /// What is wrong.
     pub message: String,
     /// What to do about it.
@@ -179,8 +184,16 @@ pub struct Problem {
 }
 
 impl Problem {
+    /// The same problem, also involving `keys`.
+    fn involving<S: AsRef<str>>(mut self, keys: impl IntoIterator<Item = S>) -> Problem {
+        self.also
+            .extend(keys.into_iter().map(|k| k.as_ref().to_string()));
+        self
+    }
+
     fn at(key: &str, message: String, hint: String) -> Problem {
         Problem {
+            also: Vec::new(),
             key: Some(key.to_string()),
             message,
             hint,
@@ -250,47 +263,50 @@ impl Scenario {
 
     fn validate_combinations(&self, out: &mut Vec<Problem>) {
         if self.firms.inventory_lower > self.firms.inventory_upper {
-            out.push(Problem::at(
-                "firms.inventory_lower",
-                format!(
-                    "`firms.inventory_lower` = {} is above `firms.inventory_upper` = {}",
-                    self.firms.inventory_lower, self.firms.inventory_upper
-                ),
-                "the inventory band needs lower <= upper".into(),
-            ));
+            out.push(
+                Problem::at(
+                    "firms.inventory_lower",
+                    format!(
+                        "`firms.inventory_lower` = {} is above `firms.inventory_upper` = {}",
+                        self.firms.inventory_lower, self.firms.inventory_upper
+                    ),
+                    "the inventory band needs lower <= upper".into(),
+                )
+                .involving(["firms.inventory_upper"]),
+            );
         }
         if self.firms.markup_lower > self.firms.markup_upper {
-            out.push(Problem::at(
-                "firms.markup_lower",
-                format!(
-                    "`firms.markup_lower` = {} is above `firms.markup_upper` = {}",
-                    self.firms.markup_lower, self.firms.markup_upper
-                ),
-                "the markup band needs lower <= upper".into(),
-            ));
+            out.push(
+                Problem::at(
+                    "firms.markup_lower",
+                    format!(
+                        "`firms.markup_lower` = {} is above `firms.markup_upper` = {}",
+                        self.firms.markup_lower, self.firms.markup_upper
+                    ),
+                    "the markup band needs lower <= upper".into(),
+                )
+                .involving(["firms.markup_upper"]),
+            );
         }
+        // Fewer firms than sectors is no problem: the city is built with at
+        // least one firm a sector's worth (see world::build).
         let sim = &self.simulation;
-        let firms = (sim.residents as f64 / sim.residents_per_firm).round();
-        if firms < self.sectors.len() as f64 {
-            out.push(Problem::at(
-                "simulation.residents_per_firm",
-                format!(
-                    "{firms:.0} firms at set-up cannot cover {} sectors",
-                    self.sectors.len()
-                ),
-                "raise `simulation.residents` or lower `simulation.residents_per_firm`".into(),
-            ));
-        }
         let zones = self.city.width as u64 * self.city.height as u64;
         if zones > MAX_ZONES {
-            out.push(Problem::at(
-                "city.width",
-                format!(
-                    "a {} x {} city has {zones} zones, more than {MAX_ZONES}",
-                    self.city.width, self.city.height
-                ),
-                "use larger zones (`city.zone_km`) and fewer of them".into(),
-            ));
+            out.push(
+                Problem::at(
+                    "city.width",
+                    format!(
+                        "a {} x {} city has {} zones, more than {}",
+                        self.city.width,
+                        self.city.height,
+                        reference::grouped(zones as f64),
+                        reference::grouped(MAX_ZONES as f64)
+                    ),
+                    "keep `city.width` x `city.height` at most 65,535 zones: use larger zones (`city.zone_km`) and fewer of them".into(),
+                )
+                .involving(["city.height"]),
+            );
         }
         let area = zones as f64 * self.city.zone_km * self.city.zone_km;
         let density = sim.residents as f64 / area;
@@ -302,22 +318,39 @@ impl Scenario {
                     sim.residents
                 ),
                 "enlarge the city (`city.width`, `city.height`, `city.zone_km`) or lower `simulation.residents`".into(),
-            ));
+            ).involving(["city.width", "city.height", "city.zone_km"]));
         }
-        if self.city.industrial_share + self.city.mixed_share * (1.0 - self.city.industrial_share)
-            >= 1.0
-        {
-            out.push(Problem::at(
-                "city.mixed_share",
-                "industrial and mixed zones leave no residential zone".into(),
-                "lower `city.industrial_share` or `city.mixed_share`".into(),
-            ));
+        if zones <= MAX_ZONES && !self.has_dwellings() {
+            out.push(
+                Problem::at(
+                    "zoning.residential_dwellings",
+                    "no zone of the city holds dwellings: every land use the city has weighs 0 in `zoning.*_dwellings`".into(),
+                    "give a positive dwelling weight to a land use the city has (centre, residential, industrial, mixed)".into(),
+                )
+                .involving([
+                    "zoning.centre_dwellings",
+                    "zoning.industrial_dwellings",
+                    "zoning.mixed_dwellings",
+                    "city.industrial_share",
+                    "city.mixed_share",
+                ]),
+            );
         }
+    }
+
+    /// Whether some zone of the city this scenario builds has a positive
+    /// dwelling weight (the residents need homes). Which land uses a city
+    /// has depends on its size and shares, not on the seed.
+    fn has_dwellings(&self) -> bool {
+        crate::world::build::land_uses(&self.city, self.simulation.seed)
+            .iter()
+            .any(|l| l.dwelling_weight(&self.zoning) > 0.0)
     }
 
     fn validate_sectors(&self, out: &mut Vec<Problem>) {
         if self.sectors.is_empty() || self.sectors.len() > MAX_SECTORS {
             out.push(Problem {
+                also: Vec::new(),
                 key: Some("sectors".into()),
                 message: format!("{} sectors given", self.sectors.len()),
                 hint: format!("a scenario needs 1 to {MAX_SECTORS} [sectors.NAME] tables"),
@@ -356,14 +389,30 @@ impl Scenario {
                     .next()
                     .map(|n| format!("sectors.{n}.{key}"));
                 out.push(Problem {
+                    also: self
+                        .sectors
+                        .keys()
+                        .map(|n| format!("sectors.{n}.{key}"))
+                        .collect(),
                     key: first,
-                    message: format!("the sectors' `{key}` values sum to {total}, not 1"),
+                    message: format!(
+                        "the sectors' `{key}` values sum to {}, not 1",
+                        reference::plain(total)
+                    ),
                     hint: format!(
                         "adjust `{key}` in the [sectors.*] tables so that they add up to 1"
                     ),
                 });
             }
         }
+    }
+
+    /// Firms the city is built with: one per `simulation.residents_per_firm`
+    /// residents, and never fewer than the sectors, so that a small city
+    /// with large firms still runs.
+    pub fn firms_at_setup(&self) -> usize {
+        ((self.simulation.residents as f64 / self.simulation.residents_per_firm).round() as usize)
+            .max(self.sectors.len())
     }
 
     /// The sector names in model order (their index is the sector id).

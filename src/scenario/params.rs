@@ -111,10 +111,10 @@ param_table! {
         /// Seed of every random stream.
         seed: u64 = 42, unit "-", range 0 => i64::MAX,
             source "arbitrary; replicates vary it";
-        /// Number of residents (one worker per household).
+        /// Number of residents (one worker per household); at most 100,000 a km² of the city's area.
         residents: u32 = 100_000, unit "residents", range 100 => 50_000_000,
             source "a district-sized city that runs in about a second";
-        /// Residents per firm at set-up; sets the initial firm count.
+        /// Residents per firm at set-up; sets the initial firm count (never fewer firms than sectors).
         residents_per_firm: f64 = 30.0, unit "residents/firm", range 2.0 => 10_000.0,
             source "calibrated: near the firm count at which entry and exit balance in the baseline (mean firm size about 25; US SUSB mean about 20)";
     }
@@ -123,9 +123,9 @@ param_table! {
 param_table! {
     /// `[city]`: zones, land use, dwellings, commuting.
     CityParams, "city" {
-        /// Zones along the x axis.
+        /// Zones along the x axis; width x height is at most 65,535 zones.
         width: u32 = 10, unit "zones", range 1 => 1_000, source "DESIGN: 10 x 10 grid";
-        /// Zones along the y axis.
+        /// Zones along the y axis; width x height is at most 65,535 zones.
         height: u32 = 10, unit "zones", range 1 => 1_000, source "DESIGN: 10 x 10 grid";
         /// Side of a square zone.
         zone_km: f64 = 2.0, unit "km", range 0.1 => 50.0, source "DESIGN: 2 km zones (a 20 x 20 km city)";
@@ -190,7 +190,7 @@ param_table! {
         /// Dwelling density of CBD zones.
         centre_dwellings: f64 = 1.0, unit "relative weight", range 0.0 => 1.0e3,
             source "CBDs mix offices with housing";
-        /// Dwelling density of residential zones.
+        /// Dwelling density of residential zones (the land uses a city has cannot all weigh 0).
         residential_dwellings: f64 = 1.2, unit "relative weight", range 0.0 => 1.0e3,
             source "housing estates are the densest housing";
         /// Dwelling density of industrial zones.
@@ -299,9 +299,9 @@ param_table! {
         /// Initial wage per efficiency unit (the mean wage at mean skill).
         initial_wage: f64 = 10_000.0, unit "yuan/month", range 1.0 => 1.0e8,
             source "NBS 2023: urban non-private average wage about 10,000 yuan/month";
-        /// Lower edge of the inventory band.
+        /// Lower edge of the inventory band (at most `inventory_upper`).
         inventory_lower: f64 = 0.25, unit "months of demand", range 0.0 => 100.0, source "Lengnick (2013)";
-        /// Upper edge of the inventory band.
+        /// Upper edge of the inventory band (at least `inventory_lower`).
         inventory_upper: f64 = 1.0, unit "months of demand", range 0.0 => 100.0, source "Lengnick (2013)";
         /// Weight of last month's sales in expected demand.
         demand_smoothing: f64 = 0.5, unit "share", range 0.0 => 1.0, source "adaptive expectations";
@@ -319,9 +319,9 @@ param_table! {
         price_change_prob: f64 = 0.75, unit "1/month", range 0.0 => 1.0, source "Lengnick (2013): 0.75";
         /// Largest random step of a price change.
         price_step: f64 = 0.02, unit "share", range 0.0 => 1.0, source "Lengnick (2013): 0.02";
-        /// Lowest markup over unit cost at which a firm still cuts prices.
+        /// Lowest markup over unit cost at which a firm still cuts prices (at most `markup_upper`).
         markup_lower: f64 = 1.025, unit "ratio", range 0.0 => 100.0, source "Lengnick (2013): 1.025";
-        /// Highest markup over unit cost at which a firm still raises prices.
+        /// Highest markup over unit cost at which a firm still raises prices (at least `markup_lower`).
         markup_upper: f64 = 1.15, unit "ratio", range 0.0 => 100.0, source "Lengnick (2013): 1.15";
         /// Cash kept as a buffer, in months of costs; dividends are paid above it.
         cash_buffer_months: f64 = 3.0, unit "months of costs", range 0.0 => 1_000.0,

@@ -99,6 +99,20 @@ pub fn lookup(key: &str) -> Option<ParamInfo> {
     }
 }
 
+/// Whether a dotted key names a table of parameters rather than one
+/// parameter (`city`, `platforms.imp`, `sectors.services`).
+pub fn names_table(key: &str) -> bool {
+    let key = key.trim();
+    key == "platforms"
+        || key == "sectors"
+        || key
+            .strip_prefix("sectors.")
+            .is_some_and(|name| !name.is_empty() && !name.contains('.'))
+        || tables()
+            .iter()
+            .any(|(table, _)| *table == key && *table != "sectors.NAME")
+}
+
 /// All dotted keys a scenario may set, with `sectors` expanded for `sector_names`.
 pub fn known_keys(sector_names: &[String]) -> Vec<String> {
     let mut keys = Vec::new();
@@ -140,12 +154,59 @@ pub fn range_hint(info: &ParamInfo) -> String {
         return format!("`{key}` takes {kind}; the default is {}", info.default);
     }
     format!(
-        "`{key}` takes {kind} from {} to {} ({}); the default is {}",
-        number(info.min),
-        number(info.max),
+        "`{key}` takes {} ({}); the default is {}",
+        kind_with_range(info),
         info.unit,
         info.default.replace('_', "")
     )
+}
+
+/// What a key takes, in words: "a whole number from 1 to 1,000".
+pub fn kind_with_range(info: &ParamInfo) -> String {
+    let kind = type_name(info.ty);
+    if info.ty == "bool" {
+        return kind.to_string();
+    }
+    format!("{kind} from {} to {}", grouped(info.min), grouped(info.max))
+}
+
+/// A number as a person writes it in prose: thousands grouped by commas,
+/// fractions to at most six significant decimals (`0.6000000000000001` is 0.6).
+pub fn grouped(x: f64) -> String {
+    if !x.is_finite() {
+        return format!("{x}");
+    }
+    if x.fract() != 0.0 {
+        return plain(x);
+    }
+    let digits = number(x);
+    let (sign, digits) = match digits.strip_prefix('-') {
+        Some(rest) => ("-", rest.to_string()),
+        None => ("", digits),
+    };
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    format!("{sign}{out}")
+}
+
+/// A fraction rounded to the precision a person reads (1e-9 relative),
+/// so that sums of decimals print as written.
+pub fn plain(x: f64) -> String {
+    if x == 0.0 || !x.is_finite() {
+        return format!("{x}");
+    }
+    let digits = (9 - x.abs().log10().floor() as i32).clamp(0, 17) as usize;
+    let s = format!("{x:.digits$}");
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    }
 }
 
 /// A plain-words name of a Rust type.
@@ -188,7 +249,7 @@ pub fn check_type(info: &ParamInfo, value: &toml::Value) -> Result<(), String> {
     } else {
         Err(format!(
             "expected {} but found {}",
-            type_name(info.ty),
+            kind_with_range(info),
             describe(value)
         ))
     }
@@ -238,6 +299,16 @@ mod tests {
         for key in SETUP_ONLY {
             assert!(lookup(key).is_some(), "{key} is not a parameter");
         }
+    }
+
+    #[test]
+    fn numbers_read_as_written() {
+        assert_eq!(grouped(1_000.0), "1,000");
+        assert_eq!(grouped(50_000_000.0), "50,000,000");
+        assert_eq!(grouped(-2.0), "-2");
+        assert_eq!(plain(0.1 + 0.2 + 0.3), "0.6");
+        assert_eq!(plain(1.15), "1.15");
+        assert_eq!(plain(0.0006), "0.0006");
     }
 
     #[test]

@@ -7,7 +7,7 @@ use rand_distr::{Distribution, LogNormal};
 use rayon::prelude::*;
 
 use crate::rng::{self, AgentRng, Phase, PhaseKeys, index, stream, unit};
-use crate::scenario::Scenario;
+use crate::scenario::{CityParams, Scenario};
 use crate::world::city::Commutes;
 use crate::world::residents::ResidentId;
 use crate::world::{
@@ -82,8 +82,11 @@ impl World {
     }
 }
 
-fn build_city(s: &Scenario, seed: u64) -> City {
-    let p = &s.city;
+/// The land use of each zone, row by row: the CBD round the centre, a
+/// seeded pick of industrial zones among the outer half, then a seeded pick
+/// of mixed-use zones among the rest. How many zones each use gets depends
+/// on the city's size and shares only, not on the seed.
+pub(crate) fn land_uses(p: &CityParams, seed: u64) -> Vec<LandUse> {
     let (w, h) = (p.width as usize, p.height as usize);
     let centre = (w as f64 / 2.0, h as f64 / 2.0);
     let dist = |x: usize, y: usize| {
@@ -132,6 +135,13 @@ fn build_city(s: &Scenario, seed: u64) -> City {
     for &i in rest.iter().take(mixed) {
         land[i] = LandUse::Mixed;
     }
+    land
+}
+
+fn build_city(s: &Scenario, seed: u64) -> City {
+    let p = &s.city;
+    let (w, h) = (p.width as usize, p.height as usize);
+    let land = land_uses(p, seed);
 
     let n = s.simulation.residents as f64;
     let stock = (n / (1.0 - p.vacancy_target)).ceil();
@@ -248,9 +258,7 @@ fn build_residents(s: &Scenario, city: &mut City, seed: u64) -> Residents {
 }
 
 fn build_firms(s: &Scenario, city: &City, sectors: &[Sector], seed: u64) -> Firms {
-    let n_firms = ((s.simulation.residents as f64 / s.simulation.residents_per_firm).round()
-        as usize)
-        .max(sectors.len());
+    let n_firms = s.firms_at_setup();
     let shares: Vec<f64> = s.sectors.values().map(|p| p.firm_share).collect();
     let per_sector = apportion(n_firms as u64, &shares);
     let wage = yuan_to_cents(s.firms.initial_wage);

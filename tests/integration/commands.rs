@@ -363,3 +363,130 @@ fn run_lists_events_in_the_manifest() {
     assert_eq!(events[0]["note"], "tax rise");
     assert_eq!(events[0]["set"]["government.income_tax"], 0.2);
 }
+
+/// Runs `text` as a scenario of two months; returns the outcome and the
+/// output folder.
+fn run_small(tmp: &Path, text: &str) -> (crate::support::Outcome, std::path::PathBuf) {
+    let scenario = write(tmp, "s.toml", text);
+    let out = tmp.join("out");
+    let outcome = polis([
+        OsStr::new("run"),
+        scenario.as_os_str(),
+        OsStr::new("--out"),
+        out.as_os_str(),
+        OsStr::new("--quiet"),
+    ]);
+    (outcome, out)
+}
+
+#[test]
+fn mixed_share_of_one_runs() {
+    // 1.0 is inside the documented range 0-1: every zone outside the CBD and
+    // the industrial zones becomes mixed-use, which holds dwellings.
+    let tmp = temp();
+    let text = format!("{SMALL}[city]\nwidth = 4\nheight = 4\nmixed_share = 1.0\n");
+    let (outcome, out) = run_small(tmp.path(), &text);
+    outcome.assert_code(0);
+    let zones = std::fs::read_to_string(out.join("zones.csv")).expect("zones.csv");
+    assert!(zones.contains("mixed"), "no mixed zone:\n{zones}");
+    assert!(
+        !zones.contains(",residential,"),
+        "a residential zone is left:\n{zones}"
+    );
+}
+
+#[test]
+fn fewer_residents_than_a_firm_each_sector_runs_with_a_firm_a_sector() {
+    // round(200 / 10,000) = 0 firms: the city is built with one per sector.
+    let tmp = temp();
+    let text = "[simulation]\nmonths = 3\nresidents = 200\nresidents_per_firm = 10000.0\n\
+                [city]\nwidth = 2\nheight = 2\n";
+    let (outcome, out) = run_small(tmp.path(), text);
+    outcome.assert_code(0);
+    let manifest = read_manifest(&out);
+    assert_eq!(
+        manifest["agents"]["firms_start"], 3,
+        "the manifest does not give the firms the city was built with"
+    );
+}
+
+#[test]
+fn too_many_zones_is_refused_with_the_documented_limit() {
+    // width and height are each documented up to 1,000; their product is
+    // documented (and checked) up to 65,535 zones.
+    let row = reference::lookup("city.width").expect("city.width");
+    assert!(row.doc.contains("65,535"), "{}", row.doc);
+    let tmp = temp();
+    let (outcome, out) = run_small(tmp.path(), "[city]\nwidth = 1000\nheight = 66\n");
+    outcome.assert_code(2);
+    assert!(
+        outcome.stderr.contains("s.toml:2:9") && outcome.stderr.contains("more than 65,535"),
+        "{}",
+        outcome.describe()
+    );
+    assert!(!out.exists());
+}
+
+#[test]
+fn set_that_breaks_the_sector_shares_is_blamed_on_the_set() {
+    let base = repo_path("scenarios/capacity-cut.toml");
+    let outcome = polis([
+        OsStr::new("check"),
+        base.as_os_str(),
+        OsStr::new("--set"),
+        OsStr::new("sectors.services.budget_share=0.9"),
+    ]);
+    outcome.assert_code(2);
+    assert!(
+        outcome
+            .stderr
+            .contains("error: --set:1:31: the sectors' `budget_share` values sum to 1.3"),
+        "{}",
+        outcome.describe()
+    );
+    assert!(
+        !outcome.stderr.contains("capacity-cut.toml:"),
+        "a problem of the --set is also blamed on the file: {}",
+        outcome.describe()
+    );
+}
+
+#[test]
+fn set_with_a_newline_is_refused_whole() {
+    // TOML would read `name = "a"` and silently drop the second line.
+    let tmp = temp();
+    let scenario = write(tmp.path(), "small.toml", SMALL);
+    let out = tmp.path().join("out");
+    let outcome = polis([
+        OsStr::new("run"),
+        scenario.as_os_str(),
+        OsStr::new("--set"),
+        OsStr::new("name=\"a\"\nsimulation.seed=3"),
+        OsStr::new("--out"),
+        out.as_os_str(),
+    ]);
+    outcome.assert_code(2);
+    assert!(
+        outcome.stderr.contains("holds a newline"),
+        "{}",
+        outcome.describe()
+    );
+    assert!(!out.exists(), "a refused run wrote {}", out.display());
+}
+
+#[test]
+fn array_where_a_table_belongs_is_refused_not_read_in_order() {
+    // serde's derived structs would read `city = [1, 2, 3]` as width 1,
+    // height 2, zone_km 3.
+    let tmp = temp();
+    let (outcome, out) = run_small(tmp.path(), "city = [1, 2, 3]\n");
+    outcome.assert_code(2);
+    assert!(
+        outcome
+            .stderr
+            .contains("s.toml:1:8: `city` must be a table, found an array"),
+        "{}",
+        outcome.describe()
+    );
+    assert!(!out.exists());
+}

@@ -394,3 +394,97 @@ fn the_baseline_itself_loads_and_is_valid() {
         None => panic!("the baseline does not serialize back to TOML"),
     }
 }
+
+/// Every place where a scenario holds a table (an event's `cut` and `set`
+/// under `events.`).
+const TABLE_PLACES: [&str; 16] = [
+    "simulation",
+    "city",
+    "zoning",
+    "residents",
+    "firms",
+    "entrepreneurship",
+    "platforms",
+    "platforms.imp",
+    "platforms.ilp",
+    "mei",
+    "innovation",
+    "government",
+    "sectors",
+    "sectors.services",
+    "events.cut",
+    "events.set",
+];
+
+/// Anything but a table: arrays of any values (the shape serde's derived
+/// structs would read field by field) and plain values.
+fn not_a_table() -> BoxedStrategy<toml::Value> {
+    prop_oneof![
+        3 => proptest::collection::vec(leaf(), 0..5).prop_map(toml::Value::Array),
+        1 => proptest::collection::vec(value(), 0..3).prop_map(toml::Value::Array),
+        2 => leaf(),
+    ]
+    .boxed()
+}
+
+/// The baseline with `value` where the table at `place` belongs.
+fn baseline_with_non_table(place: &str, value: toml::Value) -> toml::Table {
+    let mut doc = baseline_table();
+    if let Some(field) = place.strip_prefix("events.") {
+        let mut event = toml::Table::new();
+        event.insert("month".into(), toml::Value::Integer(2));
+        event.insert(field.into(), value);
+        doc.insert(
+            "events".into(),
+            toml::Value::Array(vec![toml::Value::Table(event)]),
+        );
+        return doc;
+    }
+    if place.starts_with("sectors.") {
+        let sectors = toml::Value::try_from(default_sectors()).expect("the sectors serialize");
+        doc.insert("sectors".into(), sectors);
+    }
+    set_path(&mut doc, place, value);
+    doc
+}
+
+proptest! {
+    #![proptest_config(config(512))]
+
+    #[test]
+    fn a_non_table_where_a_table_belongs_is_refused_at_its_place(
+        place in proptest::sample::select(TABLE_PLACES.to_vec()),
+        value in not_a_table(),
+    ) {
+        let doc = baseline_with_non_table(place, value);
+        if let Some((text, result)) = load_table(&doc) {
+            let errors = match result {
+                Ok(_) => panic!("a non-table at `{place}` was accepted\n--- text ---\n{text}"),
+                Err(errors) => errors,
+            };
+            let name = place.rsplit('.').next().unwrap_or(place);
+            assert!(
+                errors.iter().any(|e| e.location.is_some()
+                    && e.message.contains(name)
+                    && e.message.contains("must be a table")),
+                "no located `must be a table` error for `{place}`:\n{}\n--- text ---\n{text}",
+                errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n")
+            );
+        }
+    }
+
+    #[test]
+    fn a_set_with_a_control_character_is_refused(
+        head in "[a-z_.=]{0,12}",
+        control in proptest::sample::select(vec!['\n', '\r', '\t', '\u{0}', '\u{1b}', '\u{7f}', '\u{85}']),
+        tail in any::<String>(),
+    ) {
+        let text = format!("{head}{control}{tail}");
+        let result = polis::scenario::load::from_text("", Path::new("s.toml"), std::slice::from_ref(&text));
+        let errors = result.expect_err("a --set with a control character was accepted");
+        assert!(
+            errors.iter().any(|e| e.path == Path::new("--set") && e.message.contains("holds")),
+            "{text:?}: {errors:?}"
+        );
+    }
+}
