@@ -568,7 +568,13 @@ pub(crate) fn row_from(w: &World, p: &Scenario, tally: Tally) -> (Row, [i64; 4])
                 break;
             }
         }
-        (bin as f64 + 0.5) / 10.0
+        // The last bin holds every commute of 600 minutes or more: a
+        // percentile there is not known, and is not written as 599.95.
+        if bin == COMMUTE_BINS - 1 {
+            f64::INFINITY
+        } else {
+            (bin as f64 + 0.5) / 10.0
+        }
     };
     // The rent of every resident's home zone, summed: each zone's rent times
     // its occupants (who are kept equal to the residents living there).
