@@ -722,100 +722,75 @@ impl Row {
         h
     }
 
-    /// The row's values in header order, each with the decimals it is
-    /// written with (0 for counts, 2 for money).
-    pub fn cells(&self) -> Vec<(f64, usize)> {
-        self.typed_cells()
-            .into_iter()
-            .map(|c| match c {
-                Cell::Number(x, decimals) => (x, decimals),
-                Cell::Cents(c) => (c as f64 / CENTS as f64, 2),
-            })
-            .collect()
-    }
-
-    /// The row's values in header order, money as exact cents.
-    fn typed_cells(&self) -> Vec<Cell> {
-        let money = |c: i128| Cell::Cents(c);
+    /// The row's values in header order, each as it is written: a number
+    /// with its decimals (0 for counts), or money as exact cents.
+    fn cells(&self) -> Vec<Cell> {
+        let n = |x: f64, decimals: usize| Cell::Number(x, decimals);
+        let count = |x: u64| Cell::Number(x as f64, 0);
         let mut v = vec![
-            (self.month as f64, 0),
-            (self.population as f64, 0),
-            (self.employed as f64, 0),
-            (self.unemployment_rate, 6),
-            (self.vacancies as f64, 0),
-            (self.firms as f64, 0),
-            (self.events as f64, 0),
-            (self.startups as f64, 0),
-            (self.exits as f64, 0),
-            (self.hires as f64, 0),
-            (self.moves as f64, 0),
-            (self.mean_wage, 2),
-            (self.price_index, 6),
-            (self.output, 2),
-            (f64::NAN, usize::MAX), // consumption
-            (self.mean_commute_min, 3),
-            (self.p90_commute_min, 1),
-            (self.mean_rent, 2),
-            (self.gini_income, 6),
-            (self.gini_wealth, 6),
-            (self.wellbeing, 6),
-            (f64::NAN, usize::MAX), // money_total
-            (f64::NAN, usize::MAX), // government_balance
-            (self.congestion, 6),
-            (self.imp_members as f64, 0),
-            (self.ilp_users as f64, 0),
-            (self.telework_share, 6),
-            (self.home_zone_work_share, 6),
-            (self.incubated_startups as f64, 0),
-            (f64::NAN, usize::MAX), // venture_funding
-            (self.innovations as f64, 0),
-            (self.mean_productivity, 6),
+            count(self.month as u64),
+            count(self.population),
+            count(self.employed),
+            n(self.unemployment_rate, 6),
+            count(self.vacancies),
+            count(self.firms),
+            count(self.events),
+            count(self.startups),
+            count(self.exits),
+            count(self.hires),
+            count(self.moves),
+            n(self.mean_wage, 2),
+            n(self.price_index, 6),
+            n(self.output, 2),
+            Cell::Cents(self.consumption),
+            n(self.mean_commute_min, 3),
+            n(self.p90_commute_min, 1),
+            n(self.mean_rent, 2),
+            n(self.gini_income, 6),
+            n(self.gini_wealth, 6),
+            n(self.wellbeing, 6),
+            Cell::Cents(self.money_total),
+            Cell::Cents(self.government_balance),
+            n(self.congestion, 6),
+            count(self.imp_members),
+            count(self.ilp_users),
+            n(self.telework_share, 6),
+            n(self.home_zone_work_share, 6),
+            count(self.incubated_startups),
+            Cell::Cents(self.venture_funding),
+            count(self.innovations),
+            n(self.mean_productivity, 6),
         ];
-        v.extend(self.output_by_sector.iter().map(|&x| (x, 2)));
-        v.extend(self.employment_share_by_sector.iter().map(|&x| (x, 6)));
-        // The money columns are integers of cents, placed where their
-        // markers stand in the list above.
-        let mut exact = [
-            self.consumption,
-            self.money_total,
-            self.government_balance,
-            self.venture_funding,
-        ]
-        .into_iter();
-        v.into_iter()
-            .map(|(x, decimals)| match decimals {
-                usize::MAX => money(exact.next().expect("four money columns")),
-                _ => Cell::Number(x, decimals),
-            })
-            .collect()
+        v.extend(self.output_by_sector.iter().map(|&x| n(x, 2)));
+        v.extend(self.employment_share_by_sector.iter().map(|&x| n(x, 6)));
+        v
     }
 
     /// The first column whose value cannot be written as a result: a number
     /// that is not finite (an overflow upstream), or money beyond what an
-    /// i64 of cents holds. Returns its name and value as text.
-    pub fn out_of_limits(&self, sectors: &[String]) -> Option<(String, String)> {
-        let (k, text) =
-            self.typed_cells()
-                .into_iter()
-                .enumerate()
-                .find_map(|(k, cell)| match cell {
-                    Cell::Number(x, _) if !x.is_finite() => {
-                        Some((k, format!("not a finite number ({x})")))
-                    }
-                    Cell::Cents(c) if i64::try_from(c).is_err() => Some((k, cell.text())),
-                    _ => None,
-                })?;
-        Some((Row::header(sectors).swap_remove(k), text))
+    /// i64 of cents holds. Returns its index in the header and its value as
+    /// text.
+    pub fn out_of_limits(&self) -> Option<(usize, String)> {
+        self.cells()
+            .into_iter()
+            .enumerate()
+            .find_map(|(k, cell)| match cell {
+                Cell::Number(x, _) if !x.is_finite() => {
+                    Some((k, format!("not a finite number ({x})")))
+                }
+                Cell::Cents(c) if i64::try_from(c).is_err() => Some((k, cell.text())),
+                _ => None,
+            })
     }
 
     /// The row's values as numbers, in header order.
     pub fn values(&self) -> Vec<f64> {
-        self.cells().into_iter().map(|(x, _)| x).collect()
+        self.cells().iter().map(Cell::value).collect()
     }
 
     /// The row's values, formatted for CSV in header order.
     pub fn record(&self) -> Vec<String> {
-        self.typed_cells().iter().map(Cell::text).collect()
+        self.cells().iter().map(Cell::text).collect()
     }
 }
 
@@ -829,6 +804,13 @@ enum Cell {
 }
 
 impl Cell {
+    fn value(&self) -> f64 {
+        match *self {
+            Cell::Number(x, _) => x,
+            Cell::Cents(c) => c as f64 / CENTS as f64,
+        }
+    }
+
     fn text(&self) -> String {
         match *self {
             Cell::Number(x, decimals) => format!("{x:.decimals$}"),

@@ -155,10 +155,10 @@ impl Simulation {
         };
         self.world.ledger.close_month(month, totals)?;
         self.timings.seconds[9] += start.elapsed().as_secs_f64();
-        if let Some((quantity, value)) = row.out_of_limits(&self.scenario.sector_names()) {
+        if let Some((column, value)) = row.out_of_limits() {
             return Err(Error::Overflow {
                 month,
-                quantity,
+                quantity: Row::header(&self.scenario.sector_names()).swap_remove(column),
                 value,
             });
         }

@@ -367,16 +367,21 @@ fn run_lists_events_in_the_manifest() {
 /// Runs `text` as a scenario of two months; returns the outcome and the
 /// output folder.
 fn run_small(tmp: &Path, text: &str) -> (crate::support::Outcome, std::path::PathBuf) {
+    run_small_with(tmp, text, &[])
+}
+
+/// As [`run_small`], with `extra` arguments after the scenario.
+fn run_small_with(
+    tmp: &Path,
+    text: &str,
+    extra: &[&str],
+) -> (crate::support::Outcome, std::path::PathBuf) {
     let scenario = write(tmp, "s.toml", text);
     let out = tmp.join("out");
-    let outcome = polis([
-        OsStr::new("run"),
-        scenario.as_os_str(),
-        OsStr::new("--out"),
-        out.as_os_str(),
-        OsStr::new("--quiet"),
-    ]);
-    (outcome, out)
+    let mut args = vec![OsStr::new("run"), scenario.as_os_str()];
+    args.extend(extra.iter().map(OsStr::new));
+    args.extend([OsStr::new("--out"), out.as_os_str(), OsStr::new("--quiet")]);
+    (polis(args), out)
 }
 
 #[test]
@@ -455,16 +460,11 @@ fn set_that_breaks_the_sector_shares_is_blamed_on_the_set() {
 fn set_with_a_newline_is_refused_whole() {
     // TOML would read `name = "a"` and silently drop the second line.
     let tmp = temp();
-    let scenario = write(tmp.path(), "small.toml", SMALL);
-    let out = tmp.path().join("out");
-    let outcome = polis([
-        OsStr::new("run"),
-        scenario.as_os_str(),
-        OsStr::new("--set"),
-        OsStr::new("name=\"a\"\nsimulation.seed=3"),
-        OsStr::new("--out"),
-        out.as_os_str(),
-    ]);
+    let (outcome, out) = run_small_with(
+        tmp.path(),
+        SMALL,
+        &["--set", "name=\"a\"\nsimulation.seed=3"],
+    );
     outcome.assert_code(2);
     assert!(
         outcome.stderr.contains("holds a newline"),

@@ -18,7 +18,7 @@ use crate::repo_path;
 
 /// `cases` per property, unless `PROPTEST_CASES` asks for another number
 /// (for a longer search).
-fn config(cases: u32) -> Config {
+pub(crate) fn config(cases: u32) -> Config {
     let cases = std::env::var("PROPTEST_CASES")
         .ok()
         .and_then(|v| v.parse().ok())

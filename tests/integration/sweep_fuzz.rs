@@ -10,23 +10,11 @@
 use std::path::Path;
 
 use proptest::prelude::*;
-use proptest::test_runner::Config;
 
 use polis::experiment::{Plan, load_sweep};
-use polis::scenario::ScenarioError;
 
-/// `cases` per property, unless `PROPTEST_CASES` asks for another number.
-fn config(cases: u32) -> Config {
-    let cases = std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(cases);
-    Config {
-        cases,
-        failure_persistence: None,
-        ..Config::default()
-    }
-}
+use crate::loader_fuzz::config;
+use polis::scenario::ScenarioError;
 
 /// A folder with a tiny base scenario, where each case writes its sweep file.
 fn folder() -> tempfile::TempDir {
