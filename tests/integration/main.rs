@@ -13,6 +13,8 @@
 //!   (`tests/gallery/`): scenarios, `--set`, sweep files, design CSVs and
 //!   damaged output folders, each with its exit code, message, and nothing
 //!   written or changed.
+//! - [`golden`]: digests of every shipped scenario's outputs at a small
+//!   size; any change of output fails until re-blessed.
 //! - [`loader_fuzz`]: arbitrary bytes and TOML values never panic the loader.
 //! - [`commands`]: `polis check`, `params`, `schema`, `init` and `--set`.
 //! - [`experiments`]: `polis sweep`, `merge` and `compare`: sweep files,
@@ -34,6 +36,7 @@ mod commands;
 mod determinism;
 mod experiments;
 mod gallery;
+mod golden;
 mod ledger;
 mod levers;
 mod loader_fuzz;
