@@ -46,6 +46,7 @@ pub mod error;
 pub mod experiment;
 pub mod input;
 pub mod metrics;
+pub mod model;
 pub mod output;
 pub mod plot;
 pub mod rng;

@@ -357,52 +357,8 @@ pub fn price_index(w: &World) -> f64 {
     FirmTotals::of(w).price_index(&w.sectors)
 }
 
-/// Well-being of one resident: log real consumption (yuan, at least 1) minus
-/// the commute term (minutes of one-way commute averaged over workdays,
-/// teleworked days counting zero) and the unemployment term, plus the ILP
-/// services term for a user.
-#[inline]
-pub fn wellbeing(
-    p: &Scenario,
-    real_consumption: f64,
-    commute_min: f64,
-    unemployed: bool,
-    ilp_user: bool,
-) -> f64 {
-    let (unemployed, users) = (unemployed as u8 as f64, ilp_user as u8 as f64);
-    wellbeing_sum(
-        p,
-        real_consumption.max(1.0).ln(),
-        commute_min,
-        unemployed,
-        users,
-    )
-}
-
-/// Well-being summed over residents from its parts, every term linear: the
-/// sum of their log real consumption, less the commute term of the sum of
-/// their `commute_min` (as in [`wellbeing`]), less the unemployment term of
-/// the `unemployed` among them, plus the ILP services term of the `users`
-/// while the platform is on. One resident is counts of 0 or 1.
-#[inline]
-fn wellbeing_sum(
-    p: &Scenario,
-    log_consumption: f64,
-    commute_min: f64,
-    unemployed: f64,
-    users: f64,
-) -> f64 {
-    let r = &p.residents;
-    let services = if p.platforms.ilp.enabled {
-        p.platforms.ilp.services_wellbeing
-    } else {
-        0.0
-    };
-    log_consumption
-        - r.wellbeing_commute_per_min * commute_min
-        - r.wellbeing_unemployed * unemployed
-        + services * users
-}
+pub use crate::model::wellbeing::wellbeing;
+use crate::model::wellbeing::wellbeing_sum;
 
 /// Residents whose log real consumption is summed before the sum is
 /// truncated to millionths: fixed runs of resident numbers (every chunk of

@@ -19,6 +19,7 @@
 
 use rayon::prelude::*;
 
+use crate::model::founding;
 use crate::rng::{AgentRng, Phase, StepCtx};
 use crate::scenario::Scenario;
 use crate::step::par;
@@ -41,9 +42,7 @@ struct Founding {
 pub fn found_firms(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
     let e = &p.entrepreneurship;
     let mei = &p.mei;
-    let cost = (e.startup_cost_months * w.mean_wage as f64)
-        .round()
-        .max(1.0) as i64;
+    let cost = founding::startup_cost(e.startup_cost_months, w.mean_wage);
     let slots = w.platforms.places.mei_bases.len() * mei.slots_per_base as usize;
     let subsidy_share = if slots > 0 { mei.subsidy_share } else { 0.0 };
     let sigma = e.project_scale_sigma;
@@ -85,7 +84,7 @@ pub fn found_firms(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
     let most_boost = mei.hazard_multiplier.max(1.0);
     let found = |i: usize, people: &[crate::world::Resident], j: usize, aptitude: f32| {
         let coin = keys.coin(i as u64, 0);
-        if coin >= e.founding_hazard * most_boost * aptitude as f64 {
+        if !founding::founds(coin, e.founding_hazard, most_boost, aptitude) {
             return None;
         }
         let r = &people[j];
@@ -94,14 +93,14 @@ pub fn found_firms(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
         } else {
             1.0
         };
-        if coin >= e.founding_hazard * boost * aptitude as f64 {
+        if !founding::founds(coin, e.founding_hazard, boost, aptitude) {
             return None;
         }
         let mut rng = keys.rng(i as u64);
         // Projects differ in scale (lognormal, mean 1): the capital needed.
-        let scale = (sigma * normal(&mut rng) - sigma * sigma / 2.0).exp();
-        let capital = ((cost as f64 * scale).round() as i64).max(1);
-        let own = capital - (capital as f64 * subsidy_share).round() as i64;
+        let scale = founding::project_scale(sigma, normal(&mut rng));
+        let capital = founding::project_capital(cost, scale);
+        let own = capital - founding::subsidy(capital, subsidy_share);
         if r.wealth < own.max(1) {
             return None;
         }
@@ -175,7 +174,7 @@ pub fn found_firms(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
             // The fund is shared equally; the first firms take the remainder cents.
             let share = fund / incubated + i64::from(k_incubated < fund % incubated);
             k_incubated += 1;
-            let subsidy = (f.capital as f64 * subsidy_share).round() as i64;
+            let subsidy = founding::subsidy(f.capital, subsidy_share);
             (f.capital - subsidy, subsidy, share)
         } else {
             (f.capital, 0, 0)
@@ -201,10 +200,7 @@ pub fn found_firms(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
             productivity * training,
         );
         firm.cash = own + public + venture;
-        firm.price = (((price as f64) * (1.0 - e.startup_discount))
-            .round()
-            .max(1.0) as i64)
-            .min(crate::world::firms::MAX_PRICE);
+        firm.price = founding::entry_price(price, e.startup_discount);
         firm.expected_demand = expected;
         firm.sales = expected;
         firm.flags = if f.incubated { FIRM_INCUBATED } else { 0 };

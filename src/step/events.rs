@@ -36,7 +36,7 @@ pub fn apply(w: &mut World, p: &mut Scenario, month: u32) -> Result<(u32, Flows)
                     month,
                     message: format!("no sector `{}`", cut.sector),
                 })?;
-            flows.add(exits::remove_firms(
+            flows.add(exits::close_firms(
                 w,
                 &least_productive(w, sector, cut.share),
             ));

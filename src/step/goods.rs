@@ -23,12 +23,13 @@
 
 use rayon::prelude::*;
 
+use crate::model::goods::{self, MAX_BUDGET};
 use crate::rng::{self, Odds, Phase, StepCtx};
 use crate::scenario::{MAX_SECTORS, Scenario};
 use crate::step::{par, sector_count};
 use crate::world::firms::MAX_PRICE;
 use crate::world::residents::FLAG_ILP;
-use crate::world::{FIRM_IMP, FirmId, FirmSet, Firms, Flows, World, ZoneId};
+use crate::world::{FIRM_IMP, Firm, FirmId, FirmSet, Firms, Flows, World, ZoneId};
 
 /// Firms grouped by sector and by (zone, sector), for candidate draws.
 struct FirmIndex {
@@ -148,9 +149,12 @@ fn trade_in<const S: usize>(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows 
     // pass rather than stored: in a big city the store costs more memory
     // traffic than the arithmetic.
     let budget_of = |r: &crate::world::Resident| -> f64 {
-        let wanted =
-            rp.propensity_income * r.income.max(0) as f64 + rp.propensity_wealth * r.wealth as f64;
-        wanted.min(r.wealth as f64).clamp(0.0, MAX_BUDGET)
+        goods::budget(
+            r.income,
+            r.wealth,
+            rp.propensity_income,
+            rp.propensity_wealth,
+        )
     };
     // Price plus travel; an ILP user buys an IMP member's goods delivered.
     // What a shopper compares, packed in 8 bytes a firm (price in cents, at
@@ -161,11 +165,8 @@ fn trade_in<const S: usize>(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows 
         .collect();
     let score = |home: ZoneId, user: bool, f: FirmId| {
         let (price, zone, online) = unpack_quote(quotes[f.index()]);
-        let price = price as f64;
-        if user && online {
-            return price;
-        }
-        price * (1.0 + rp.shopping_cost_per_km * city.distance_km(home, zone))
+        let km = city.distance_km(home, zone);
+        goods::supplier_score(price as f64, km, rp.shopping_cost_per_km, user && online)
     };
 
     let keys = ctx.keys(Phase::Goods);
@@ -254,15 +255,13 @@ fn trade_in<const S: usize>(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows 
                     };
                     let user = ilp_on && r.flags & FLAG_ILP != 0;
                     let slot = &mut slots[j as usize * sectors + s];
-                    // A rationed resident leaves for any candidate not
-                    // dearer by more than the switching margin.
-                    let margin = if r.rationed & (1 << s) != 0 {
-                        1.0 + rp.supplier_switch_gain
-                    } else {
-                        1.0 - rp.supplier_switch_gain
-                    };
                     if slot.is_none()
-                        || score(r.home, user, candidate) < score(r.home, user, *slot) * margin
+                        || goods::switches_supplier(
+                            score(r.home, user, candidate),
+                            score(r.home, user, *slot),
+                            r.rationed & (1 << s) != 0,
+                            rp.supplier_switch_gain,
+                        )
                     {
                         *slot = candidate;
                     }
@@ -282,17 +281,7 @@ fn trade_in<const S: usize>(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows 
         .reduce(|| vec![[0i64; 1]; firms.len()], par::add_bins);
 
     // Each firm serves the same share of every order.
-    let fill: Vec<f64> = par::per_firm(firms)
-        .zip(&orders)
-        .map(|(f, o)| {
-            let stock_value = f.inventory * f.price as f64;
-            if o[0] as f64 > stock_value {
-                stock_value / o[0] as f64
-            } else {
-                1.0
-            }
-        })
-        .collect();
+    let fill = fill_shares(firms, &orders);
     // The firms that ration (the others serve every order in full, and a
     // shopper of theirs need not read `fill`), and one member past the last
     // firm standing for a missing supplier: whether a supplier rations or
@@ -361,7 +350,7 @@ fn trade_in<const S: usize>(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows 
                     let pay = if f.is_none() {
                         0
                     } else if short & (1 << s) != 0 {
-                        (b as f64 * fill[f.index()]) as i64
+                        goods::served(b, fill[f.index()])
                     } else {
                         b
                     };
@@ -406,11 +395,10 @@ fn trade_in<const S: usize>(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows 
     par::per_firm_mut(&mut w.firms.list)
         .zip(&revenue)
         .for_each(|(f, r)| {
-            let sold = r[0] as f64 / f.price as f64;
-            f.revenue = r[0];
-            f.cash += r[0];
-            f.sales = sold;
-            f.inventory = (f.inventory - sold).max(0.0);
+            // The month's first sale: last month's takings are forgotten.
+            f.revenue = 0;
+            f.sales = 0.0;
+            f.sell(r[0]);
         });
     spent_total += second_round(w, p, ctx, &index, &leftovers, chunk);
     w.counters.consumption = spent_total;
@@ -421,10 +409,14 @@ fn trade_in<const S: usize>(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows 
     }
 }
 
-/// The largest monthly budget, cents (2^62, 4.6e16 yuan): a wealth above it
-/// spends as if it had this much, so that every budget and budget share
-/// converts to cents exactly (see `cents`).
-const MAX_BUDGET: f64 = (1u64 << 62) as f64;
+/// Each firm's share of every order it serves (the rationing rule,
+/// [`goods::fill_share`]), from its orders of the round, cents.
+fn fill_shares(firms: &[Firm], orders: &[[i64; 1]]) -> Vec<f64> {
+    par::per_firm(firms)
+        .zip(orders)
+        .map(|(f, &[o])| goods::fill_share(f.inventory, f.price, o))
+        .collect()
+}
 
 /// A budget share in whole cents, truncated: `x` is a budget (0 to
 /// `MAX_BUDGET`) times a budget share (0 to 1). Truncation is the floor for
@@ -552,17 +544,7 @@ fn second_round(
             },
         )
         .reduce(|| vec![[0i64; 1]; firms.len()], par::add_bins);
-    let fill: Vec<f64> = par::per_firm(firms)
-        .zip(&orders)
-        .map(|(f, &[o])| {
-            let stock_value = f.inventory * f.price as f64;
-            if o as f64 > stock_value {
-                stock_value / o as f64
-            } else {
-                1.0
-            }
-        })
-        .collect();
+    let fill = fill_shares(firms, &orders);
     // Firms take their payments in leftover order (their sales and stock
     // are floats, so the order is kept). In a big city each thread takes a
     // range of firms: the payments are sorted into the ranges here, in
@@ -599,7 +581,7 @@ fn second_round(
                     par::prefetch(consumption, at);
                 }
                 let pay = match fill.get(f.index()) {
-                    Some(&share) => ((l.budget as f64 * share) as i64).max(0),
+                    Some(&share) => goods::served(l.budget, share),
                     None => 0,
                 };
                 if pay == 0 {
@@ -627,12 +609,7 @@ fn second_round(
                     if far && let Some(&(next, _)) = paid.get(k + par::AHEAD) {
                         par::prefetch(part, next.index() - first);
                     }
-                    let firm = &mut part[f.index() - first];
-                    let sold = pay as f64 / firm.price as f64;
-                    firm.revenue += pay;
-                    firm.cash += pay;
-                    firm.sales += sold;
-                    firm.inventory = (firm.inventory - sold).max(0.0);
+                    part[f.index() - first].sell(pay);
                 }
             }
         });

@@ -27,6 +27,7 @@
 use rayon::prelude::*;
 
 use crate::metrics::{self, Sums};
+use crate::model::housing;
 use crate::rng::{self, Phase, StepCtx};
 use crate::scenario::Scenario;
 use crate::step::labour::wage_of;
@@ -50,7 +51,7 @@ pub fn move_and_price(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
         let commute = work.map_or(0.0, |(wz, wage, home_days)| {
             (1.0 - home_days) * commutes.cost_cents(city, z, wz, wage)
         });
-        cp.amenity_value * 100.0 * zone.amenity - zone.rent as f64 - commute
+        housing::zone_value(cp.amenity_value, zone.amenity, zone.rent, commute)
     };
     let keys = ctx.keys(Phase::Housing);
     // The chance of considering a move at the longest commute in the table,
@@ -61,11 +62,8 @@ pub fn move_and_price(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
         .minutes_by_offset()
         .iter()
         .fold(0.0, |a: f64, &m| a.max(m));
-    let considered_below = if longest < 600.0 {
-        rp.move_prob + rp.move_prob_per_commute_hour * longest / 60.0
-    } else {
-        rp.move_prob + rp.move_prob_per_commute_hour * 10.0
-    };
+    let considered_below =
+        housing::move_chance(rp.move_prob, rp.move_prob_per_commute_hour, longest);
     // Workplaces (zone, telework) and wages, compactly.
     let jobs = w.job_quotes();
     // Per grid offset, the one-way metres a worker adds to the roads on
@@ -100,13 +98,14 @@ pub fn move_and_price(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
             return None;
         }
         let work_zone = (!r.employer.is_none()).then(|| jobs[r.employer.index()].1.zone);
-        let considers = must
-            || u < rp.move_prob
-            || (work_zone.is_some_and(|wz| {
-                u < rp.move_prob
-                    + rp.move_prob_per_commute_hour * commutes.minutes(city, r.home, wz) / 60.0
-            }));
-        if !considers {
+        let commute_min = work_zone.map(|wz| commutes.minutes(city, r.home, wz));
+        if !housing::considers_moving(
+            u,
+            must,
+            rp.move_prob,
+            rp.move_prob_per_commute_hour,
+            commute_min,
+        ) {
             return None;
         }
         let work = (!r.employer.is_none()).then(|| {
@@ -129,9 +128,9 @@ pub fn move_and_price(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
             }
         }
         let home_rent = city.zones[r.home.index()].rent;
-        let better = best.0 > here + rp.move_gain * r.income.max(0) as f64;
-        let cheaper = must && best.1 != r.home && city.zones[best.1.index()].rent < home_rent;
-        if best.1 == r.home || !(better || cheaper) {
+        let cheaper = city.zones[best.1.index()].rent < home_rent;
+        if best.1 == r.home || !housing::moves(best.0, here, r.income, rp.move_gain, must, cheaper)
+        {
             return None;
         }
         let ticket = rng::index(&mut rng, u32::MAX as usize) as u128;
@@ -249,15 +248,18 @@ pub fn move_and_price(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
 
 fn adjust_rents(city: &mut City, p: &Scenario, turned_away: &[u32]) {
     let cp = &p.city;
-    let target = 1.0 - cp.vacancy_target;
     let floor = yuan_to_cents(cp.min_rent);
     for (zone, &extra) in city.zones.iter_mut().zip(turned_away) {
         if zone.dwellings == 0 {
             continue;
         }
-        let demand = (zone.occupants + extra) as f64 / zone.dwellings as f64;
-        let change =
-            (cp.rent_adjust * (demand - target) / target).clamp(-cp.rent_adjust, cp.rent_adjust);
-        zone.rent = ((zone.rent as f64 * (1.0 + change)).round() as i64).max(floor);
+        let change = housing::rent_change(
+            zone.occupants,
+            extra,
+            zone.dwellings,
+            cp.vacancy_target,
+            cp.rent_adjust,
+        );
+        zone.rent = housing::revised_rent(zone.rent, change, floor);
     }
 }

@@ -12,15 +12,17 @@
 //!    payouts; less the rent of their dwelling (paid as far as money allows;
 //!    a resident who cannot pay in full must move).
 //! 3. Closed firms are removed and every reference to them is remapped in
-//!    the same pass over residents.
+//!    the same pass over residents (with `exits::Renumber`).
 //!
 //! All of it is integer cents; the phase reports the net change of each
 //! holder class to the ledger.
 
 use rayon::prelude::*;
 
+use crate::model::firms::{self, Exit};
 use crate::rng::StepCtx;
 use crate::scenario::Scenario;
+use crate::step::exits::{Renumber, retain_open, wind_up};
 use crate::step::labour::wage_of;
 use crate::step::{par, sector_count};
 use crate::world::residents::FLAG_MUST_MOVE;
@@ -81,36 +83,22 @@ fn pay_in<const S: usize>(w: &mut World, p: &Scenario, _ctx: StepCtx) -> Flows {
             for (f, closed) in firms.iter_mut().zip(closed) {
                 let rent = workplace_rent[f.zone.index()] * f.employees as i64;
                 let costs = f.wage_bill + rent;
-                if f.cash < costs || f.months_idle as u32 >= fp.idle_exit_months {
-                    if f.cash >= costs {
-                        range.idle_exits += 1;
-                    }
+                if let Some(exit) = firms::exit(f.cash, costs, f.months_idle, fp.idle_exit_months) {
+                    range.idle_exits += (exit == Exit::Idle) as u32;
                     range.exit_ages.push(f.age);
-                    range.owed.push(f.owner.0, f.cash);
-                    range.firms -= f.cash;
-                    range.residents += f.cash;
-                    f.cash = 0;
+                    let payout = wind_up(f);
+                    range.owed.push(f.owner.0, payout);
+                    range.firms -= payout;
+                    range.residents += payout;
                     *closed = true;
                     range.exits += 1;
                     continue;
                 }
                 let profit = f.revenue - costs;
-                // Truncation is floor for these non-negative amounts, and
-                // needs no call into the maths library.
-                let tax = if profit > 0 {
-                    (profit as f64 * g.profit_tax) as i64
-                } else {
-                    0
-                };
+                let tax = firms::profit_tax(profit, g.profit_tax);
                 f.cash -= costs + tax;
-                let buffer = (costs as f64 * fp.cash_buffer_months).round() as i64;
-                // Dividends come out of this month's profit after tax, and
-                // only above the buffer.
-                let dividend = if f.cash > buffer && profit > tax {
-                    (((f.cash - buffer) as f64 * fp.dividend_share) as i64).min(profit - tax)
-                } else {
-                    0
-                };
+                let buffer = firms::cash_buffer(costs, fp.cash_buffer_months);
+                let dividend = firms::dividend(f.cash, buffer, profit, tax, fp.dividend_share);
                 f.cash -= dividend;
                 if dividend != 0 {
                     range.owed.push(f.owner.0, dividend);
@@ -229,14 +217,9 @@ fn pay_in<const S: usize>(w: &mut World, p: &Scenario, _ctx: StepCtx) -> Flows {
     let _ = received;
     w.government.balance += firm_taxes_and_rent + income_tax + rents - benefits - transfers;
 
-    // Close failed firms.
+    // Close failed firms (the residents' references were renumbered above).
     if exits > 0 {
-        let mut k = 0;
-        w.firms.list.retain(|_| {
-            let keep = !closed[k];
-            k += 1;
-            keep
-        });
+        retain_open(&mut w.firms.list, &closed);
     }
     w.counters.exits += exits;
     if employed > 0 {
@@ -261,62 +244,6 @@ struct FirmRange {
     residents: i64,
     /// Workplace rent and profit tax paid to the government, cents.
     taxes_and_rent: i64,
-}
-
-/// Firm numbers after the exits, by blocks of 64 firms: the number of firms
-/// left before each block, and for each firm of the block the number of its
-/// block's firms closed before it (`CLOSED` for a closed firm). The tables
-/// take 1.06 bytes a firm (a big city's per-firm table of numbers does not
-/// fit in the processor's own cache; these do), and a lookup is an addition
-/// and a subtraction, with no branch on whether the block lost firms (late
-/// in a big city's run about 40% of the blocks do each month, and such a
-/// branch was often mispredicted).
-struct Renumber {
-    /// Firms left before each block.
-    before: Vec<u32>,
-    /// Per block and firm: the block's firms closed before it, or `CLOSED`.
-    gaps: Vec<[u8; 64]>,
-}
-
-/// A closed firm's entry in `Renumber::gaps`.
-const CLOSED: u8 = u8::MAX;
-
-impl Renumber {
-    /// The numbering after the firms marked in `closed` close (the firms
-    /// left keep their order).
-    fn new(closed: &[bool]) -> Renumber {
-        let blocks = closed.len().div_ceil(64);
-        let mut before = Vec::with_capacity(blocks);
-        let mut gaps = vec![[0u8; 64]; blocks];
-        let mut left = 0u32;
-        for (block, gaps) in closed.chunks(64).zip(&mut gaps) {
-            before.push(left);
-            let mut closed_before = 0u8;
-            for (&closed, gap) in block.iter().zip(gaps.iter_mut()) {
-                if closed {
-                    *gap = CLOSED;
-                    closed_before += 1;
-                } else {
-                    *gap = closed_before;
-                    left += 1;
-                }
-            }
-        }
-        Renumber { before, gaps }
-    }
-
-    /// The new number of firm `f`: `NONE` if it closed (or was `NONE`).
-    #[inline(always)]
-    fn get(&self, f: FirmId) -> FirmId {
-        let (block, k) = (f.index() / 64, f.index() % 64);
-        let Some(gaps) = self.gaps.get(block) else {
-            return FirmId::NONE;
-        };
-        match gaps[k] {
-            CLOSED => FirmId::NONE,
-            gap => FirmId(self.before[block] + k as u32 - gap as u32),
-        }
-    }
 }
 
 #[cfg(test)]
@@ -346,27 +273,5 @@ mod tests {
         assert_eq!(general.residents.suppliers, three.residents.suppliers);
         assert_eq!(general.residents.receivable, three.residents.receivable);
         assert_eq!(general.firms.list, three.firms.list);
-    }
-
-    #[test]
-    fn renumbering_by_blocks_equals_the_per_firm_table() {
-        // Blocks of 64: the first loses its two end firms, the second and
-        // fifth none, the third all, the fourth one, the last its last firm.
-        let n = 64 * 5 + 17;
-        let closed = |i: usize| [0, 63, 200, n - 1].contains(&i) || (128..192).contains(&i);
-        let mut remap = vec![FirmId::NONE; n];
-        let mut left = 0;
-        for (i, to) in remap.iter_mut().enumerate() {
-            if !closed(i) {
-                *to = FirmId(left);
-                left += 1;
-            }
-        }
-        let renumber = Renumber::new(&remap.iter().map(|to| to.is_none()).collect::<Vec<_>>());
-        for (i, &to) in remap.iter().enumerate() {
-            assert_eq!(renumber.get(FirmId(i as u32)), to, "firm {i}");
-        }
-        assert_eq!(renumber.get(FirmId::NONE), FirmId::NONE);
-        assert_eq!(renumber.get(FirmId(n as u32 + 64)), FirmId::NONE);
     }
 }

@@ -20,6 +20,7 @@
 
 use rayon::prelude::*;
 
+use crate::model::labour;
 use crate::rng::{self, Odds, Phase, StepCtx};
 use crate::scenario::Scenario;
 use crate::step::par;
@@ -27,18 +28,7 @@ use crate::world::city::{Commutes, Telework};
 use crate::world::residents::{FLAG_ILP, Resident};
 use crate::world::{Firm, FirmId, Flows, World};
 
-/// Gross monthly wage of a worker of `skill_milli` at a firm offering `wage`
-/// per efficiency unit, cents. Firms pay exactly the sum of these.
-#[inline(always)]
-pub fn wage_of(wage: i64, skill_milli: u16) -> i64 {
-    // i64 is exact here: wage offers are capped at MAX_WAGE cents, far below
-    // i64::MAX / 65,535. (An i128 division cost 5% of a month.)
-    wage * skill_milli as i64 / 1000
-}
-
-/// Largest wage offer per efficiency unit, cents/month (10^9 yuan): a guard
-/// that keeps `wage_of` exact in i64 under any wage spiral.
-pub const MAX_WAGE: i64 = 100_000_000_000;
+pub use crate::model::labour::wage_of;
 
 /// Residents a block of the search pass (see `match_jobs`).
 /// Long enough that the reads one loop asks for have arrived when the
@@ -71,17 +61,12 @@ pub fn match_jobs(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
         let (wage, firm) = job_quotes[f.index()];
         let wage = wage_of(wage, r.skill_milli) as f64;
         let home_days = telework.share(i, r.flags & FLAG_ILP != 0, firm.serial, firm.manufacturing);
-        wage * (1.0 + fit) - (1.0 - home_days) * commutes.cost_cents(city, r.home, firm.zone, wage)
+        let commute_cost = commutes.cost_cents(city, r.home, firm.zone, wage);
+        labour::job_value(wage, fit, home_days, commute_cost)
     };
     // Each firm's layoff chance, compactly (see recount_staff).
     let layoff_chance: Vec<f32> = par::per_firm(firms)
-        .map(|f| {
-            if f.layoffs > 0 {
-                (f.layoffs as f64 / f.employees.max(1) as f64) as f32
-            } else {
-                0.0
-            }
-        })
+        .map(|f| labour::layoff_chance(f.layoffs, f.employees) as f32)
         .collect();
     // Whether reading ahead pays (see `par::far`).
     let (far, far_slots) = (par::far(firms.len()), par::far(slots.len()));
@@ -196,13 +181,10 @@ pub fn match_jobs(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
                         }
                     }
                     from = to;
-                    let bar = if r.employer.is_none() {
-                        0.0
-                    } else {
-                        let now = net(i, r, r.employer, r.job_match as f64);
-                        now + now.abs() * rp.job_switch_gain
-                    };
-                    if best.1.is_none() || best.0 <= bar {
+                    let now =
+                        (!r.employer.is_none()).then(|| net(i, r, r.employer, r.job_match as f64));
+                    let bar = labour::acceptance_bar(now, rp.job_switch_gain);
+                    if best.1.is_none() || !labour::accepts(best.0, bar) {
                         continue;
                     }
                     // The lottery ticket: the low half of draw 1.

@@ -27,6 +27,7 @@
 
 use rayon::prelude::*;
 
+use crate::model::firms::{self, WageMove};
 use crate::rng::{self, Phase, StepCtx};
 use crate::scenario::Scenario;
 use crate::world::{FIRM_IMP, Flows, World, labour_for, output_of};
@@ -54,8 +55,7 @@ pub fn plan(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
     w.firms.list.par_iter_mut().enumerate().for_each(|(i, f)| {
         let mut rng = keys.rng(i as u64);
         f.age += 1;
-        f.expected_demand =
-            fp.demand_smoothing * f.sales + (1.0 - fp.demand_smoothing) * f.expected_demand;
+        f.expected_demand = firms::expected_demand(f.sales, f.expected_demand, fp.demand_smoothing);
         let idle = f.employees == 0 && f.sales <= 0.0;
         f.months_idle = if idle {
             f.months_idle.saturating_add(1)
@@ -64,23 +64,16 @@ pub fn plan(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
         };
 
         // Wage offer: respond to last month's hiring.
-        let unfilled = f.vacancies > f.hires;
-        if unfilled && (f.wage as f64) < raise_cap {
-            f.wage = scale(f.wage, 1.0 + fp.wage_step * rng::unit(&mut rng));
-            f.months_full = 0;
-        } else if unfilled {
-            // Already paying above the market: the offer is not the problem.
-            f.months_full = 0;
-        } else if f.turned_away > 0 {
-            // More applicants than openings: the offer was above what it takes.
-            f.wage = scale(f.wage, 1.0 - fp.wage_step * rng::unit(&mut rng));
-            f.months_full = 0;
-        } else {
-            f.months_full = f.months_full.saturating_add(1);
-            if f.months_full as u32 >= fp.full_staff_months {
-                f.wage = scale(f.wage, 1.0 - fp.wage_step * rng::unit(&mut rng));
-                f.months_full = 0;
-            }
+        let (wage_move, months_full) = firms::wage_move(
+            f.vacancies > f.hires,
+            (f.wage as f64) < raise_cap,
+            f.turned_away > 0,
+            f.months_full,
+            fp.full_staff_months,
+        );
+        f.months_full = months_full;
+        if wage_move != WageMove::Keep {
+            f.wage = firms::revised_wage(f.wage, wage_move, fp.wage_step * rng::unit(&mut rng));
         }
 
         // Staff for expected demand plus a mid-band stock.
@@ -92,68 +85,52 @@ pub fn plan(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
         let (returns, reference) = (fp.returns_to_scale, fp.reference_size);
         // IMP members forecast demand better: their band is narrower.
         let member = f.flags & FIRM_IMP != 0 && imp_on;
-        let (band_lower, band_upper) = if member {
-            let mid = (fp.inventory_lower + fp.inventory_upper) / 2.0;
-            let half = (fp.inventory_upper - fp.inventory_lower) / 2.0 * forecast_band;
-            (mid - half, mid + half)
-        } else {
-            (fp.inventory_lower, fp.inventory_upper)
-        };
-        let lower = band_lower * f.expected_demand;
-        let upper = band_upper * f.expected_demand;
+        let (band_lower, band_upper) = firms::inventory_band(
+            fp.inventory_lower,
+            fp.inventory_upper,
+            member,
+            forecast_band,
+        );
+        let band = (
+            band_lower * f.expected_demand,
+            band_upper * f.expected_demand,
+        );
+        let (lower, upper) = band;
         let productivity = f.effective_productivity(imp_gain);
         let wanted_output = (f.expected_demand + (lower + upper) / 2.0 - f.inventory).max(0.0);
         let wanted = (labour_for(wanted_output, productivity, returns, reference) / skill).ceil();
-        let gap = wanted - f.employees as f64;
-        f.vacancies = 0;
-        f.layoffs = 0;
-        f.hires = 0;
-        f.turned_away = 0;
         let rent = zones[f.zone.index()].rent as f64 * rent_share;
         let cost_per_worker = f.wage as f64 * skill + rent;
-        // Losing: sales below costs while stock is not short (a firm that sold
-        // out was limited by its output, not by demand).
-        let losing = f.employees > 0
-            && f.inventory >= lower
-            && (f.revenue as f64) < cost_per_worker * f.employees as f64;
-        if losing {
-            // Sales do not cover costs: shed part of the staff that sales cannot pay.
-            let affordable = (f.revenue as f64 / cost_per_worker).floor();
-            let surplus = f.employees as f64 - affordable;
-            f.layoffs = ((fp.labour_adjust * surplus).ceil() as u32).min(f.employees);
-        } else if gap > 0.0 && f.inventory <= upper {
-            f.vacancies = (fp.labour_adjust * gap).ceil() as u32;
-        } else if gap < 0.0 && f.inventory > upper {
-            f.layoffs = ((fp.labour_adjust * -gap).ceil() as u32).min(f.employees);
-        }
+        let staffing = firms::staffing(
+            f.employees,
+            wanted,
+            f.inventory,
+            band,
+            f.revenue,
+            cost_per_worker,
+            fp.labour_adjust,
+        );
+        f.vacancies = staffing.vacancies;
+        f.layoffs = staffing.layoffs;
+        f.hires = 0;
+        f.turned_away = 0;
 
-        // Price: Calvo adjustment inside the markup band over unit cost.
-        // Average cost per unit at the current staff (one worker if none).
+        // Price: Calvo adjustment inside the markup band over unit cost, at
+        // the current staff (one worker if none).
         let staff = f.employees.max(1) as f64;
         let made = output_of(productivity, skill * staff, returns, reference).max(1e-9);
-        let unit_cost = (f.wage as f64 * skill + rent) * staff / made;
-        // The firm's markup moves by a random step with its stock and stays
-        // in the band, so wage changes pass through to prices when it reprices.
+        let unit_cost = firms::unit_cost(f.wage, skill, rent, staff, made);
         if rng::chance(&mut rng, fp.price_change_prob) {
             let step = fp.price_step * rng::unit(&mut rng);
-            let markup = f.price as f64 / unit_cost;
-            let markup = if f.inventory < lower {
-                markup * (1.0 + step)
-            } else if f.inventory > upper {
-                markup * (1.0 - step)
-            } else {
-                markup
-            };
-            let markup = markup.clamp(fp.markup_lower, fp.markup_upper);
-            f.price =
-                ((markup * unit_cost).round() as i64).clamp(1, crate::world::firms::MAX_PRICE);
+            let markup = firms::revised_markup(
+                f.price as f64 / unit_cost,
+                step,
+                f.inventory,
+                band,
+                (fp.markup_lower, fp.markup_upper),
+            );
+            f.price = firms::price_at(markup, unit_cost);
         }
     });
     Flows::default()
-}
-
-/// `value * factor`, rounded, at least 1 cent.
-#[inline]
-pub(crate) fn scale(value: i64, factor: f64) -> i64 {
-    ((value as f64 * factor).round() as i64).clamp(1, crate::step::labour::MAX_WAGE)
 }

@@ -95,34 +95,21 @@ pub struct Firm {
     pub flags: u8,
 }
 
-/// Output of a month's labour: `productivity * reference * (efficiency /
-/// reference)^returns`, so a firm of `reference` efficiency units produces
-/// `productivity` per unit and larger firms less per unit when `returns` < 1
-/// (decreasing returns: the span of control, Lucas 1978).
-#[inline]
-pub fn output_of(productivity: f64, efficiency: f64, returns: f64, reference: f64) -> f64 {
-    if efficiency <= 0.0 {
-        return 0.0;
-    }
-    if returns == 1.0 {
-        return productivity * efficiency;
-    }
-    productivity * reference * (efficiency / reference).powf(returns)
-}
-
-/// Efficiency units of labour needed to make `output` (the inverse of [`output_of`]).
-#[inline]
-pub fn labour_for(output: f64, productivity: f64, returns: f64, reference: f64) -> f64 {
-    if output <= 0.0 {
-        return 0.0;
-    }
-    if returns == 1.0 {
-        return output / productivity;
-    }
-    reference * (output / (productivity * reference)).powf(1.0 / returns)
-}
+pub use crate::model::firms::{labour_for, output_of};
 
 impl Firm {
+    /// A sale of `paid` cents at the firm's price: its takings and cash
+    /// grow by the payment, its sales by the units bought, and its stock
+    /// falls by them (never below 0).
+    #[inline(always)]
+    pub fn sell(&mut self, paid: i64) {
+        let sold = crate::model::goods::units_bought(paid, self.price);
+        self.revenue += paid;
+        self.cash += paid;
+        self.sales += sold;
+        self.inventory = (self.inventory - sold).max(0.0);
+    }
+
     /// A firm with no staff, stock, cash or history yet.
     pub fn new(
         sector: u8,

@@ -1,0 +1,114 @@
+//! Rules of the labour market: what a job is worth to a worker, which offer
+//! a worker takes, and who is laid off.
+
+/// Gross monthly wage of a worker of `skill_milli` at a firm offering `wage`
+/// per efficiency unit, cents. Firms pay exactly the sum of these.
+#[inline(always)]
+pub fn wage_of(wage: i64, skill_milli: u16) -> i64 {
+    // i64 is exact here: wage offers are capped at `MAX_WAGE` cents, far below
+    // i64::MAX / 65,535. (An i128 division cost 5% of a month.)
+    wage * skill_milli as i64 / 1000
+}
+
+/// A job's worth to a worker, cents a month: the gross wage `wage` times
+/// one plus the match quality `fit` (the non-wage side of the job, uniform
+/// within +/- `residents.match_spread`), less the money cost of commuting
+/// `commute_cost` (cents a month at full attendance) on the share of days
+/// not teleworked (`1 - home_days`).
+#[inline(always)]
+pub fn job_value(wage: f64, fit: f64, home_days: f64, commute_cost: f64) -> f64 {
+    wage * (1.0 + fit) - (1.0 - home_days) * commute_cost
+}
+
+/// What the best offer must be worth for a worker to apply: more than
+/// nothing for the unemployed (`current` is `None`: a job that costs more
+/// than it pays is refused), and for a worker whose job is worth `current`,
+/// more than that by `residents.job_switch_gain` of its size.
+#[inline(always)]
+pub fn acceptance_bar(current: Option<f64>, switch_gain: f64) -> f64 {
+    match current {
+        None => 0.0,
+        Some(now) => now + now.abs() * switch_gain,
+    }
+}
+
+/// Whether an offer worth `value` is taken over the bar of
+/// [`acceptance_bar`]: strictly better only.
+#[inline(always)]
+pub fn accepts(value: f64, bar: f64) -> bool {
+    value > bar
+}
+
+/// The chance that a worker of a firm laying off `layoffs` of its
+/// `employees` loses the job this month: `layoffs / employees` (each worker
+/// draws for itself, so the count is binomial around the firm's number).
+#[inline(always)]
+pub fn layoff_chance(layoffs: u32, employees: u32) -> f64 {
+    if layoffs > 0 {
+        layoffs as f64 / employees.max(1) as f64
+    } else {
+        0.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_job_is_worth_more_with_pay_and_fit_and_less_with_commuting() {
+        let base = job_value(10_000.0, 0.0, 0.0, 1_000.0);
+        assert_eq!(base, 9_000.0);
+        assert!(job_value(11_000.0, 0.0, 0.0, 1_000.0) > base, "higher wage");
+        assert!(
+            job_value(10_000.0, 0.1, 0.0, 1_000.0) > base,
+            "better match"
+        );
+        assert!(
+            job_value(10_000.0, 0.0, 0.0, 2_000.0) < base,
+            "longer commute"
+        );
+    }
+
+    #[test]
+    fn teleworked_days_take_their_share_of_the_commute_off() {
+        assert_eq!(job_value(10_000.0, 0.0, 0.4, 1_000.0), 9_400.0);
+        assert_eq!(
+            job_value(10_000.0, 0.0, 1.0, 5_000.0),
+            10_000.0,
+            "all days at home: no commute cost"
+        );
+    }
+
+    #[test]
+    fn the_unemployed_take_any_job_worth_more_than_nothing() {
+        let bar = acceptance_bar(None, 0.5);
+        assert!(accepts(1.0, bar));
+        assert!(!accepts(0.0, bar), "a job worth nothing is refused");
+        assert!(!accepts(-100.0, bar), "a job that costs more than it pays");
+    }
+
+    #[test]
+    fn a_worker_switches_only_for_a_gain_of_the_given_size() {
+        let bar = acceptance_bar(Some(10_000.0), 0.05);
+        assert_eq!(bar, 10_500.0);
+        assert!(!accepts(10_400.0, bar), "a small raise is not enough");
+        assert!(!accepts(10_500.0, bar), "equal to the bar is not enough");
+        assert!(accepts(10_600.0, bar));
+        assert_eq!(
+            acceptance_bar(Some(10_000.0), 0.0),
+            10_000.0,
+            "no gain asked: any better job"
+        );
+        // A job worth less than nothing: the bar is still above it.
+        assert_eq!(acceptance_bar(Some(-1_000.0), 0.1), -900.0);
+    }
+
+    #[test]
+    fn layoff_chance_is_the_share_laid_off() {
+        assert_eq!(layoff_chance(0, 10), 0.0);
+        assert_eq!(layoff_chance(2, 10), 0.2);
+        assert_eq!(layoff_chance(10, 10), 1.0);
+        assert_eq!(layoff_chance(1, 0), 1.0, "no staff: the division is safe");
+    }
+}

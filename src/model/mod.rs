@@ -1,0 +1,27 @@
+//! The behavioural rules of the model, one small pure function each.
+//!
+//! Each rule states in its doc comment what it does, in words and in the
+//! scenario's parameter names, and has unit tests of its economics:
+//! direction, limits and edge cases. The phases in [`crate::step`] gather a
+//! rule's inputs, call it and apply the result; the machinery of a fast
+//! pass (prefetching, blocks, bitmaps, packing) stays there and never
+//! hides a rule. docs/MODEL.md describes the same rules for economists.
+//!
+//! | rule | function | phase |
+//! |---|---|---|
+//! | job value, offer acceptance, layoff chance | [`labour`] | labour |
+//! | budget, supplier score and switch, rationing share, sale | [`goods`] | goods |
+//! | demand expectation, wage and price revision, vacancies and layoffs | [`firms`] | plan |
+//! | exit rule, profit tax, dividend | [`firms`] | incomes |
+//! | zone value, move decision, rent revision | [`housing`] | housing |
+//! | founding hazard, project capital | [`founding`] | entrepreneurship |
+//! | well-being | [`wellbeing`] | metrics |
+//! | telework | [`telework`] | labour, housing, metrics |
+
+pub mod firms;
+pub mod founding;
+pub mod goods;
+pub mod housing;
+pub mod labour;
+pub mod telework;
+pub mod wellbeing;
