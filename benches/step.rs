@@ -2,8 +2,9 @@
 //!
 //! - `month/N`: one whole month ([`Simulation::step`]) of the baseline
 //!   scenario with N residents; the throughput is in resident-months.
-//! - `phase/NAME`: one phase of [`polis::step::PHASES`] (entrepreneurship to
-//!   housing) run again with [`Simulation::rerun_phase`] at 100,000 residents;
+//! - `phase/NAME`: each phase of [`polis::step::PIPELINE`] that can run
+//!   alone ([`polis::step::Stage::reruns`]), run again with
+//!   [`Simulation::rerun_phase`] at 100,000 residents;
 //!   the throughput is in resident-phases.
 //!
 //! Each city is built once and warmed up for a few months before it is timed.
@@ -20,7 +21,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use polis::step::PHASES;
+use polis::step::PIPELINE;
 use polis::{Scenario, Simulation};
 
 /// Months simulated (untimed) after building a city, before timing it.
@@ -31,9 +32,6 @@ const MONTH_SIZES: [u32; 2] = [10_000, 100_000];
 
 /// Resident count of the `phase` group.
 const PHASE_SIZE: u32 = 100_000;
-
-/// Phases of [`PHASES`] benchmarked one by one (entrepreneurship to housing).
-const PHASE_RANGE: std::ops::RangeInclusive<usize> = 2..=8;
 
 /// The baseline scenario resized to `residents`.
 fn scenario(residents: u32) -> Scenario {
@@ -115,9 +113,8 @@ fn phase(c: &mut Criterion) {
         .measurement_time(Duration::from_secs(3));
     group.throughput(Throughput::Elements(PHASE_SIZE as u64));
     let mut bed = Bed::new(PHASE_SIZE);
-    for k in PHASE_RANGE {
-        let name = PHASES[k].1;
-        group.bench_function(name, |b| {
+    for (k, stage) in PIPELINE.iter().enumerate().filter(|(_, s)| s.reruns()) {
+        group.bench_function(stage.name, |b| {
             b.iter_custom(|iters| {
                 bed.advance();
                 let start = Instant::now();

@@ -95,7 +95,7 @@ pub fn suite(options: &SuiteOptions) -> Vec<Case> {
     cases
 }
 
-/// Seconds per phase, in the order of [`crate::step::PHASES`]; written as a
+/// Seconds per phase, in the order of [`crate::step::PIPELINE`]; written as a
 /// JSON object `{"events": 0.001, ...}` in that order.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PhaseSeconds(pub Vec<(String, f64)>);

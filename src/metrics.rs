@@ -13,7 +13,7 @@ use crate::scenario::Scenario;
 use crate::step::par;
 use crate::world::city::{Commutes, Telework};
 use crate::world::residents::{FLAG_ILP, Resident};
-use crate::world::{CENTS, Sector, World};
+use crate::world::{Accounts, CENTS, Holder, Sector, World};
 
 const COMMUTE_BINS: usize = 6000; // 0.1-minute bins up to 600 minutes
 const MONEY_BINS: usize = 1 + 64 * 16; // 16 per doubling over the whole u64 range
@@ -206,7 +206,7 @@ impl Sums {
 /// costs a sweep of memory); [`row_and_accounts`] gathers the same from the
 /// world alone.
 #[derive(Debug, Clone)]
-pub(crate) struct Tally {
+pub struct Tally {
     firms: FirmTotals,
     /// The month's price index.
     prices: f64,
@@ -428,7 +428,7 @@ pub fn row(w: &World, p: &Scenario) -> Row {
 /// alone, in one pass over residents. A month's step takes the same from
 /// the tally of the housing phase (`row_from`); this is the reference it
 /// is tested against.
-pub fn row_and_accounts(w: &World, p: &Scenario) -> (Row, [i64; 4]) {
+pub fn row_and_accounts(w: &World, p: &Scenario) -> (Row, Accounts) {
     let mut tally = Tally::begin(w);
     let prices = tally.prices;
     let spots = w.firm_spots();
@@ -464,7 +464,7 @@ pub fn row_and_accounts(w: &World, p: &Scenario) -> (Row, [i64; 4]) {
 /// [`row_and_accounts`]) from the month's tally: the sums of a pass over
 /// every resident at the end of the month, taken after the last phase that
 /// moves money.
-pub(crate) fn row_from(w: &World, p: &Scenario, tally: Tally) -> (Row, [i64; 4]) {
+pub(crate) fn row_from(w: &World, p: &Scenario, tally: Tally) -> (Row, Accounts) {
     let (firms, city) = (&w.firms.list, &w.city);
     let (totals, prices, acc) = (tally.firms, tally.prices, tally.sums);
     let n = w.residents.len();
@@ -539,12 +539,15 @@ pub(crate) fn row_from(w: &World, p: &Scenario, tally: Tally) -> (Row, [i64; 4])
     let wage_bill = totals.wage_bill;
     let staffed: u64 = staff.iter().sum();
     let yuan = |cents: f64| cents / CENTS as f64;
-    let accounts = [
-        acc.wealth + acc.owed,
-        totals.cash,
-        w.government.balance,
-        w.platforms_money(),
-    ];
+    let mut accounts = Accounts::default();
+    for h in Holder::ALL {
+        accounts[h] = match h {
+            Holder::Residents => acc.wealth + acc.owed,
+            Holder::Firms => totals.cash,
+            Holder::Government => w.government.balance,
+            Holder::Platforms => w.platforms_money(),
+        };
+    }
     let row = Row {
         month: w.month,
         population: n as u64,
@@ -589,7 +592,7 @@ pub(crate) fn row_from(w: &World, p: &Scenario, tally: Tally) -> (Row, [i64; 4])
         } else {
             0.0
         },
-        money_total: accounts.iter().map(|&a| a as i128).sum(),
+        money_total: accounts.0.iter().map(|&a| a as i128).sum(),
         government_balance: w.government.balance as i128,
         congestion: city.congestion,
         imp_members: w.platforms.imp.members as u64,

@@ -25,7 +25,7 @@ use crate::scenario::Scenario;
 use crate::step::par;
 use crate::world::build::{cumulate, pick};
 use crate::world::residents::ResidentId;
-use crate::world::{FIRM_INCUBATED, Firm, Flows, World, ZoneId, yuan_to_cents};
+use crate::world::{FIRM_INCUBATED, Firm, Flows, Holder, World, ZoneId, yuan_to_cents};
 
 struct Founding {
     resident: u32,
@@ -180,9 +180,9 @@ pub fn found_firms(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
             (f.capital, 0, 0)
         };
         w.residents.people[f.resident as usize].wealth -= own;
-        flows.residents -= own;
-        flows.government -= public;
-        flows.firms += own + public + venture;
+        flows[Holder::Residents] -= own;
+        flows[Holder::Government] -= public;
+        flows[Holder::Firms] += own + public + venture;
         flows.external += venture;
         venture_paid += venture;
         w.government.balance -= public;
@@ -210,7 +210,7 @@ pub fn found_firms(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
     w.counters.startups += foundings.len() as u32;
     w.counters.incubated += incubated as u32;
     w.counters.venture += venture_paid;
-    w.counters.subsidies -= flows.government;
+    w.counters.subsidies -= flows[Holder::Government];
     flows
 }
 

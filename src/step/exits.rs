@@ -9,7 +9,7 @@
 use rayon::prelude::*;
 
 use crate::step::par;
-use crate::world::{Firm, FirmId, Flows, World};
+use crate::world::{Firm, FirmId, Flows, Holder, World};
 
 /// Winds a closing firm up: returns its cash, which goes to its owner, and
 /// leaves it none.
@@ -39,8 +39,8 @@ pub fn close_firms(w: &mut World, close: &[bool]) -> Flows {
             w.counters.exit_ages.push(f.age);
             let payout = wind_up(f);
             w.residents.receivable[f.owner.0 as usize] += payout;
-            flows.firms -= payout;
-            flows.residents += payout;
+            flows[Holder::Firms] -= payout;
+            flows[Holder::Residents] += payout;
             closed += 1;
         }
     }

@@ -29,7 +29,7 @@ use crate::scenario::{MAX_SECTORS, Scenario};
 use crate::step::{par, sector_count};
 use crate::world::firms::MAX_PRICE;
 use crate::world::residents::FLAG_ILP;
-use crate::world::{FIRM_IMP, Firm, FirmId, FirmSet, Firms, Flows, World, ZoneId};
+use crate::world::{FIRM_IMP, Firm, FirmId, FirmSet, Firms, Flows, Holder, World, ZoneId};
 
 /// Firms grouped by sector and by (zone, sector), for candidate draws.
 struct FirmIndex {
@@ -402,11 +402,7 @@ fn trade_in<const S: usize>(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows 
         });
     spent_total += second_round(w, p, ctx, &index, &leftovers, chunk);
     w.counters.consumption = spent_total;
-    Flows {
-        residents: -spent_total,
-        firms: spent_total,
-        ..Flows::default()
-    }
+    Flows::transfer(Holder::Residents, Holder::Firms, spent_total)
 }
 
 /// Each firm's share of every order it serves (the rationing rule,
@@ -632,7 +628,7 @@ mod tests {
         let ctx = StepCtx::new(scenario.simulation.seed, 4);
         let flows = trade_in::<0>(&mut general, &scenario, ctx);
         assert_eq!(trade_in::<3>(&mut three, &scenario, ctx), flows);
-        assert!(flows.firms > 0, "residents bought goods");
+        assert!(flows[Holder::Firms] > 0, "residents bought goods");
         assert_eq!(general.residents.people, three.residents.people);
         assert_eq!(general.residents.suppliers, three.residents.suppliers);
         assert_eq!(general.residents.consumption, three.residents.consumption);

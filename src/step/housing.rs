@@ -26,7 +26,7 @@
 
 use rayon::prelude::*;
 
-use crate::metrics::{self, Sums};
+use crate::metrics::{self, Sums, Tally};
 use crate::model::housing;
 use crate::rng::{self, Phase, StepCtx};
 use crate::scenario::Scenario;
@@ -36,8 +36,9 @@ use crate::world::city::{Commutes, Telework};
 use crate::world::residents::{FLAG_MUST_MOVE, FLAG_TELEWORK_DRAWN};
 use crate::world::{City, FirmId, Flows, World, ZoneId, yuan_to_cents};
 
-/// Moves residents, adjusts rents and updates congestion. Moves no money.
-pub fn move_and_price(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
+/// Moves residents, adjusts rents and updates congestion; returns the
+/// month's sums for the metrics row. Moves no money.
+pub fn move_and_price(w: &mut World, p: &Scenario, ctx: StepCtx) -> (Flows, Tally) {
     let rp = &p.residents;
     let cp = &p.city;
     let city = &w.city;
@@ -242,8 +243,7 @@ pub fn move_and_price(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
     let capacity = p.city.road_capacity_km * w.residents.len() as f64;
     w.city.congestion = City::bpr(&p.city, metres as f64 / 1000.0, capacity);
     tally.sums = sums;
-    w.tally = Some(tally);
-    Flows::default()
+    (Flows::default(), tally)
 }
 
 fn adjust_rents(city: &mut City, p: &Scenario, turned_away: &[u32]) {

@@ -26,7 +26,7 @@ use crate::step::exits::{Renumber, retain_open, wind_up};
 use crate::step::labour::wage_of;
 use crate::step::{par, sector_count};
 use crate::world::residents::FLAG_MUST_MOVE;
-use crate::world::{FirmId, Flows, World};
+use crate::world::{FirmId, Flows, Holder, World};
 
 /// Pays the month's incomes and closes failed firms.
 pub fn pay(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
@@ -115,8 +115,8 @@ fn pay_in<const S: usize>(w: &mut World, p: &Scenario, _ctx: StepCtx) -> Flows {
     let mut owed = Vec::with_capacity(ranges.len());
     for range in ranges {
         exits += range.exits;
-        flows.firms += range.firms;
-        flows.residents += range.residents;
+        flows[Holder::Firms] += range.firms;
+        flows[Holder::Residents] += range.residents;
         firm_taxes_and_rent += range.taxes_and_rent;
         w.counters.idle_exits += range.idle_exits;
         w.counters.exit_ages.extend(&range.exit_ages);
@@ -125,7 +125,7 @@ fn pay_in<const S: usize>(w: &mut World, p: &Scenario, _ctx: StepCtx) -> Flows {
     par::apply_by_chunk(&mut w.residents.receivable, chunk, &owed, |r, &amount| {
         *r += amount
     });
-    flows.government += firm_taxes_and_rent;
+    flows[Holder::Government] += firm_taxes_and_rent;
 
     let n = w.residents.len() as i64;
     let transfer = if w.government.balance > 0 {
@@ -212,8 +212,8 @@ fn pay_in<const S: usize>(w: &mut World, p: &Scenario, _ctx: StepCtx) -> Flows {
     // Wage bills left the firms above; here wages reach residents (net of
     // tax). Receivables were counted as residents' money when booked, so
     // paying them out moves nothing between classes.
-    flows.residents += wages - income_tax + benefits + transfers - rents;
-    flows.government += income_tax + rents - benefits - transfers;
+    flows[Holder::Residents] += wages - income_tax + benefits + transfers - rents;
+    flows[Holder::Government] += income_tax + rents - benefits - transfers;
     let _ = received;
     w.government.balance += firm_taxes_and_rent + income_tax + rents - benefits - transfers;
 

@@ -21,24 +21,112 @@ mod production;
 use std::time::Instant;
 
 use crate::error::Error;
-use crate::metrics::{self, Row};
+use crate::metrics::{self, Row, Tally};
 use crate::rng::{Phase, StepCtx};
 use crate::scenario::Scenario;
 use crate::world::{Flows, MonthCounters, World};
 
-/// The phases of a month, in order, with their display names.
-pub const PHASES: [(Phase, &str); 10] = [
-    (Phase::Events, "events"),
-    (Phase::Platforms, "platforms"),
-    (Phase::Entrepreneurship, "entrepreneurship"),
-    (Phase::Plan, "plan"),
-    (Phase::Labour, "labour"),
-    (Phase::Production, "production"),
-    (Phase::Goods, "goods"),
-    (Phase::Incomes, "incomes"),
-    (Phase::Housing, "housing"),
-    (Phase::Setup, "metrics+ledger"),
+/// A phase of the month: it decides from the world and the scenario, changes
+/// the world, and returns the money it moved for the ledger to check.
+pub type PhaseFn = fn(&mut World, &Scenario, StepCtx) -> Flows;
+
+/// A phase whose pass over residents is the month's last: it also returns
+/// the sums the metrics row needs, so that the metrics take no pass of
+/// their own.
+pub type LastPassFn = fn(&mut World, &Scenario, StepCtx) -> (Flows, Tally);
+
+/// What a stage of the month does.
+#[derive(Clone, Copy)]
+pub enum Work {
+    /// The month's scenario events: they may change the scenario itself.
+    Events,
+    /// A phase.
+    Phase(PhaseFn),
+    /// The phase with the month's last pass over residents.
+    LastPass(LastPassFn),
+    /// The metrics row and the ledger's recount of every account.
+    Close,
+}
+
+/// One stage of the month: its name (in `--timings`, `polis bench`, the
+/// manifest and the criterion benches), the key of its random streams, and
+/// its work.
+#[derive(Clone, Copy)]
+pub struct Stage {
+    /// Display name.
+    pub name: &'static str,
+    /// The key of the stage's random streams ([`crate::rng`]).
+    pub stream: Phase,
+    /// What it does.
+    pub work: Work,
+}
+
+impl Stage {
+    /// Whether the stage can run again within a month, alone (for
+    /// benchmarks of one phase): the phases can, events and the close not.
+    pub fn reruns(&self) -> bool {
+        matches!(self.work, Work::Phase(_) | Work::LastPass(_))
+    }
+}
+
+/// The month, stage by stage, in order: [`Simulation::step`] runs it, and
+/// the timings, `polis bench` and the criterion benches are derived from
+/// it. Adding a stage is one entry here (and its key in [`Phase`]).
+pub const PIPELINE: [Stage; 10] = [
+    Stage {
+        name: "events",
+        stream: Phase::Events,
+        work: Work::Events,
+    },
+    Stage {
+        name: "platforms",
+        stream: Phase::Platforms,
+        work: Work::Phase(platforms::adopt),
+    },
+    Stage {
+        name: "entrepreneurship",
+        stream: Phase::Entrepreneurship,
+        work: Work::Phase(entrepreneurship::found_firms),
+    },
+    Stage {
+        name: "plan",
+        stream: Phase::Plan,
+        work: Work::Phase(plan::plan),
+    },
+    Stage {
+        name: "labour",
+        stream: Phase::Labour,
+        work: Work::Phase(labour::match_jobs),
+    },
+    Stage {
+        name: "production",
+        stream: Phase::Production,
+        work: Work::Phase(production::produce),
+    },
+    Stage {
+        name: "goods",
+        stream: Phase::Goods,
+        work: Work::Phase(goods::trade),
+    },
+    Stage {
+        name: "incomes",
+        stream: Phase::Incomes,
+        work: Work::Phase(incomes::pay),
+    },
+    Stage {
+        name: "housing",
+        stream: Phase::Housing,
+        work: Work::LastPass(housing::move_and_price),
+    },
+    Stage {
+        name: "metrics+ledger",
+        stream: Phase::Setup,
+        work: Work::Close,
+    },
 ];
+
+// The month ends with the metrics row and the recount, which `step` returns.
+const _: () = assert!(matches!(PIPELINE[PIPELINE.len() - 1].work, Work::Close));
 
 /// The number of sectors a pass compiled for `S` sectors loops over: `S`,
 /// or `n` when `S` is 0 (any number). A phase whose passes over residents
@@ -65,22 +153,22 @@ pub(crate) fn default_city_after(residents: u32, months: u32) -> (Scenario, Worl
     (scenario, sim.world().clone())
 }
 
-/// Wall time spent in each phase since the start of the run, seconds.
+/// Wall time spent in each stage since the start of the run, seconds.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Timings {
-    /// Seconds per entry of [`PHASES`], in the same order.
-    pub seconds: [f64; PHASES.len()],
+    /// Seconds per entry of [`PIPELINE`], in the same order.
+    pub seconds: [f64; PIPELINE.len()],
     /// Seconds spent building the world.
     pub setup: f64,
 }
 
 impl Timings {
-    /// (name, seconds) pairs in phase order.
+    /// (name, seconds) pairs in stage order.
     pub fn table(&self) -> Vec<(&'static str, f64)> {
-        PHASES
+        PIPELINE
             .iter()
             .zip(self.seconds)
-            .map(|((_, name), s)| (*name, s))
+            .map(|(stage, s)| (stage.name, s))
             .collect()
     }
 }
@@ -113,17 +201,18 @@ impl Simulation {
         &self.world
     }
 
-    /// The scenario being run.
+    /// The scenario being run (as the events so far have changed it).
     pub fn scenario(&self) -> &Scenario {
         &self.scenario
     }
 
-    /// Time per phase so far.
+    /// Time per stage so far.
     pub fn timings(&self) -> &Timings {
         &self.timings
     }
 
-    /// Simulates one month and returns its metrics row.
+    /// Simulates one month, stage by stage through [`PIPELINE`], and
+    /// returns its metrics row.
     pub fn step(&mut self) -> Result<Row, Error> {
         let month = self.world.month + 1;
         let ctx = StepCtx::new(self.scenario.simulation.seed, month);
@@ -132,29 +221,46 @@ impl Simulation {
             real_output_by_sector: vec![0.0; self.world.sectors.len()],
             ..MonthCounters::default()
         };
-        let start = Instant::now();
-        let (fired, flows) = events::apply(&mut self.world, &mut self.scenario, month)?;
-        self.world.counters.events = fired;
-        self.timings.seconds[0] += start.elapsed().as_secs_f64();
-        self.world.ledger.record(month, Phase::Events, flows)?;
-        self.phase(1, ctx, platforms::adopt)?;
-        self.phase(2, ctx, entrepreneurship::found_firms)?;
-        self.phase(3, ctx, plan::plan)?;
-        self.phase(4, ctx, labour::match_jobs)?;
-        self.phase(5, ctx, production::produce)?;
-        self.phase(6, ctx, goods::trade)?;
-        self.phase(7, ctx, incomes::pay)?;
-        self.phase(8, ctx, housing::move_and_price)?;
-        let start = Instant::now();
-        // The housing phase tallied the month's sums in its pass over
-        // residents; without them (never in a month's normal order) the
-        // metrics take their own pass.
-        let (row, totals) = match self.world.tally.take() {
+        // The sums of the month's last pass over residents; they hold only
+        // if no phase ran after it.
+        let mut tally = None;
+        let mut row = None;
+        for (k, stage) in PIPELINE.iter().enumerate() {
+            let start = Instant::now();
+            match stage.work {
+                Work::Events => {
+                    let (fired, flows) = events::apply(&mut self.world, &mut self.scenario, month)?;
+                    self.world.counters.events = fired;
+                    self.world.ledger.record(month, stage.stream, flows)?;
+                }
+                Work::Phase(f) => {
+                    tally = None;
+                    let flows = f(&mut self.world, &self.scenario, ctx);
+                    self.world.ledger.record(month, stage.stream, flows)?;
+                }
+                Work::LastPass(f) => {
+                    let (flows, sums) = f(&mut self.world, &self.scenario, ctx);
+                    tally = Some(sums);
+                    self.world.ledger.record(month, stage.stream, flows)?;
+                }
+                Work::Close => row = Some(self.close_month(tally.take())?),
+            }
+            self.timings.seconds[k] += start.elapsed().as_secs_f64();
+        }
+        // `PIPELINE` ends with the close (checked when compiled).
+        Ok(row.unwrap_or_else(|| unreachable!("the pipeline ends with its close")))
+    }
+
+    /// The month's metrics row, from the last pass's `tally` (or, without
+    /// one, never in a month's normal order, from a pass of their own), and
+    /// the ledger's recount.
+    fn close_month(&mut self, tally: Option<Tally>) -> Result<Row, Error> {
+        let month = self.world.month;
+        let (row, totals) = match tally {
             Some(tally) => metrics::row_from(&self.world, &self.scenario, tally),
             None => metrics::row_and_accounts(&self.world, &self.scenario),
         };
         self.world.ledger.close_month(month, totals)?;
-        self.timings.seconds[9] += start.elapsed().as_secs_f64();
         if let Some((column, value)) = row.out_of_limits() {
             return Err(Error::Overflow {
                 month,
@@ -165,41 +271,22 @@ impl Simulation {
         Ok(row)
     }
 
-    /// Runs phase `k` of [`PHASES`] (0-8) once more within the current month,
-    /// outside the normal order: for benchmarks of a single phase. The ledger
-    /// still checks its flows.
+    /// Runs stage `k` of [`PIPELINE`] once more within the current month,
+    /// outside the normal order, if it [`Stage::reruns`]: for benchmarks of
+    /// a single phase. The ledger still checks its flows.
     pub fn rerun_phase(&mut self, k: usize) -> Result<(), Error> {
-        const RUNNERS: [fn(&mut World, &Scenario, StepCtx) -> Flows; 9] = [
-            |_, _, _| Flows::default(),
-            platforms::adopt,
-            entrepreneurship::found_firms,
-            plan::plan,
-            labour::match_jobs,
-            production::produce,
-            goods::trade,
-            incomes::pay,
-            housing::move_and_price,
-        ];
+        let Some(stage) = PIPELINE.get(k) else {
+            return Ok(());
+        };
         let ctx = StepCtx::new(self.scenario.simulation.seed, self.world.month.max(1));
-        match RUNNERS.get(k) {
-            Some(&f) => self.phase(k, ctx, f),
-            None => Ok(()),
-        }
-    }
-
-    /// Runs phase `k` of [`PHASES`], times it and records its flows.
-    fn phase(
-        &mut self,
-        k: usize,
-        ctx: StepCtx,
-        f: fn(&mut World, &Scenario, StepCtx) -> Flows,
-    ) -> Result<(), Error> {
         let start = Instant::now();
-        // A tally holds only if nothing ran after the phase that took it.
-        self.world.tally = None;
-        let flows = f(&mut self.world, &self.scenario, ctx);
+        let flows = match stage.work {
+            Work::Phase(f) => f(&mut self.world, &self.scenario, ctx),
+            Work::LastPass(f) => f(&mut self.world, &self.scenario, ctx).0,
+            Work::Events | Work::Close => return Ok(()),
+        };
         self.timings.seconds[k] += start.elapsed().as_secs_f64();
-        self.world.ledger.record(ctx.month, PHASES[k].0, flows)
+        self.world.ledger.record(ctx.month, stage.stream, flows)
     }
 }
 

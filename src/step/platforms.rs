@@ -23,7 +23,7 @@ use crate::rng::{Phase, PhaseKeys, StepCtx};
 use crate::scenario::Scenario;
 use crate::step::par;
 use crate::world::residents::FLAG_ILP;
-use crate::world::{FIRM_IMP, Flows, World, yuan_to_cents};
+use crate::world::{FIRM_IMP, Flows, Holder, World, yuan_to_cents};
 
 /// Updates platform membership and moves fees. Money: firms to the IMP
 /// platform (fees), the platform to its owner (payouts).
@@ -176,10 +176,8 @@ fn adopt_imp(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
     };
     platform.cash -= payout;
     w.residents.receivable[platform.owner as usize] += payout;
-    Flows {
-        firms: -fees,
-        platforms: fees - payout,
-        residents: payout,
-        ..Flows::default()
-    }
+    Flows::default()
+        .with(Holder::Firms, -fees)
+        .with(Holder::Platforms, fees - payout)
+        .with(Holder::Residents, payout)
 }

@@ -11,8 +11,8 @@ use crate::scenario::{CityParams, Scenario};
 use crate::world::city::Commutes;
 use crate::world::residents::ResidentId;
 use crate::world::{
-    City, Firm, FirmId, Firms, Government, LandUse, Ledger, MonthCounters, Platforms, Resident,
-    Residents, Sector, World, Zone, ZoneId, output_of, yuan_to_cents,
+    Accounts, City, Firm, FirmId, Firms, Government, Holder, LandUse, Ledger, MonthCounters,
+    Platforms, Resident, Residents, Sector, World, Zone, ZoneId, output_of, yuan_to_cents,
 };
 
 impl World {
@@ -52,7 +52,6 @@ impl World {
             platforms: Platforms::default(),
             ledger: Ledger::default(),
             counters: MonthCounters::default(),
-            tally: None,
             mean_wage: yuan_to_cents(s.firms.initial_wage),
             telework_jobs: f64::NAN,
         };
@@ -71,14 +70,18 @@ impl World {
         world
     }
 
-    /// Money by holder class: residents, firms, government, platforms.
-    pub fn account_totals(&self) -> [i64; 4] {
-        [
-            self.residents.money(),
-            self.firms.money(),
-            self.government.balance,
-            self.platforms_money(),
-        ]
+    /// Money by holder class, recounted from every account.
+    pub fn account_totals(&self) -> Accounts {
+        let mut totals = Accounts::default();
+        for h in Holder::ALL {
+            totals[h] = match h {
+                Holder::Residents => self.residents.money(),
+                Holder::Firms => self.firms.money(),
+                Holder::Government => self.government.balance,
+                Holder::Platforms => self.platforms_money(),
+            };
+        }
+        totals
     }
 }
 

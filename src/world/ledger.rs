@@ -1,48 +1,131 @@
 //! Stock-flow consistency. Each phase that moves money reports the net change
-//! of every holder class as [`Flows`]; the ledger checks that the changes add
+//! of every holder class ([`Holder`]) as [`Flows`]; the ledger checks that the changes add
 //! up to the recorded flows across the city's boundary (none in the core), and
 //! once a month it recounts every account and checks that each class holds
 //! what the phases said it would. A violation is an error naming the month and
 //! the phase (or, for a recount, the class of holder that drifted).
 
+use std::ops::{Index, IndexMut};
+
 use crate::error::{Error, LedgerViolation};
 use crate::rng::Phase;
 
-/// Net money moved by one phase, cents, by holder class.
+/// A class of money holder in the city. Adding a holder (a bank) is one
+/// more entry here, in [`Holder::ALL`] and in `World::account_totals`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Holder {
+    /// Residents' wealth (with receivables booked but not yet paid out).
+    Residents,
+    /// Firms' cash.
+    Firms,
+    /// The government's balance.
+    Government,
+    /// Platforms' cash.
+    Platforms,
+}
+
+impl Holder {
+    /// Every holder, in the order of [`Accounts`].
+    pub const ALL: [Holder; 4] = [
+        Holder::Residents,
+        Holder::Firms,
+        Holder::Government,
+        Holder::Platforms,
+    ];
+    /// The number of holders.
+    pub const COUNT: usize = Holder::ALL.len();
+
+    /// What the holder's money is called in messages.
+    pub fn account(self) -> &'static str {
+        match self {
+            Holder::Residents => "residents' wealth",
+            Holder::Firms => "firms' cash",
+            Holder::Government => "government balance",
+            Holder::Platforms => "platforms' cash",
+        }
+    }
+}
+
+/// Cents by holder: the totals of a recount, or a phase's net changes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Accounts(pub [i64; Holder::COUNT]);
+
+impl Index<Holder> for Accounts {
+    type Output = i64;
+    fn index(&self, h: Holder) -> &i64 {
+        &self.0[h as usize]
+    }
+}
+
+impl IndexMut<Holder> for Accounts {
+    fn index_mut(&mut self, h: Holder) -> &mut i64 {
+        &mut self.0[h as usize]
+    }
+}
+
+impl Accounts {
+    /// The sum over holders.
+    pub fn sum(&self) -> i64 {
+        self.0.iter().sum()
+    }
+}
+
+/// Net money moved by one phase, cents, by holder, and across the city's
+/// boundary.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Flows {
-    /// Change of residents' total wealth.
-    pub residents: i64,
-    /// Change of firms' total cash.
-    pub firms: i64,
-    /// Change of the government's balance.
-    pub government: i64,
-    /// Change of platforms' cash.
-    pub platforms: i64,
+    /// Change of each holder's total.
+    pub change: Accounts,
     /// Money paid in from outside the city (positive) or out of it (negative).
     pub external: i64,
 }
 
+impl Index<Holder> for Flows {
+    type Output = i64;
+    fn index(&self, h: Holder) -> &i64 {
+        &self.change[h]
+    }
+}
+
+impl IndexMut<Holder> for Flows {
+    fn index_mut(&mut self, h: Holder) -> &mut i64 {
+        &mut self.change[h]
+    }
+}
+
 impl Flows {
+    /// `amount` cents moved from holder `from` to holder `to`.
+    pub fn transfer(from: Holder, to: Holder, amount: i64) -> Flows {
+        let mut flows = Flows::default();
+        flows[from] -= amount;
+        flows[to] += amount;
+        flows
+    }
+
+    /// These flows and `amount` cents more to (or, negative, from) `holder`.
+    pub fn with(mut self, holder: Holder, amount: i64) -> Flows {
+        self[holder] += amount;
+        self
+    }
+
     /// Adds another phase's flows.
     pub fn add(&mut self, o: Flows) {
-        self.residents += o.residents;
-        self.firms += o.firms;
-        self.government += o.government;
-        self.platforms += o.platforms;
+        for h in Holder::ALL {
+            self[h] += o[h];
+        }
         self.external += o.external;
     }
 
     fn internal_sum(&self) -> i64 {
-        self.residents + self.firms + self.government + self.platforms
+        self.change.sum()
     }
 }
 
 /// Account totals at the start of the month and the flows recorded since.
 #[derive(Debug, Clone, Default)]
 pub struct Ledger {
-    /// Totals by class at the last recount: residents, firms, government, platforms.
-    pub opening: [i64; 4],
+    /// Totals by holder at the last recount.
+    pub opening: Accounts,
     /// Flows recorded since the last recount.
     pub month_flows: Flows,
     /// All money paid in from outside since set-up, cents.
@@ -53,7 +136,7 @@ pub struct Ledger {
 
 impl Ledger {
     /// Starts the books from the set-up totals.
-    pub fn open(totals: [i64; 4]) -> Self {
+    pub fn open(totals: Accounts) -> Self {
         Self {
             opening: totals,
             ..Self::default()
@@ -84,31 +167,19 @@ impl Ledger {
 
     /// Recounts the accounts at the end of a month; fails if any class holds
     /// other than its opening balance plus its recorded flows.
-    pub fn close_month(&mut self, month: u32, totals: [i64; 4]) -> Result<(), Error> {
-        let f = self.month_flows;
-        let expected = [
-            self.opening[0] + f.residents,
-            self.opening[1] + f.firms,
-            self.opening[2] + f.government,
-            self.opening[3] + f.platforms,
-        ];
-        let names = [
-            "residents' wealth",
-            "firms' cash",
-            "government balance",
-            "platforms' cash",
-        ];
-        for k in 0..4 {
-            if totals[k] != expected[k] {
+    pub fn close_month(&mut self, month: u32, totals: Accounts) -> Result<(), Error> {
+        for h in Holder::ALL {
+            let expected = self.opening[h] + self.month_flows[h];
+            if totals[h] != expected {
                 return Err(Error::Ledger(LedgerViolation {
                     month,
                     phase: "month-end recount".into(),
                     detail: format!(
                         "{} is {} cents but the phases recorded {} cents (a change of {} cents went unrecorded)",
-                        names[k],
-                        totals[k],
-                        expected[k],
-                        totals[k] - expected[k]
+                        h.account(),
+                        totals[h],
+                        expected,
+                        totals[h] - expected
                     ),
                 }));
             }
@@ -125,31 +196,28 @@ mod tests {
 
     #[test]
     fn unbalanced_phase_is_named() {
-        let mut l = Ledger::open([100, 0, 0, 0]);
-        let bad = Flows {
-            residents: -10,
-            firms: 9,
-            ..Flows::default()
-        };
+        let mut l = Ledger::open(Accounts([100, 0, 0, 0]));
+        let bad = Flows::default()
+            .with(Holder::Residents, -10)
+            .with(Holder::Firms, 9);
         let err = l.record(3, Phase::Goods, bad).unwrap_err().to_string();
         assert!(err.contains("month 3") && err.contains("Goods"), "{err}");
     }
 
     #[test]
     fn unrecorded_change_is_caught_at_the_recount() {
-        let mut l = Ledger::open([100, 50, 0, 0]);
+        let mut l = Ledger::open(Accounts([100, 50, 0, 0]));
         l.record(
             1,
             Phase::Goods,
-            Flows {
-                residents: -10,
-                firms: 10,
-                ..Flows::default()
-            },
+            Flows::transfer(Holder::Residents, Holder::Firms, 10),
         )
         .unwrap();
-        assert!(l.close_month(1, [90, 60, 0, 0]).is_ok());
-        let err = l.close_month(2, [90, 61, 0, 0]).unwrap_err().to_string();
+        assert!(l.close_month(1, Accounts([90, 60, 0, 0])).is_ok());
+        let err = l
+            .close_month(2, Accounts([90, 61, 0, 0]))
+            .unwrap_err()
+            .to_string();
         assert!(
             err.contains("firms' cash") && err.contains("month 2"),
             "{err}"
@@ -158,14 +226,13 @@ mod tests {
 
     #[test]
     fn external_inflow_balances() {
-        let mut l = Ledger::open([0; 4]);
+        let mut l = Ledger::open(Accounts::default());
         let inflow = Flows {
-            firms: 500,
             external: 500,
-            ..Flows::default()
+            ..Flows::default().with(Holder::Firms, 500)
         };
         l.record(1, Phase::Entrepreneurship, inflow).unwrap();
         assert_eq!(l.external_in, 500);
-        assert!(l.close_month(1, [0, 500, 0, 0]).is_ok());
+        assert!(l.close_month(1, Accounts([0, 500, 0, 0])).is_ok());
     }
 }

@@ -11,7 +11,7 @@ pub mod residents;
 
 pub use city::{City, LandUse, Zone, ZoneId};
 pub use firms::{FIRM_IMP, FIRM_INCUBATED, Firm, FirmId, FirmSet, Firms, labour_for, output_of};
-pub use ledger::{Flows, Ledger};
+pub use ledger::{Accounts, Flows, Holder, Ledger};
 pub use residents::{Resident, ResidentId, Residents};
 
 use serde::Serialize;
@@ -260,10 +260,6 @@ pub struct World {
     /// `FLAG_TELEWORK_JOB` bits were drawn against (not a number before
     /// they are first drawn).
     pub telework_jobs: f64,
-    /// The month's sums for the metrics row, gathered by the housing phase
-    /// (the month's last pass over residents) and taken by the metrics;
-    /// `None` when another phase ran after it.
-    pub(crate) tally: Option<crate::metrics::Tally>,
 }
 
 impl World {
