@@ -570,6 +570,28 @@ impl Chart {
 mod tests {
     use super::*;
 
+    /// Every series of the standard charts draws a column of the columns
+    /// table (`metrics::columns`), so a renamed or removed column cannot
+    /// leave a chart drawing nothing.
+    #[test]
+    fn every_chart_series_is_a_column_of_the_table() {
+        let sectors: Vec<String> = ["services", "basic_manufacturing"]
+            .map(String::from)
+            .to_vec();
+        for spec in chart_specs(&sectors) {
+            for panel in &spec.panels {
+                for series in &panel.series {
+                    assert!(
+                        crate::metrics::columns::describe(&series.column, &sectors).is_some(),
+                        "chart {} draws {}, which no column of the table is",
+                        spec.name,
+                        series.column
+                    );
+                }
+            }
+        }
+    }
+
     fn panel(values: &[f64]) -> Panel {
         Panel {
             title: "t".into(),

@@ -9,6 +9,10 @@
 
 use rayon::prelude::*;
 
+pub mod columns;
+
+use columns::{COLUMNS, Format, SECTOR_COLUMNS, Value};
+
 use crate::scenario::Scenario;
 use crate::step::par;
 use crate::world::city::{Commutes, Telework};
@@ -637,91 +641,32 @@ pub(crate) fn row_from(w: &World, p: &Scenario, tally: Tally) -> (Row, Accounts)
 }
 
 impl Row {
-    /// Column names, with one column per sector for the per-sector series.
+    /// Column names ([`columns::COLUMNS`], then [`columns::SECTOR_COLUMNS`]
+    /// for each sector).
     pub fn header(sectors: &[String]) -> Vec<String> {
-        let mut h: Vec<String> = [
-            "month",
-            "population",
-            "employed",
-            "unemployment_rate",
-            "vacancies",
-            "firms",
-            "events",
-            "startups",
-            "exits",
-            "hires",
-            "moves",
-            "mean_wage",
-            "price_index",
-            "output",
-            "consumption",
-            "mean_commute_min",
-            "p90_commute_min",
-            "mean_rent",
-            "gini_income",
-            "gini_wealth",
-            "wellbeing",
-            "money_total",
-            "government_balance",
-            "congestion",
-            "imp_members",
-            "ilp_users",
-            "telework_share",
-            "home_zone_work_share",
-            "incubated_startups",
-            "venture_funding",
-            "innovations",
-            "mean_productivity",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-        h.extend(sectors.iter().map(|s| format!("output_{s}")));
-        h.extend(sectors.iter().map(|s| format!("employment_share_{s}")));
+        let mut h: Vec<String> = COLUMNS.iter().map(|c| c.name.to_string()).collect();
+        for c in SECTOR_COLUMNS {
+            h.extend(sectors.iter().map(|s| format!("{}{s}", c.prefix)));
+        }
         h
     }
 
-    /// The row's values in header order, each as it is written: a number
-    /// with its decimals (0 for counts), or money as exact cents.
+    /// The row's values in header order, each as it is written.
     fn cells(&self) -> Vec<Cell> {
-        let n = |x: f64, decimals: usize| Cell::Number(x, decimals);
-        let count = |x: u64| Cell::Number(x as f64, 0);
-        let mut v = vec![
-            count(self.month as u64),
-            count(self.population),
-            count(self.employed),
-            n(self.unemployment_rate, 6),
-            count(self.vacancies),
-            count(self.firms),
-            count(self.events),
-            count(self.startups),
-            count(self.exits),
-            count(self.hires),
-            count(self.moves),
-            n(self.mean_wage, 2),
-            n(self.price_index, 6),
-            n(self.output, 2),
-            Cell::Cents(self.consumption),
-            n(self.mean_commute_min, 3),
-            n(self.p90_commute_min, 1),
-            n(self.mean_rent, 2),
-            n(self.gini_income, 6),
-            n(self.gini_wealth, 6),
-            n(self.wellbeing, 6),
-            Cell::Cents(self.money_total),
-            Cell::Cents(self.government_balance),
-            n(self.congestion, 6),
-            count(self.imp_members),
-            count(self.ilp_users),
-            n(self.telework_share, 6),
-            n(self.home_zone_work_share, 6),
-            count(self.incubated_startups),
-            Cell::Cents(self.venture_funding),
-            count(self.innovations),
-            n(self.mean_productivity, 6),
-        ];
-        v.extend(self.output_by_sector.iter().map(|&x| n(x, 2)));
-        v.extend(self.employment_share_by_sector.iter().map(|&x| n(x, 6)));
+        let cell = |value: Value, format: Format| match (value, format) {
+            (Value::Cents(c), _) => Cell::Cents(c),
+            (Value::Number(x), Format::Integer) => Cell::Number(x, 0),
+            (Value::Number(x), Format::Decimals(d)) => Cell::Number(x, d),
+            (Value::Number(x), Format::Yuan) => Cell::Number(x, 2),
+        };
+        let mut v: Vec<Cell> = COLUMNS
+            .iter()
+            .map(|c| cell((c.value)(self), c.format))
+            .collect();
+        let sectors = self.output_by_sector.len();
+        for c in SECTOR_COLUMNS {
+            v.extend((0..sectors).map(|s| cell((c.value)(self, s), c.format)));
+        }
         v
     }
 
