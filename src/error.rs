@@ -1,19 +1,14 @@
-//! The library's typed errors. `main` renders them for people and picks the
-//! exit code: bad input is [`Error::Scenario`] or a plot's input error, a
-//! failure while running is anything else.
+//! The library's top-level error, gathering each layer's own: the
+//! scenario's ([`ScenarioError`]), a month's ([`StepError`], which holds the
+//! ledger's [`crate::world::ledger::LedgerViolation`]), the files' and the
+//! pictures' ([`crate::plot::PlotError`]). The core layers (scenario, world,
+//! model, step, metrics) return their own and never this one. `main`
+//! renders it for people and picks the exit code: bad input is
+//! [`Error::Scenario`] or a plot's input error, a failure while running is
+//! anything else.
 
 use crate::scenario::ScenarioError;
-
-/// A broken stock-flow identity.
-#[derive(Debug, Clone, PartialEq)]
-pub struct LedgerViolation {
-    /// Month in which it was found.
-    pub month: u32,
-    /// Phase (or check) that found it.
-    pub phase: String,
-    /// What did not add up.
-    pub detail: String,
-}
+use crate::step::StepError;
 
 /// Everything that can go wrong in the library.
 #[derive(Debug, thiserror::Error)]
@@ -22,32 +17,10 @@ pub enum Error {
     /// The scenario is invalid (bad input).
     #[error("{}", render_scenario_errors(.0))]
     Scenario(Vec<ScenarioError>),
-    /// Money was created or destroyed (a bug).
-    #[error("ledger violation in month {}, phase {}: {}", .0.month, .0.phase, .0.detail)]
-    Ledger(LedgerViolation),
-    /// A scenario event could not be applied (a bug: events are validated at load).
-    #[error("event in month {month} could not be applied: {message}")]
-    Event {
-        /// Month of the event.
-        month: u32,
-        /// What went wrong.
-        message: String,
-    },
-    /// A quantity grew past what the model can compute or write exactly
-    /// (a commute sum, money beyond an i64 of cents, a number that is not
-    /// finite): the run stops rather than write a wrong figure.
-    #[error(
-        "month {month}: {quantity} is {value}, beyond what polis can compute and write exactly; \
-         the run stops here rather than write a wrong figure (check the scenario's extreme values)"
-    )]
-    Overflow {
-        /// Month in which it was found.
-        month: u32,
-        /// What overflowed: the output column it would have been written in.
-        quantity: String,
-        /// Its value, as text.
-        value: String,
-    },
+    /// A month could not be simulated: money was created or destroyed, an
+    /// event could not be applied, or a quantity overflowed.
+    #[error(transparent)]
+    Step(#[from] StepError),
     /// A sweep folder or its parts are inconsistent.
     #[error("{0}")]
     Sweep(String),

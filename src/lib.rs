@@ -48,6 +48,7 @@ pub mod input;
 pub mod metrics;
 pub mod model;
 pub mod output;
+pub mod par;
 pub mod plot;
 pub mod rng;
 pub mod scenario;

@@ -217,7 +217,7 @@ fn simulate(plan: &Plan, run: &RunSpec) -> Result<(Vec<u8>, u64), String> {
     let rows = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
         let mut sim = Simulation::new(scenario);
         (0..months)
-            .map(|_| sim.step())
+            .map(|_| sim.step().map_err(Error::from))
             .collect::<Result<Vec<_>, Error>>()
     }))
     .map_err(|panic| {

@@ -13,8 +13,8 @@ pub mod columns;
 
 use columns::{COLUMNS, Format, SECTOR_COLUMNS, Value};
 
+use crate::par;
 use crate::scenario::Scenario;
-use crate::step::par;
 use crate::world::city::{Commutes, Telework};
 use crate::world::residents::{FLAG_ILP, Resident};
 use crate::world::{Accounts, CENTS, Holder, Sector, World};

@@ -4,12 +4,12 @@
 //! The caller takes a snapshot between steps, after a month has been
 //! simulated, so the monthly step and its timings do not include it; a run
 //! takes one about every 12 months. Sums over residents are integer sums in
-//! per-chunk bins (`step::par::accumulate`), so the snapshot is byte-identical
+//! per-chunk bins (`par::accumulate`), so the snapshot is byte-identical
 //! for any thread count. The columns and their units are in docs/OUTPUT.md.
 
 use crate::error::Error;
 use crate::metrics;
-use crate::step::par;
+use crate::par;
 use crate::world::{CENTS, LandUse, World};
 
 /// Months between snapshots; the last month of a run is always one too.

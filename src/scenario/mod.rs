@@ -7,6 +7,7 @@
 //! was written (in the file, in a file it `extends`, or in a `--set`).
 //! Nothing here touches the simulation state.
 
+pub mod land;
 pub mod load;
 pub mod params;
 pub mod reference;
@@ -342,7 +343,7 @@ impl Scenario {
     /// dwelling weight (the residents need homes). Which land uses a city
     /// has depends on its size and shares, not on the seed.
     fn has_dwellings(&self) -> bool {
-        crate::world::build::land_uses(&self.city, self.simulation.seed)
+        land::land_uses(&self.city, self.simulation.seed)
             .iter()
             .any(|l| l.dwelling_weight(&self.zoning) > 0.0)
     }

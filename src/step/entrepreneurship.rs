@@ -20,9 +20,9 @@
 use rayon::prelude::*;
 
 use crate::model::founding;
+use crate::par;
 use crate::rng::{AgentRng, Phase, StepCtx};
 use crate::scenario::Scenario;
-use crate::step::par;
 use crate::world::build::{cumulate, pick};
 use crate::world::residents::ResidentId;
 use crate::world::{FIRM_INCUBATED, Firm, Flows, Holder, World, ZoneId, yuan_to_cents};

@@ -6,14 +6,14 @@
 //! sector's firms (ties broken by firm number). Keys, values and sectors were
 //! validated when the scenario was loaded.
 
-use crate::error::Error;
 use crate::scenario::Scenario;
+use crate::step::StepError;
 use crate::step::exits;
 use crate::world::{Flows, World};
 
 /// Applies the events of `month`; returns how many fired and the money the
 /// capacity cuts moved.
-pub fn apply(w: &mut World, p: &mut Scenario, month: u32) -> Result<(u32, Flows), Error> {
+pub fn apply(w: &mut World, p: &mut Scenario, month: u32) -> Result<(u32, Flows), StepError> {
     let due: Vec<_> = p
         .events
         .iter()
@@ -24,7 +24,7 @@ pub fn apply(w: &mut World, p: &mut Scenario, month: u32) -> Result<(u32, Flows)
     for event in &due {
         if !event.set.is_empty() {
             p.apply_settings(&event.set)
-                .map_err(|message| Error::Event { month, message })?;
+                .map_err(|message| StepError::Event { month, message })?;
             w.refresh(p);
         }
         if let Some(cut) = &event.cut {
@@ -32,7 +32,7 @@ pub fn apply(w: &mut World, p: &mut Scenario, month: u32) -> Result<(u32, Flows)
                 .sectors
                 .keys()
                 .position(|name| *name == cut.sector)
-                .ok_or_else(|| Error::Event {
+                .ok_or_else(|| StepError::Event {
                     month,
                     message: format!("no sector `{}`", cut.sector),
                 })?;

@@ -8,7 +8,7 @@
 
 use rayon::prelude::*;
 
-use crate::step::par;
+use crate::par;
 use crate::world::{Firm, FirmId, Flows, Holder, World};
 
 /// Winds a closing firm up: returns its cash, which goes to its owner, and

@@ -24,9 +24,10 @@
 use rayon::prelude::*;
 
 use crate::model::goods::{self, MAX_BUDGET};
+use crate::par;
 use crate::rng::{self, Odds, Phase, StepCtx};
 use crate::scenario::{MAX_SECTORS, Scenario};
-use crate::step::{par, sector_count};
+use crate::step::sector_count;
 use crate::world::firms::MAX_PRICE;
 use crate::world::residents::FLAG_ILP;
 use crate::world::{FIRM_IMP, Firm, FirmId, FirmSet, Firms, Flows, Holder, World, ZoneId};

@@ -28,10 +28,10 @@ use rayon::prelude::*;
 
 use crate::metrics::{self, Sums, Tally};
 use crate::model::housing;
+use crate::par;
 use crate::rng::{self, Phase, StepCtx};
 use crate::scenario::Scenario;
 use crate::step::labour::wage_of;
-use crate::step::par;
 use crate::world::city::{Commutes, Telework};
 use crate::world::residents::{FLAG_MUST_MOVE, FLAG_TELEWORK_DRAWN};
 use crate::world::{City, FirmId, Flows, World, ZoneId, yuan_to_cents};

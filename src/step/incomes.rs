@@ -20,11 +20,12 @@
 use rayon::prelude::*;
 
 use crate::model::firms::{self, Exit};
+use crate::par;
 use crate::rng::StepCtx;
 use crate::scenario::Scenario;
 use crate::step::exits::{Renumber, retain_open, wind_up};
 use crate::step::labour::wage_of;
-use crate::step::{par, sector_count};
+use crate::step::sector_count;
 use crate::world::residents::FLAG_MUST_MOVE;
 use crate::world::{FirmId, Flows, Holder, World};
 

@@ -21,9 +21,9 @@
 use rayon::prelude::*;
 
 use crate::model::labour;
+use crate::par;
 use crate::rng::{self, Odds, Phase, StepCtx};
 use crate::scenario::Scenario;
-use crate::step::par;
 use crate::world::city::{Commutes, Telework};
 use crate::world::residents::{FLAG_ILP, Resident};
 use crate::world::{Firm, FirmId, Flows, World};

@@ -7,20 +7,21 @@
 //! the ledger recounts every account.
 
 mod entrepreneurship;
+mod error;
 mod events;
 mod exits;
 mod goods;
 mod housing;
 mod incomes;
 mod labour;
-pub mod par;
+
+pub use error::StepError;
 mod plan;
 mod platforms;
 mod production;
 
 use std::time::Instant;
 
-use crate::error::Error;
 use crate::metrics::{self, Row, Tally};
 use crate::rng::{Phase, StepCtx};
 use crate::scenario::Scenario;
@@ -213,7 +214,7 @@ impl Simulation {
 
     /// Simulates one month, stage by stage through [`PIPELINE`], and
     /// returns its metrics row.
-    pub fn step(&mut self) -> Result<Row, Error> {
+    pub fn step(&mut self) -> Result<Row, StepError> {
         let month = self.world.month + 1;
         let ctx = StepCtx::new(self.scenario.simulation.seed, month);
         self.world.month = month;
@@ -254,7 +255,7 @@ impl Simulation {
     /// The month's metrics row, from the last pass's `tally` (or, without
     /// one, never in a month's normal order, from a pass of their own), and
     /// the ledger's recount.
-    fn close_month(&mut self, tally: Option<Tally>) -> Result<Row, Error> {
+    fn close_month(&mut self, tally: Option<Tally>) -> Result<Row, StepError> {
         let month = self.world.month;
         let (row, totals) = match tally {
             Some(tally) => metrics::row_from(&self.world, &self.scenario, tally),
@@ -262,7 +263,7 @@ impl Simulation {
         };
         self.world.ledger.close_month(month, totals)?;
         if let Some((column, value)) = row.out_of_limits() {
-            return Err(Error::Overflow {
+            return Err(StepError::Overflow {
                 month,
                 quantity: Row::header(&self.scenario.sector_names()).swap_remove(column),
                 value,
@@ -274,7 +275,7 @@ impl Simulation {
     /// Runs stage `k` of [`PIPELINE`] once more within the current month,
     /// outside the normal order, if it [`Stage::reruns`]: for benchmarks of
     /// a single phase. The ledger still checks its flows.
-    pub fn rerun_phase(&mut self, k: usize) -> Result<(), Error> {
+    pub fn rerun_phase(&mut self, k: usize) -> Result<(), StepError> {
         let Some(stage) = PIPELINE.get(k) else {
             return Ok(());
         };
@@ -286,7 +287,7 @@ impl Simulation {
             Work::Events | Work::Close => return Ok(()),
         };
         self.timings.seconds[k] += start.elapsed().as_secs_f64();
-        self.world.ledger.record(ctx.month, stage.stream, flows)
+        Ok(self.world.ledger.record(ctx.month, stage.stream, flows)?)
     }
 }
 

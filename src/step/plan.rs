@@ -39,7 +39,7 @@ pub fn plan(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
     let zones = &w.city.zones;
     // The market wage per efficiency unit: last month's wage bills over the
     // skills they paid for (integer sums, so the same for any thread count).
-    let (bill, skill): (i64, u64) = crate::step::par::per_firm(&w.firms.list)
+    let (bill, skill): (i64, u64) = crate::par::per_firm(&w.firms.list)
         .map(|f| (f.wage_bill, f.skill_milli_sum))
         .reduce(|| (0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
     let market_wage = if skill > 0 {

@@ -19,9 +19,9 @@
 
 use rayon::prelude::*;
 
+use crate::par;
 use crate::rng::{Phase, PhaseKeys, StepCtx};
 use crate::scenario::Scenario;
-use crate::step::par;
 use crate::world::residents::FLAG_ILP;
 use crate::world::{FIRM_IMP, Flows, Holder, World, yuan_to_cents};
 

@@ -15,9 +15,9 @@
 
 use rayon::prelude::*;
 
+use crate::par;
 use crate::rng::{Phase, StepCtx};
 use crate::scenario::Scenario;
-use crate::step::par;
 use crate::world::{FIRM_IMP, Flows, World, output_of};
 
 /// Innovates and produces this month's goods. Moves no money.

@@ -7,12 +7,12 @@ use rand_distr::{Distribution, LogNormal};
 use rayon::prelude::*;
 
 use crate::rng::{self, AgentRng, Phase, PhaseKeys, index, stream, unit};
-use crate::scenario::{CityParams, Scenario};
+use crate::scenario::Scenario;
 use crate::world::city::Commutes;
 use crate::world::residents::ResidentId;
 use crate::world::{
-    Accounts, City, Firm, FirmId, Firms, Government, Holder, LandUse, Ledger, MonthCounters,
-    Platforms, Resident, Residents, Sector, World, Zone, ZoneId, output_of, yuan_to_cents,
+    Accounts, City, Firm, FirmId, Firms, Government, Holder, Ledger, MonthCounters, Platforms,
+    Resident, Residents, Sector, World, Zone, ZoneId, output_of, yuan_to_cents,
 };
 
 impl World {
@@ -85,61 +85,7 @@ impl World {
     }
 }
 
-/// The land use of each zone, row by row: the CBD round the centre, a
-/// seeded pick of industrial zones among the outer half, then a seeded pick
-/// of mixed-use zones among the rest. How many zones each use gets depends
-/// on the city's size and shares only, not on the seed.
-pub(crate) fn land_uses(p: &CityParams, seed: u64) -> Vec<LandUse> {
-    let (w, h) = (p.width as usize, p.height as usize);
-    let centre = (w as f64 / 2.0, h as f64 / 2.0);
-    let dist = |x: usize, y: usize| {
-        let dx = x as f64 + 0.5 - centre.0;
-        let dy = y as f64 + 0.5 - centre.1;
-        (dx * dx + dy * dy).sqrt() * p.zone_km
-    };
-    let mut land = vec![LandUse::Residential; w * h];
-    let mut order: Vec<usize> = (0..w * h).collect();
-    // Outer half, farthest first, with ties broken by a seeded draw.
-    let mut rng = stream(seed, 0, Phase::City, 0);
-    let keys: Vec<f64> = (0..w * h).map(|_| unit(&mut rng)).collect();
-    order.sort_by(|&a, &b| {
-        let (da, db) = (dist(a % w, a / w), dist(b % w, b / w));
-        db.total_cmp(&da).then(keys[a].total_cmp(&keys[b]))
-    });
-    for (i, l) in land.iter_mut().enumerate() {
-        if dist(i % w, i / w) <= p.centre_radius_km {
-            *l = LandUse::Centre;
-        }
-    }
-    if !land.contains(&LandUse::Centre) {
-        land[(h / 2) * w + w / 2] = LandUse::Centre;
-    }
-    let outer: Vec<usize> = order[..(w * h).div_ceil(2)]
-        .iter()
-        .copied()
-        .filter(|&i| land[i] == LandUse::Residential)
-        .collect();
-    let industrial = ((w * h) as f64 * p.industrial_share).round() as usize;
-    // Industrial zones: a seeded pick among the outer half.
-    let mut picked = outer.clone();
-    picked.sort_by(|&a, &b| keys[a].total_cmp(&keys[b]));
-    for &i in picked.iter().take(industrial) {
-        land[i] = LandUse::Industrial;
-    }
-    let mut rest: Vec<usize> = (0..w * h)
-        .filter(|&i| land[i] == LandUse::Residential)
-        .collect();
-    rest.sort_by(|&a, &b| {
-        keys[(a * 7 + 3) % (w * h)]
-            .total_cmp(&keys[(b * 7 + 3) % (w * h)])
-            .then(a.cmp(&b))
-    });
-    let mixed = (rest.len() as f64 * p.mixed_share).round() as usize;
-    for &i in rest.iter().take(mixed) {
-        land[i] = LandUse::Mixed;
-    }
-    land
-}
+pub(crate) use crate::scenario::land::land_uses;
 
 fn build_city(s: &Scenario, seed: u64) -> City {
     let p = &s.city;
@@ -347,7 +293,7 @@ impl Cumulative {
     /// city the guide does not fit in cache, and set-up makes tens of
     /// millions of draws.
     pub(crate) fn prefetch(&self, target: f64) {
-        crate::step::par::prefetch(&self.guide, self.guess(target));
+        crate::par::prefetch(&self.guide, self.guess(target));
     }
 }
 
@@ -480,8 +426,8 @@ fn assign_jobs(s: &Scenario, city: &City, residents: &mut Residents, firms: &mut
     // Resident i's stream decides whether it starts unemployed, then the
     // sector it looks for work in, then its offers.
     let offers = s.residents.job_offers as usize;
-    let far = crate::step::par::far(firms.len());
-    let chunk = crate::step::par::chunk_len(residents.len());
+    let far = crate::par::far(firms.len());
+    let chunk = crate::par::chunk_len(residents.len());
     residents
         .people
         .par_chunks_mut(chunk)
@@ -526,7 +472,7 @@ fn assign_jobs(s: &Scenario, city: &City, residents: &mut Residents, firms: &mut
                     for d in &mut drawn[j * offers..j * offers + count[j]] {
                         d.1 = cumulative[k].locate(d.0);
                         if far {
-                            crate::step::par::prefetch(&members[k], d.1);
+                            crate::par::prefetch(&members[k], d.1);
                         }
                     }
                 }
@@ -547,12 +493,12 @@ fn assign_jobs(s: &Scenario, city: &City, residents: &mut Residents, firms: &mut
                 }
             }
         });
-    let staff = crate::step::par::accumulate::<_, 2, _, _>(
+    let staff = crate::par::accumulate::<_, 2, _, _>(
         &residents.people,
         firms.len(),
         |r, bins| {
             if far {
-                crate::step::par::prefetch(bins, r.employer.index());
+                crate::par::prefetch(bins, r.employer.index());
             }
         },
         |_, r, bins| {
@@ -585,9 +531,9 @@ fn assign_suppliers(residents: &mut Residents, firms: &Firms, sectors: usize, se
             (ids, cumulative)
         })
         .collect();
-    let far = crate::step::par::far(firms.len());
+    let far = crate::par::far(firms.len());
     let keys = PhaseKeys::new(seed, 0, Phase::Setup);
-    let chunk = crate::step::par::chunk_len(residents.len()) * sectors;
+    let chunk = crate::par::chunk_len(residents.len()) * sectors;
     residents
         .suppliers
         .par_chunks_mut(chunk)
@@ -616,7 +562,7 @@ fn assign_suppliers(residents: &mut Residents, firms: &Firms, sectors: usize, se
                         let pool = &pools[j % sectors];
                         *place = pool.1.locate(*target);
                         if far {
-                            crate::step::par::prefetch(&pool.0, *place);
+                            crate::par::prefetch(&pool.0, *place);
                         }
                     }
                 }

@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 
-use crate::scenario::{CityParams, ZoningParams};
+use crate::scenario::CityParams;
 
 /// Index of a zone in `City::zones`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Default)]
@@ -21,54 +21,7 @@ impl ZoneId {
     }
 }
 
-/// What a zone is zoned for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub enum LandUse {
-    /// Central business district: offices, shops, some dwellings.
-    Centre,
-    /// Mostly homes, with local services.
-    Residential,
-    /// Factories and warehouses.
-    Industrial,
-    /// Homes and workplaces side by side.
-    Mixed,
-}
-
-impl LandUse {
-    /// Relative density of dwellings.
-    pub fn dwelling_weight(self, z: &ZoningParams) -> f64 {
-        match self {
-            LandUse::Centre => z.centre_dwellings,
-            LandUse::Residential => z.residential_dwellings,
-            LandUse::Industrial => z.industrial_dwellings,
-            LandUse::Mixed => z.mixed_dwellings,
-        }
-    }
-
-    /// Relative attraction for firms of a manufacturing or a service sector.
-    pub fn firm_weight(self, z: &ZoningParams, manufacturing: bool) -> f64 {
-        match (self, manufacturing) {
-            (LandUse::Centre, false) => z.centre_services,
-            (LandUse::Residential, false) => z.residential_services,
-            (LandUse::Industrial, false) => z.industrial_services,
-            (LandUse::Mixed, false) => z.mixed_services,
-            (LandUse::Centre, true) => z.centre_manufacturing,
-            (LandUse::Residential, true) => z.residential_manufacturing,
-            (LandUse::Industrial, true) => z.industrial_manufacturing,
-            (LandUse::Mixed, true) => z.mixed_manufacturing,
-        }
-    }
-
-    /// Amenity level (the CBD is 1 by default).
-    pub fn amenity(self, z: &ZoningParams) -> f64 {
-        match self {
-            LandUse::Centre => z.centre_amenity,
-            LandUse::Residential => z.residential_amenity,
-            LandUse::Industrial => z.industrial_amenity,
-            LandUse::Mixed => z.mixed_amenity,
-        }
-    }
-}
+pub use crate::scenario::land::LandUse;
 
 /// One zone of the grid.
 #[derive(Debug, Clone, Serialize)]

@@ -7,7 +7,6 @@
 
 use std::ops::{Index, IndexMut};
 
-use crate::error::{Error, LedgerViolation};
 use crate::rng::Phase;
 
 /// A class of money holder in the city. Adding a holder (a bank) is one
@@ -121,6 +120,18 @@ impl Flows {
     }
 }
 
+/// A broken stock-flow identity.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("ledger violation in month {month}, phase {phase}: {detail}")]
+pub struct LedgerViolation {
+    /// Month in which it was found.
+    pub month: u32,
+    /// Phase (or check) that found it.
+    pub phase: String,
+    /// What did not add up.
+    pub detail: String,
+}
+
 /// Account totals at the start of the month and the flows recorded since.
 #[derive(Debug, Clone, Default)]
 pub struct Ledger {
@@ -144,9 +155,14 @@ impl Ledger {
     }
 
     /// Records one phase's flows; fails if they do not balance.
-    pub fn record(&mut self, month: u32, phase: Phase, flows: Flows) -> Result<(), Error> {
+    pub fn record(
+        &mut self,
+        month: u32,
+        phase: Phase,
+        flows: Flows,
+    ) -> Result<(), LedgerViolation> {
         if flows.internal_sum() != flows.external {
-            return Err(Error::Ledger(LedgerViolation {
+            return Err(LedgerViolation {
                 month,
                 phase: format!("{phase:?}"),
                 detail: format!(
@@ -154,7 +170,7 @@ impl Ledger {
                     flows.internal_sum(),
                     flows.external
                 ),
-            }));
+            });
         }
         if flows.external >= 0 {
             self.external_in += flows.external;
@@ -167,11 +183,11 @@ impl Ledger {
 
     /// Recounts the accounts at the end of a month; fails if any class holds
     /// other than its opening balance plus its recorded flows.
-    pub fn close_month(&mut self, month: u32, totals: Accounts) -> Result<(), Error> {
+    pub fn close_month(&mut self, month: u32, totals: Accounts) -> Result<(), LedgerViolation> {
         for h in Holder::ALL {
             let expected = self.opening[h] + self.month_flows[h];
             if totals[h] != expected {
-                return Err(Error::Ledger(LedgerViolation {
+                return Err(LedgerViolation {
                     month,
                     phase: "month-end recount".into(),
                     detail: format!(
@@ -181,7 +197,7 @@ impl Ledger {
                         expected,
                         totals[h] - expected
                     ),
-                }));
+                });
             }
         }
         self.opening = totals;

@@ -102,7 +102,7 @@ impl World {
     /// One `FirmSpot` per firm, in firm order.
     pub fn firm_spots(&self) -> Vec<FirmSpot> {
         use rayon::prelude::*;
-        crate::step::par::per_firm(&self.firms.list)
+        crate::par::per_firm(&self.firms.list)
             .map(|f| self.firm_spot(f))
             .collect()
     }
@@ -113,7 +113,7 @@ impl World {
     /// several.
     pub fn job_quotes(&self) -> Vec<(i64, FirmSpot)> {
         use rayon::prelude::*;
-        crate::step::par::per_firm(&self.firms.list)
+        crate::par::per_firm(&self.firms.list)
             .map(|f| (f.wage, self.firm_spot(f)))
             .collect()
     }
@@ -291,10 +291,10 @@ impl World {
     fn draw_telework_jobs(&mut self, p: &crate::scenario::Scenario) {
         use rayon::prelude::*;
         let telework = city::Telework::new(p);
-        let serials: Vec<u32> = crate::step::par::per_firm(&self.firms.list)
+        let serials: Vec<u32> = crate::par::per_firm(&self.firms.list)
             .map(|f| f.serial)
             .collect();
-        let chunk = crate::step::par::chunk_len(self.residents.len());
+        let chunk = crate::par::chunk_len(self.residents.len());
         self.residents
             .people
             .par_chunks_mut(chunk)
