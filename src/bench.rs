@@ -181,9 +181,7 @@ pub fn measure(name: &str, scenario: Scenario) -> Result<Measurement, Error> {
     let start = Instant::now();
     let mut sim = Simulation::new(scenario);
     let residents = sim.world().residents.len() as u64;
-    for _ in 0..months {
-        std::hint::black_box(sim.step()?);
-    }
+    crate::run::run_months(&mut sim, months, &mut ())?;
     let wall_seconds = start.elapsed().as_secs_f64();
     Ok(Measurement {
         scenario: name.to_string(),

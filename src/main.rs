@@ -12,8 +12,10 @@ use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use polis::bench::{self, Report};
+use polis::experiment::compare::{Pairing, Request, Side};
 use polis::experiment::{self, RunOutcome, RunStatus, Shard};
-use polis::output::{self, AgentCounts, Manifest};
+use polis::output::{self, Manifest};
+use polis::run::{Observer, Rows, ZoneSnapshots};
 use polis::scenario::{Loaded, render};
 use polis::{Error, Scenario, Simulation};
 
@@ -512,59 +514,29 @@ fn run(args: RunArgs) -> Result<(), Failure> {
     };
 
     let months = scenario.simulation.months;
-    let progress = Progress::new(months, args.quiet);
-    let (rows, zones, sim) = pool.install(|| -> Result<_, Error> {
-        let mut sim = Simulation::new(scenario.clone());
-        let mut rows = Vec::with_capacity(months as usize);
-        let mut zones = Vec::new();
-        for _ in 0..months {
-            let row = sim.step()?;
-            progress.month(&row);
-            // Between steps, outside the timed phases: a map snapshot.
-            if output::zones::is_snapshot_month(row.month, months) {
-                zones.extend(output::zones::zone_rows(sim.world()));
-            }
-            rows.push(row);
-        }
-        Ok((rows, zones, sim))
+    let mut progress = Progress::new(months, args.quiet);
+    let mut rows = Rows::with_capacity(months);
+    let mut zones = ZoneSnapshots::new(months);
+    let sim = pool.install(|| {
+        polis::run::run(
+            scenario.clone(),
+            &mut (&mut progress, &mut rows, &mut zones),
+        )
     })?;
     progress.finish();
+    let (rows, zones) = (rows.0, zones.rows);
 
     let world = sim.world();
     let wall = started.elapsed().as_secs_f64();
-    let mut manifest = Manifest {
-        polis_version: env!("CARGO_PKG_VERSION").into(),
-        git_commit: output::git_commit().into(),
-        scenario_path: args.scenario.display().to_string(),
-        scenario_files: loaded
-            .files
-            .iter()
-            .map(|f| f.display().to_string())
-            .collect(),
+    let mut manifest = Manifest::of_run(
+        &args.scenario,
+        &loaded.files,
         overrides,
-        seed: scenario.simulation.seed,
-        months,
+        &scenario,
+        &sim,
         threads,
-        wall_seconds: wall,
-        setup_seconds: sim.timings().setup,
-        phase_seconds: sim
-            .timings()
-            .table()
-            .into_iter()
-            .map(|(n, s)| (n.to_string(), s))
-            .collect(),
-        agents: AgentCounts {
-            residents: world.residents.len(),
-            zones: world.city.len(),
-            firms_start: scenario.firms_at_setup(),
-            firms_end: world.firms.len(),
-        },
-        bytes_per_resident: world.residents.bytes_per_resident(),
-        files: vec![],
-        checksums: Default::default(),
-        events: scenario.events.clone(),
-        scenario: scenario.clone(),
-    };
+        wall,
+    );
     let paths = output::write_run(&out, &rows, &scenario.sector_names(), &zones, &mut manifest)
         .context("writing the run's output")
         .map_err(|error| Failure { code: 1, error })?;
@@ -904,12 +876,9 @@ fn bench_step(args: BenchStepArgs) -> Result<(), Failure> {
         &[],
     )?;
     let (pool, _) = pool(Some(args.threads))?;
-    pool.install(|| -> Result<(), Error> {
+    pool.install(|| {
         let mut sim = Simulation::new(loaded.scenario);
-        for _ in 0..args.steps {
-            std::hint::black_box(sim.step()?);
-        }
-        Ok(())
+        polis::run::run_months(&mut sim, args.steps, &mut ())
     })?;
     Ok(())
 }
@@ -1266,83 +1235,43 @@ fn report(args: ReportArgs) -> Result<(), Failure> {
 
 /// `polis compare`: paired replicates of two scenarios, B - A per metric.
 fn compare(args: CompareArgs) -> Result<(), Failure> {
-    let a = load(&args.a, &args.set, &[])?;
-    let b = load(&args.b, &args.set, &[])?;
-    let months = a.scenario.simulation.months;
-    if b.scenario.simulation.months != months {
-        return Err(Failure::bad_input(
-            format!(
-                "{} simulates {} months and {} simulates {}; a paired comparison needs the same months",
-                args.a.display(),
-                months,
-                args.b.display(),
-                b.scenario.simulation.months
-            ),
-            "set both with --set simulation.months=N",
-        ));
-    }
-    let sectors = a.scenario.sector_names();
-    if b.scenario.sector_names() != sectors {
-        return Err(Failure::bad_input(
-            format!(
-                "{} and {} have different sectors ({} and {}); their columns cannot be paired",
-                args.a.display(),
-                args.b.display(),
-                sectors.join(", "),
-                b.scenario.sector_names().join(", ")
-            ),
-            "compare scenarios that share their sectors",
-        ));
-    }
-    let window = args
-        .window
-        .unwrap_or([months.saturating_sub(11).max(1), months]);
-    if window[1] > months {
-        return Err(Failure::bad_input(
-            format!(
-                "--window {}:{} ends after the last month ({months})",
-                window[0], window[1]
-            ),
-            &format!("months run from 1 to {months}"),
-        ));
-    }
-    let most = experiment::spec::MAX_RUNS / 2;
-    if args.replicates as u64 > most {
-        return Err(Failure::bad_input(
-            format!(
-                "--replicates {}: a comparison of {} runs, more than the {} polis runs in one",
-                args.replicates,
-                2 * args.replicates as u64,
-                2 * most
-            ),
-            &format!("give at most {most} replicates"),
-        ));
-    }
+    let side = |path: &PathBuf| -> Result<Side, Failure> {
+        Ok(Side {
+            path: path.clone(),
+            loaded: load(path, &args.set, &[])?,
+        })
+    };
+    let pairing = Pairing {
+        replicates: args.replicates,
+        seed: args.seed,
+        window: args.window,
+    };
+    let request = Request::new(side(&args.a)?, side(&args.b)?, pairing)
+        .map_err(|r| Failure::bad_input(r.message, &r.hint))?;
     let (pool, jobs) = pool(args.jobs)?;
     let at_once = jobs.min(2 * args.replicates as usize).max(1);
-    let larger = if a.scenario.memory_estimate() >= b.scenario.memory_estimate() {
-        (&args.a, &a.scenario)
-    } else {
-        (&args.b, &b.scenario)
-    };
-    check_memory_for(larger.0, larger.1, at_once, "a comparison")?;
+    let larger = request.larger();
+    check_memory_for(
+        &larger.path,
+        &larger.loaded.scenario,
+        at_once,
+        "a comparison",
+    )?;
     if !args.quiet {
         eprintln!(
-            "comparing {} and {}: {} replicates of {months} months each, {jobs} at a time",
+            "comparing {} and {}: {} replicates of {} months each, {jobs} at a time",
             args.a.display(),
             args.b.display(),
-            args.replicates
+            args.replicates,
+            request.months()
         );
     }
-    let comparison = pool.install(|| {
-        experiment::compare_runs(&a.scenario, &b.scenario, args.replicates, args.seed, window)
-    })?;
-    let diffs = &comparison.differences;
+    let comparison = pool.install(|| request.run())?;
     if !args.quiet {
-        print!("{}", compare_table(diffs, &args, window));
+        print!("{}", request.table(&comparison.differences));
     }
     if let Some(out) = &args.out {
-        let written = write_compare(out, &comparison, &args, &a, &b, window, months, jobs)?;
+        let written = request.write(out, &comparison, jobs)?;
         if !args.quiet {
             for p in written {
                 println!("wrote {}", p.display());
@@ -1350,205 +1279,6 @@ fn compare(args: CompareArgs) -> Result<(), Failure> {
         }
     }
     Ok(())
-}
-
-/// A number for the comparison table: four significant digits, or
-/// scientific notation when very large or small; `n/a` for NaN.
-fn short(x: f64) -> String {
-    if x.is_nan() {
-        return "n/a".into();
-    }
-    if x == 0.0 {
-        return "0".into();
-    }
-    let size = x.abs();
-    if !(1e-3..1e6).contains(&size) {
-        return format!("{x:.3e}");
-    }
-    let decimals = (3 - size.log10().floor() as i32).clamp(0, 6) as usize;
-    format!("{x:.decimals$}")
-}
-
-/// Whether a difference's 95% interval leaves out zero.
-fn excludes_zero(d: &experiment::Difference) -> bool {
-    d.diff.low > 0.0 || d.diff.high < 0.0
-}
-
-fn compare_table(diffs: &[experiment::Difference], args: &CompareArgs, window: [u32; 2]) -> String {
-    let head = ["metric", "mean A", "mean B", "B - A", "95% interval", ""];
-    let rows: Vec<[String; 6]> = diffs
-        .iter()
-        .map(|d| {
-            [
-                d.metric.clone(),
-                short(d.mean_a),
-                short(d.mean_b),
-                short(d.diff.mean),
-                format!("[{}, {}]", short(d.diff.low), short(d.diff.high)),
-                if excludes_zero(d) { "*" } else { "" }.to_string(),
-            ]
-        })
-        .collect();
-    let widths: Vec<usize> = (0..6)
-        .map(|c| {
-            rows.iter()
-                .map(|r| r[c].chars().count())
-                .chain([head[c].len()])
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    let line = |cells: [&str; 6]| {
-        let mut s = format!("{:<w$}", cells[0], w = widths[0]);
-        for c in 1..5 {
-            s.push_str(&format!("  {:>w$}", cells[c], w = widths[c]));
-        }
-        s.push_str(&format!(" {}", cells[5]));
-        s.trim_end().to_string() + "\n"
-    };
-    let mut out = format!(
-        "A = {}, B = {}; means over months {} to {}, {} paired replicates\n\n",
-        args.a.display(),
-        args.b.display(),
-        window[0],
-        window[1],
-        args.replicates
-    );
-    out.push_str(&line(head));
-    for r in &rows {
-        out.push_str(&line([&r[0], &r[1], &r[2], &r[3], &r[4], &r[5]]));
-    }
-    let marked = diffs.iter().filter(|d| excludes_zero(d)).count();
-    out.push_str(&format!(
-        "\n* the 95% interval of B - A leaves out 0 ({marked} of {} metrics)\n",
-        diffs.len()
-    ));
-    out
-}
-
-/// Writes compare.csv, runs.csv, the long timeseries.csv and manifest.json
-/// into `out`, each atomically.
-#[allow(clippy::too_many_arguments)]
-fn write_compare(
-    out: &std::path::Path,
-    comparison: &experiment::Comparison,
-    args: &CompareArgs,
-    a: &Loaded,
-    b: &Loaded,
-    window: [u32; 2],
-    months: u32,
-    jobs: usize,
-) -> Result<Vec<PathBuf>, Failure> {
-    let failure = |e: anyhow::Error| Failure { code: 1, error: e };
-    std::fs::create_dir_all(out)
-        .with_context(|| format!("cannot create {}", out.display()))
-        .map_err(failure)?;
-    let number = |x: f64| {
-        if x.is_nan() {
-            String::new()
-        } else {
-            format!("{x}")
-        }
-    };
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let csv_err = |e: csv::Error| failure(anyhow::Error::new(e).context("writing compare.csv"));
-    w.write_record([
-        "metric",
-        "mean_a",
-        "mean_b",
-        "diff_mean",
-        "diff_sd",
-        "diff_ci_low",
-        "diff_ci_high",
-        "n",
-    ])
-    .map_err(csv_err)?;
-    for d in &comparison.differences {
-        let mut rec = vec![d.metric.clone()];
-        rec.extend(
-            [
-                d.mean_a,
-                d.mean_b,
-                d.diff.mean,
-                d.diff.sd,
-                d.diff.low,
-                d.diff.high,
-            ]
-            .map(number),
-        );
-        rec.push(d.diff.n.to_string());
-        w.write_record(&rec).map_err(csv_err)?;
-    }
-    let bytes = w
-        .into_inner()
-        .map_err(|e| failure(anyhow::anyhow!("writing compare.csv: {e}")))?;
-    // runs.csv and the long timeseries.csv, in the style of a sweep's: run
-    // 2r is A and run 2r+1 is B, both with replicate seed r.
-    let mut runs = csv::Writer::from_writer(Vec::new());
-    runs.write_record(["run_id", "scenario", "scenario_file", "replicate", "seed"])
-        .map_err(csv_err)?;
-    let mut series = format!(
-        "run_id,{}\n",
-        polis::Row::header(&a.scenario.sector_names()).join(",")
-    )
-    .into_bytes();
-    for (run_id, body) in comparison.series.iter().enumerate() {
-        let replicate = run_id as u32 / 2;
-        let (label, file) = if run_id % 2 == 0 {
-            ("A", &args.a)
-        } else {
-            ("B", &args.b)
-        };
-        runs.write_record([
-            run_id.to_string(),
-            label.to_string(),
-            file.display().to_string(),
-            replicate.to_string(),
-            experiment::replicate_seed(args.seed, replicate).to_string(),
-        ])
-        .map_err(csv_err)?;
-        for line in body.split_inclusive(|&c| c == b'\n') {
-            series.extend_from_slice(format!("{run_id},").as_bytes());
-            series.extend_from_slice(line);
-        }
-    }
-    let runs_bytes = runs
-        .into_inner()
-        .map_err(|e| failure(anyhow::anyhow!("writing runs.csv: {e}")))?;
-    let files =
-        |l: &Loaded| -> Vec<String> { l.files.iter().map(|f| f.display().to_string()).collect() };
-    let manifest = serde_json::json!({
-        "polis_version": env!("CARGO_PKG_VERSION"),
-        "git_commit": output::git_commit(),
-        "scenario_a": args.a.display().to_string(),
-        "scenario_b": args.b.display().to_string(),
-        "scenario_a_files": files(a),
-        "scenario_b_files": files(b),
-        "overrides": args.set,
-        "replicates": args.replicates,
-        "seed": args.seed,
-        "replicate_seeds": (0..args.replicates)
-            .map(|r| experiment::replicate_seed(args.seed, r))
-            .collect::<Vec<_>>(),
-        "months": months,
-        "window": window,
-        "threads": jobs,
-        "files": ["compare.csv", "runs.csv", "timeseries.csv"],
-    });
-    let paths = [
-        out.join("compare.csv"),
-        out.join("runs.csv"),
-        out.join("timeseries.csv"),
-        out.join("manifest.json"),
-    ];
-    output::atomic_write(&paths[0], &bytes)?;
-    output::atomic_write(&paths[1], &runs_bytes)?;
-    output::atomic_write(&paths[2], &series)?;
-    output::atomic_write(
-        &paths[3],
-        &serde_json::to_vec_pretty(&manifest).expect("a JSON value serializes"),
-    )?;
-    Ok(paths.to_vec())
 }
 
 /// Memory available to a new process, bytes, from /proc/meminfo (`None`
@@ -1727,7 +1457,15 @@ impl Progress {
         }
     }
 
-    fn month(&self, row: &polis::Row) {
+    fn finish(&self) {
+        if let Progress::Bar(bar) = self {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+impl Observer for Progress {
+    fn month(&mut self, _: &Simulation, row: &polis::Row) -> Result<(), Error> {
         let msg = format!(
             "unemployment {:.1}% firms {}",
             row.unemployment_rate * 100.0,
@@ -1745,12 +1483,7 @@ impl Progress {
             }
             Progress::Quiet => {}
         }
-    }
-
-    fn finish(&self) {
-        if let Progress::Bar(bar) = self {
-            bar.finish_and_clear();
-        }
+        Ok(())
     }
 }
 
@@ -1873,11 +1606,6 @@ mod tests {
         assert!(parse_window("60:49").is_err());
         assert!(parse_window("0:4").is_err());
         assert!(parse_window("12").is_err());
-        assert_eq!(short(12345.6), "12346");
-        assert_eq!(short(0.05234), "0.05234");
-        assert_eq!(short(-1.5), "-1.500");
-        assert_eq!(short(2.5e9), "2.500e9");
-        assert_eq!(short(f64::NAN), "n/a");
     }
 
     #[test]
