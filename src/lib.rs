@@ -18,6 +18,10 @@
 //! 5. labour market, 6. production, 7. goods market, 8. incomes and exits,
 //! 9. housing and congestion, 10. metrics row and ledger recount.
 //!
+//! [`run::run`] builds a city and runs a scenario's months, handing each to
+//! a [`run::Observer`] (rows, zone snapshots, window sums, progress): runs,
+//! sweeps, comparisons and benchmarks all use it.
+//!
 //! ## Determinism contract
 //! The same scenario and seed give byte-identical output for any thread
 //! count. Every random draw comes from a stream keyed by (seed, month, phase,
@@ -51,6 +55,7 @@ pub mod output;
 pub mod par;
 pub mod plot;
 pub mod rng;
+pub mod run;
 pub mod scenario;
 pub mod step;
 pub mod world;

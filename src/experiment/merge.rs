@@ -14,6 +14,15 @@ use crate::experiment::spec::Plan;
 use crate::experiment::stats::{Summary, summarise};
 use crate::metrics::Row;
 use crate::output::atomic_write;
+use crate::output::manifest::{FileSum, Manifest, Subject, Summing, SweepSubject};
+
+/// The files a merge writes besides its manifest, as its manifest lists them.
+pub const SWEEP_FILES: [&str; 4] = [
+    "runs.csv",
+    "timeseries.csv",
+    "summary.csv",
+    "datapackage.json",
+];
 
 /// What a merge found and wrote.
 #[derive(Debug, Clone, PartialEq)]
@@ -160,9 +169,9 @@ pub fn merge(dir: &Path) -> Result<MergeReport, Error> {
     let tmp = dir.join(format!(".timeseries.csv.tmp-{}", std::process::id()));
     let mut finals: Vec<Vec<Vec<f64>>> = vec![vec![Vec::new(); metrics.len()]; plan.points.len()];
     let mut windows = finals.clone();
-    let result = (|| -> Result<(), Error> {
+    let result = (|| -> Result<FileSum, Error> {
         let file = std::fs::File::create(&tmp).map_err(io(&tmp))?;
-        let mut out = BufWriter::new(file);
+        let mut out = BufWriter::new(Summing::new(file));
         writeln!(out, "run_id,{}", header.join(",")).map_err(io(&tmp))?;
         for (run, outcome) in plan.runs.iter().zip(&outcomes) {
             if outcome.status != RunStatus::Ok {
@@ -203,13 +212,14 @@ pub fn merge(dir: &Path) -> Result<MergeReport, Error> {
             }
         }
         out.flush().map_err(io(&tmp))?;
-        out.get_ref().sync_all().map_err(io(&tmp))?;
-        std::fs::rename(&tmp, &ts_path).map_err(io(&ts_path))
+        out.get_ref().inner.sync_all().map_err(io(&tmp))?;
+        std::fs::rename(&tmp, &ts_path).map_err(io(&ts_path))?;
+        Ok(out.get_ref().sum())
     })();
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
-    result?;
+    let series_sum = result?;
 
     // summary.csv
     let mut summary = csv::Writer::from_writer(Vec::new());
@@ -250,22 +260,38 @@ pub fn merge(dir: &Path) -> Result<MergeReport, Error> {
         .iter()
         .filter(|o| o.status != RunStatus::Ok)
         .count();
-    let manifest = json!({
-        "polis_version": env!("CARGO_PKG_VERSION"),
-        "git_commit": crate::output::git_commit(),
-        "sweep": plan.spec,
-        "base_scenario": plan.base_path.display().to_string(),
-        "parameters": plan.parameters,
-        "points": plan.points.len(),
-        "replicates": plan.spec.replicates,
-        "runs": plan.runs.len(),
-        "failed_runs": failed,
-        "months": plan.months,
-        "summary_window": plan.window,
-        "replicate_seeds": (0..plan.spec.replicates).map(|r| crate::experiment::replicate_seed(plan.spec.seed, r)).collect::<Vec<_>>(),
-        "files": ["runs.csv", "timeseries.csv", "summary.csv", "datapackage.json"],
-    });
-    let package = datapackage(&plan, &metrics);
+    let package = serde_json::to_vec_pretty(&datapackage(&plan, &metrics))
+        .map_err(|e| Error::Sweep(e.to_string()))?;
+    let subject = SweepSubject {
+        sweep: plan.spec.clone(),
+        base_scenario: plan.base_path.display().to_string(),
+        parameters: plan.parameters.clone(),
+        points: plan.points.len(),
+        runs: plan.runs.len(),
+        failed_runs: failed,
+        summary_window: plan.window,
+    };
+    let mut manifest = Manifest {
+        replicates: Some(plan.spec.replicates),
+        replicate_seeds: (0..plan.spec.replicates)
+            .map(|r| crate::experiment::replicate_seed(plan.spec.seed, r))
+            .collect(),
+        ..Manifest::new(
+            Subject::Sweep(Box::new(subject)),
+            Vec::new(),
+            plan.spec.seed,
+            plan.months,
+        )
+    };
+    manifest.set_files(
+        &SWEEP_FILES,
+        &[
+            ("runs.csv", FileSum::of(&runs_bytes)),
+            ("timeseries.csv", series_sum),
+            ("summary.csv", FileSum::of(&summary_bytes)),
+            ("datapackage.json", FileSum::of(&package)),
+        ],
+    );
     let files = vec![
         dir.join("runs.csv"),
         ts_path,
@@ -275,14 +301,9 @@ pub fn merge(dir: &Path) -> Result<MergeReport, Error> {
     ];
     atomic_write(&files[0], &runs_bytes)?;
     atomic_write(&files[2], &summary_bytes)?;
-    atomic_write(
-        &files[3],
-        &serde_json::to_vec_pretty(&manifest).map_err(|e| Error::Sweep(e.to_string()))?,
-    )?;
-    atomic_write(
-        &files[4],
-        &serde_json::to_vec_pretty(&package).map_err(|e| Error::Sweep(e.to_string()))?,
-    )?;
+    // The manifest last: it vouches for the files before it.
+    atomic_write(&files[4], &package)?;
+    atomic_write(&files[3], &manifest.to_json()?)?;
     Ok(MergeReport {
         runs: plan.runs.len(),
         failed,

@@ -16,8 +16,8 @@ use serde::{Deserialize, Serialize};
 use crate::error::Error;
 use crate::experiment::spec::{Plan, RunSpec, Shard};
 use crate::output::{atomic_write, timeseries_csv};
+use crate::run::Rows;
 use crate::scenario::Scenario;
-use crate::step::Simulation;
 
 /// How a run ended.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -215,10 +215,8 @@ fn simulate(plan: &Plan, run: &RunSpec) -> Result<(Vec<u8>, u64), String> {
     let sectors = scenario.sector_names();
     // A bug must not take the whole sweep down: record it as this run's failure.
     let rows = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
-        let mut sim = Simulation::new(scenario);
-        (0..months)
-            .map(|_| sim.step().map_err(Error::from))
-            .collect::<Result<Vec<_>, Error>>()
+        let mut rows = Rows::with_capacity(months);
+        crate::run::run(scenario, &mut rows).map(|_| rows.0)
     }))
     .map_err(|panic| {
         let what = panic

@@ -5,103 +5,20 @@
 //!
 //! A run's files are one set: the manifest is removed before the data files
 //! are replaced and written after them, and it records each data file's
-//! size and SHA-256 ([`Manifest::checksums`]). A run killed between its
+//! size and SHA-256 ([`Manifest::checksums`], [`manifest`]). A run killed between its
 //! renames leaves no manifest, or one whose checksums the new files do not
 //! match; `polis plot` and `polis report` check them before trusting a folder.
 
+pub mod manifest;
 pub mod zones;
 
-use std::collections::BTreeMap;
+pub use manifest::{AgentCounts, FileSum, Kind, Manifest, Subject, git_commit};
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use serde::{Deserialize, Serialize};
-
 use crate::error::Error;
 use crate::metrics::Row;
-use crate::scenario::{Event, Scenario};
-
-/// Everything needed to reproduce a run, and what it cost.
-#[derive(Debug, Clone, Serialize)]
-pub struct Manifest {
-    /// polis version.
-    pub polis_version: String,
-    /// Git commit the binary was built from (`unknown` outside a checkout).
-    pub git_commit: String,
-    /// Scenario file, as given.
-    pub scenario_path: String,
-    /// Every file read: the scenario file first, then the files it
-    /// `extends`, in order.
-    pub scenario_files: Vec<String>,
-    /// The `key=value` overrides applied after the files, in order, as given
-    /// (`--set`, then `--seed` and `--steps` as `simulation.seed=N` and
-    /// `simulation.months=N`).
-    pub overrides: Vec<String>,
-    /// The resolved scenario (every parameter, defaults filled in).
-    pub scenario: Scenario,
-    /// The scenario's dated policy changes (also inside `scenario`), listed
-    /// here for readers of the manifest.
-    pub events: Vec<Event>,
-    /// Seed of the run.
-    pub seed: u64,
-    /// Months simulated.
-    pub months: u32,
-    /// Worker threads.
-    pub threads: usize,
-    /// Wall time of the whole run, seconds.
-    pub wall_seconds: f64,
-    /// Time spent building the city, seconds.
-    pub setup_seconds: f64,
-    /// Time per phase, seconds, in phase order.
-    pub phase_seconds: Vec<(String, f64)>,
-    /// Agent counts.
-    pub agents: AgentCounts,
-    /// Bytes of state per resident.
-    pub bytes_per_resident: usize,
-    /// Files written, relative to the output folder.
-    pub files: Vec<String>,
-    /// Size and SHA-256 of each data file written (not of the manifest
-    /// itself), so that a reader can tell that the folder's files are the
-    /// ones this manifest describes.
-    pub checksums: BTreeMap<String, FileSum>,
-}
-
-/// What a manifest records of a file it vouches for.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FileSum {
-    /// Size, bytes.
-    pub bytes: u64,
-    /// SHA-256, 64 lowercase hex digits.
-    pub sha256: String,
-}
-
-impl FileSum {
-    /// The size and checksum of `bytes`.
-    pub fn of(bytes: &[u8]) -> FileSum {
-        FileSum {
-            bytes: bytes.len() as u64,
-            sha256: crate::input::sha256_hex(bytes),
-        }
-    }
-}
-
-/// Agent counts at the start and end of a run.
-#[derive(Debug, Clone, Serialize)]
-pub struct AgentCounts {
-    /// Residents.
-    pub residents: usize,
-    /// Zones.
-    pub zones: usize,
-    /// Firms at set-up.
-    pub firms_start: usize,
-    /// Firms at the end.
-    pub firms_end: usize,
-}
-
-/// The git commit this binary was built from.
-pub fn git_commit() -> &'static str {
-    option_env!("POLIS_GIT_COMMIT").unwrap_or("unknown")
-}
 
 /// `timeseries.csv` as bytes.
 pub fn timeseries_csv(rows: &[Row], sectors: &[String]) -> Result<Vec<u8>, Error> {
@@ -208,15 +125,14 @@ pub fn write_run(
         path: dir.display().to_string(),
         source,
     })?;
-    manifest.files = RUN_FILES.iter().map(|f| f.to_string()).collect();
-    manifest.checksums = BTreeMap::from([
-        ("timeseries.csv".to_string(), FileSum::of(&csv)),
-        ("zones.csv".to_string(), FileSum::of(&zones_csv)),
-    ]);
-    let json = serde_json::to_vec_pretty(manifest).map_err(|e| Error::Io {
-        path: "manifest.json".into(),
-        source: std::io::Error::other(e),
-    })?;
+    manifest.set_files(
+        &RUN_FILES,
+        &[
+            ("timeseries.csv", FileSum::of(&csv)),
+            ("zones.csv", FileSum::of(&zones_csv)),
+        ],
+    );
+    let json = manifest.to_json()?;
     let paths: Vec<PathBuf> = RUN_FILES.iter().map(|f| dir.join(f)).collect();
     remove_stale_temporaries(dir, &RUN_FILES);
     // The old manifest goes first: until the new one is written, the folder

@@ -168,8 +168,8 @@ pub fn zones_csv(rows: &[ZoneRow]) -> Result<Vec<u8>, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::run::{Rows, run};
     use crate::scenario::Scenario;
-    use crate::step::Simulation;
     use std::path::Path;
 
     #[test]
@@ -185,12 +185,9 @@ mod tests {
     fn zone_totals_add_up_to_the_city() {
         let text = "[simulation]\nresidents = 3000\nmonths = 3\n";
         let scenario = Scenario::from_toml(text, Path::new("t.toml")).expect("valid");
-        let mut sim = Simulation::new(scenario);
-        let mut row = None;
-        for _ in 0..3 {
-            row = Some(sim.step().expect("no ledger violation"));
-        }
-        let row = row.expect("three months ran");
+        let mut rows = Rows::default();
+        let sim = run(scenario, &mut rows).expect("no ledger violation");
+        let row = rows.0.last().expect("three months ran");
         let zones = zone_rows(sim.world());
         assert_eq!(zones.len(), sim.world().city.len());
         let residents: u64 = zones.iter().map(|z| z.residents).sum();
