@@ -25,7 +25,7 @@ pub(crate) fn check_memory_for(
     let Some((available, limit)) = memory_available() else {
         return Ok(());
     };
-    let each = scenario.memory_estimate();
+    let each = polis::output::memory_estimate(scenario);
     let needed = each.saturating_mul(jobs as u64);
     if needed <= available {
         return Ok(());
@@ -211,7 +211,7 @@ pub(crate) fn residents_that_fit(scenario: &Scenario, available: u64) -> Option<
     while lo < hi {
         let mid = lo + (hi - lo).div_ceil(2);
         probe.simulation.residents = mid;
-        if probe.memory_estimate() <= budget {
+        if polis::output::memory_estimate(&probe) <= budget {
             lo = mid;
         } else {
             hi = mid - 1;

@@ -63,10 +63,9 @@ pub(crate) fn check_sweep_memory(
         let Ok(loaded) = Scenario::load_with(&plan.base_path, &overrides) else {
             continue;
         };
-        if largest
-            .as_ref()
-            .is_none_or(|l| loaded.scenario.memory_estimate() > l.memory_estimate())
-        {
+        if largest.as_ref().is_none_or(|l| {
+            polis::output::memory_estimate(&loaded.scenario) > polis::output::memory_estimate(l)
+        }) {
             largest = Some(loaded.scenario);
         }
     }

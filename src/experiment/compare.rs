@@ -237,7 +237,9 @@ impl Request {
 
     /// The side whose runs need the more memory.
     pub fn larger(&self) -> &Side {
-        if self.a.loaded.scenario.memory_estimate() >= self.b.loaded.scenario.memory_estimate() {
+        if crate::output::memory_estimate(&self.a.loaded.scenario)
+            >= crate::output::memory_estimate(&self.b.loaded.scenario)
+        {
             &self.a
         } else {
             &self.b

@@ -353,10 +353,19 @@ fn datapackage(plan: &Plan, metrics: &[String]) -> serde_json::Value {
         field("run_id", "integer", "run number (see runs.csv)"),
         field("month", "integer", "month, from 1"),
     ];
+    // Each metric as the columns table describes it (docs/OUTPUT.md).
+    let sectors = crate::metrics::columns::sectors(metrics);
     series.extend(
         metrics
             .iter()
-            .map(|m| field(m, "number", "see docs/OUTPUT.md")),
+            .map(|m| match crate::metrics::columns::describe(m, &sectors) {
+                Some(c) => field(
+                    m,
+                    c.format.schema_type(),
+                    &format!("{} Unit: {}.", c.meaning, c.unit),
+                ),
+                None => field(m, "number", "see docs/OUTPUT.md"),
+            }),
     );
     let mut summary = vec![field("sample_id", "string", "parameter point")];
     summary.extend(params);

@@ -396,6 +396,16 @@ pub fn describe<'a>(name: &'a str, sectors: &[String]) -> Option<Described<'a>> 
     })
 }
 
+/// The sectors of a timeseries header: the names after the first sector
+/// column's prefix (`output_<sector>`), in header order.
+pub fn sectors(header: &[String]) -> Vec<String> {
+    let prefix = SECTOR_COLUMNS[0].prefix;
+    header
+        .iter()
+        .filter_map(|h| h.strip_prefix(prefix).map(str::to_string))
+        .collect()
+}
+
 /// The column table of docs/OUTPUT.md's `timeseries.csv` section, as
 /// Markdown.
 pub fn markdown() -> String {

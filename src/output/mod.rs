@@ -152,6 +152,30 @@ pub fn write_run(
     Ok(paths)
 }
 
+/// Estimated peak memory of a run of this scenario, bytes: the residents'
+/// state and per-month scratch, firms, zones, the distance table and the
+/// zone snapshots of `zones.csv`.
+pub fn memory_estimate(scenario: &crate::scenario::Scenario) -> u64 {
+    let n = scenario.simulation.residents as u64;
+    // The state, plus applications, leftovers and sort buffers (scratch).
+    let state = crate::world::Residents::bytes_per_resident_with(scenario.sectors.len());
+    let per_resident = state as u64 + 24;
+    // zones.csv: the snapshots kept until the run ends, then their text.
+    let zone_rows = scenario.city.width as u64
+        * scenario.city.height as u64
+        * crate::output::zones::snapshots(scenario.simulation.months) as u64
+        * (std::mem::size_of::<crate::output::zones::ZoneRow>() as u64 + 64);
+    let firms = (n as f64 / scenario.simulation.residents_per_firm).ceil() as u64 * 2;
+    let zones = scenario.city.width as u64 * scenario.city.height as u64;
+    let table = zones * 4 + zones * 4; // distance offsets and zone coordinates
+    n * per_resident
+        + firms * std::mem::size_of::<crate::world::Firm>() as u64
+        + zones * 64
+        + table
+        + zone_rows
+        + (8 << 20)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -65,10 +65,7 @@ fn panel(title: &str, unit: &str, series: Vec<SeriesSpec>) -> PanelSpec {
 
 /// The sectors of a timeseries header (its `output_<sector>` columns).
 pub fn sectors(header: &[String]) -> Vec<String> {
-    header
-        .iter()
-        .filter_map(|h| h.strip_prefix("output_").map(str::to_string))
-        .collect()
+    crate::metrics::columns::sectors(header)
 }
 
 /// The standard charts, for a timeseries with these sectors.

@@ -173,6 +173,20 @@ fn sweep_writes_runs_timeseries_summary_manifest_and_datapackage() {
         let described: Vec<&str> = fields.iter().map(|f| f["name"].as_str().unwrap()).collect();
         assert_eq!(described, header, "{path}: the schema names every column");
     }
+    // The metrics are described from the columns table: type, meaning, unit.
+    let series = resources[1]["schema"]["fields"].as_array().unwrap();
+    let field = |name: &str| {
+        series
+            .iter()
+            .find(|f| f["name"] == name)
+            .unwrap_or_else(|| panic!("no field {name}"))
+    };
+    assert_eq!(field("employed")["type"], "integer");
+    assert_eq!(field("mean_wage")["type"], "number");
+    let wage = field("mean_wage")["description"].as_str().unwrap();
+    assert!(wage.contains("Unit: yuan/month."), "{wage}");
+    let services = field("output_services")["description"].as_str().unwrap();
+    assert!(services.contains("Unit: yuan/month at set-up prices."), "{services}");
 }
 
 /// Metrics in a sweep folder's timeseries.csv: its columns after run_id and month.
