@@ -58,7 +58,7 @@ impl Bed {
     }
 
     fn build(scenario: &Scenario) -> Simulation {
-        let mut sim = Simulation::new(scenario.clone());
+        let mut sim = Simulation::new(scenario.clone().check().expect("a valid scenario"));
         for _ in 0..WARM_UP_MONTHS {
             sim.step().expect("warm-up month");
         }

@@ -62,6 +62,6 @@ pub mod world;
 
 pub use error::Error;
 pub use metrics::Row;
-pub use scenario::Scenario;
+pub use scenario::{Checked, Scenario};
 pub use step::Simulation;
 pub use world::World;

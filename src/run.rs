@@ -17,7 +17,7 @@
 use crate::error::Error;
 use crate::metrics::Row;
 use crate::output::zones::{self, ZoneRow};
-use crate::scenario::Scenario;
+use crate::scenario::Checked;
 use crate::step::Simulation;
 
 /// What watches a run: called once after each month is simulated.
@@ -63,10 +63,7 @@ tuple_observer!(A.0, B.1, C.2, D.3);
 /// Builds `scenario`'s city and simulates all its months
 /// (`simulation.months`), calling `observer` after each; returns the
 /// simulation as the last month left it (its world and timings).
-pub fn run<O: Observer + ?Sized>(
-    scenario: Scenario,
-    observer: &mut O,
-) -> Result<Simulation, Error> {
+pub fn run<O: Observer + ?Sized>(scenario: Checked, observer: &mut O) -> Result<Simulation, Error> {
     let months = scenario.simulation.months;
     let mut sim = Simulation::new(scenario);
     run_months(&mut sim, months, observer)?;
@@ -181,6 +178,7 @@ impl Observer for WindowSums {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scenario::Scenario;
     use std::path::Path;
 
     fn small(months: u32) -> Scenario {
@@ -209,7 +207,11 @@ mod tests {
         let mut rows = Rows::default();
         let mut zones = ZoneSnapshots::new(13);
         let mut sums = WindowSums::new([12, 13]);
-        let sim = run(small(13), &mut (&mut rows, &mut zones, &mut sums)).expect("runs");
+        let sim = run(
+            small(13).check().expect("valid"),
+            &mut (&mut rows, &mut zones, &mut sums),
+        )
+        .expect("runs");
         assert_eq!(
             rows.0.iter().map(|r| r.month).collect::<Vec<_>>(),
             (1..=13).collect::<Vec<_>>()
@@ -226,7 +228,7 @@ mod tests {
         // A second run of the same scenario gives the same rows, observed
         // or not.
         let mut again = Rows::default();
-        run(small(13), &mut again).expect("runs");
+        run(small(13).check().expect("valid"), &mut again).expect("runs");
         assert_eq!(again, rows);
     }
 
@@ -236,7 +238,7 @@ mod tests {
             seen: Vec::new(),
             stop: 2,
         };
-        let mut sim = Simulation::new(small(5));
+        let mut sim = Simulation::new(small(5).check().expect("valid"));
         let result = run_months(&mut sim, 5, &mut stopper);
         assert!(matches!(result, Err(Error::Sweep(m)) if m == "stopped"));
         assert_eq!(stopper.seen, vec![1, 2]);

@@ -186,7 +186,7 @@ pub struct Measurement {
 pub fn measure(name: &str, scenario: Scenario) -> Result<Measurement, Error> {
     let months = scenario.simulation.months;
     let start = Instant::now();
-    let mut sim = Simulation::new(scenario);
+    let mut sim = Simulation::new(scenario.check().map_err(Error::Scenario)?);
     let residents = sim.world().residents.len() as u64;
     crate::run::run_months(&mut sim, months, &mut ())?;
     let wall_seconds = start.elapsed().as_secs_f64();

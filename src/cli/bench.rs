@@ -251,7 +251,8 @@ pub(crate) fn bench_step(args: BenchStepArgs) -> Result<(), Failure> {
     )?;
     let (pool, _) = pool(Some(args.threads))?;
     pool.install(|| {
-        let mut sim = Simulation::new(loaded.scenario);
+        let scenario = loaded.scenario.check().map_err(polis::Error::Scenario)?;
+        let mut sim = Simulation::new(scenario);
         polis::run::run_months(&mut sim, args.steps, &mut ())
     })?;
     Ok(())

@@ -32,7 +32,7 @@ pub(crate) fn run(args: RunArgs) -> Result<(), Failure> {
         }
     }
     let loaded = load(&args.scenario, &overrides, &labels)?;
-    let mut scenario = loaded.scenario;
+    let scenario = loaded.scenario;
     // `--steps N` runs the first N months of the scenario: events after them
     // stay in the scenario (and the manifest) but never fire.
     if let Some(steps) = args.steps {
@@ -56,9 +56,13 @@ pub(crate) fn run(args: RunArgs) -> Result<(), Failure> {
                 ),
             ));
         }
-        scenario.simulation.months = steps;
         overrides.push(format!("simulation.months={steps}"));
     }
+    let scenario = scenario.check().map_err(polis::Error::Scenario)?;
+    let scenario = match args.steps {
+        Some(steps) => scenario.first_months(steps),
+        None => scenario,
+    };
     check_memory(&args.scenario, &scenario)?;
     let (pool, threads) = pool(args.threads)?;
     let out = match args.out {

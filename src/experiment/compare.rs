@@ -78,7 +78,10 @@ pub fn compare_runs(
             let months = s.simulation.months;
             let mut sums = WindowSums::new(window);
             let mut rows = Rows::with_capacity(months);
-            run(s, &mut (&mut sums, &mut rows))?;
+            run(
+                s.check().map_err(Error::Scenario)?,
+                &mut (&mut sums, &mut rows),
+            )?;
             let rows = rows.0;
             // Kept as text: a run's rows are ten times larger as structs.
             let csv = timeseries_csv(&rows, &sectors)?;

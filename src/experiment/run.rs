@@ -211,6 +211,13 @@ fn simulate(plan: &Plan, run: &RunSpec) -> Result<(Vec<u8>, u64), String> {
                 .join("; ")
         })?
         .scenario;
+    let scenario = scenario.check().map_err(|errors| {
+        errors
+            .iter()
+            .map(|e| e.to_string())
+            .collect::<Vec<_>>()
+            .join("; ")
+    })?;
     let months = scenario.simulation.months;
     let sectors = scenario.sector_names();
     // A bug must not take the whole sweep down: record it as this run's failure.

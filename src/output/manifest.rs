@@ -324,7 +324,7 @@ mod tests {
     fn every_kind_writes_its_kind_and_reads_back() {
         let text = "[simulation]\nresidents = 1000\nmonths = 2\nseed = 9\n";
         let scenario = Scenario::from_toml(text, Path::new("t.toml")).expect("valid");
-        let sim = crate::run::run(scenario.clone(), &mut ()).expect("runs");
+        let sim = crate::run::run(scenario.clone().check().expect("valid"), &mut ()).expect("runs");
         let mut run = Manifest::of_run(
             Path::new("t.toml"),
             &[PathBuf::from("t.toml")],

@@ -186,7 +186,7 @@ mod tests {
         let text = "[simulation]\nresidents = 3000\nmonths = 3\n";
         let scenario = Scenario::from_toml(text, Path::new("t.toml")).expect("valid");
         let mut rows = Rows::default();
-        let sim = run(scenario, &mut rows).expect("no ledger violation");
+        let sim = run(scenario.check().expect("valid"), &mut rows).expect("no ledger violation");
         let row = rows.0.last().expect("three months ran");
         let zones = zone_rows(sim.world());
         assert_eq!(zones.len(), sim.world().city.len());

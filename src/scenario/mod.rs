@@ -202,7 +202,64 @@ impl Problem {
     }
 }
 
+/// A scenario that passed every check of [`Scenario::validate`]: the only
+/// kind a [`crate::Simulation`] runs, so that an unchecked scenario (one
+/// built or changed in code after loading) cannot run.
+#[derive(Debug, Clone)]
+pub struct Checked(Scenario);
+
+impl Checked {
+    /// The scenario.
+    pub fn scenario(&self) -> &Scenario {
+        &self.0
+    }
+
+    /// The scenario, to run or change (a changed one must be checked again).
+    pub fn into_inner(self) -> Scenario {
+        self.0
+    }
+
+    /// The same scenario run for its first `months` months only (at least
+    /// 1, at most its own): events after them stay in the scenario but
+    /// never fire. A prefix of a checked run needs no new check.
+    pub fn first_months(mut self, months: u32) -> Checked {
+        let sim = &mut self.0.simulation;
+        sim.months = months.clamp(1, sim.months);
+        self
+    }
+}
+
+impl std::ops::Deref for Checked {
+    type Target = Scenario;
+    fn deref(&self) -> &Scenario {
+        &self.0
+    }
+}
+
 impl Scenario {
+    /// Checks every value and event ([`Scenario::validate`]) and returns the
+    /// scenario as [`Checked`], or its problems as errors (without a place
+    /// in a file: the values may have been set in code).
+    pub fn check(self) -> Result<Checked, Vec<ScenarioError>> {
+        let problems = self.validate();
+        if problems.is_empty() {
+            return Ok(Checked(self));
+        }
+        Err(problems
+            .into_iter()
+            .map(|p| ScenarioError {
+                path: PathBuf::from(format!("scenario {}", self.name)),
+                location: None,
+                line_text: None,
+                message: match &p.key {
+                    Some(key) => format!("`{key}`: {}", p.message),
+                    None => p.message,
+                },
+                hint: Some(p.hint).filter(|h| !h.is_empty()),
+            })
+            .collect())
+    }
+
     /// Reads and validates a scenario file (with its `extends` chain).
     pub fn load(path: &Path) -> Result<Scenario, Vec<ScenarioError>> {
         load::load(path, &[]).map(|l| l.scenario)

@@ -24,7 +24,7 @@ use std::time::Instant;
 
 use crate::metrics::{self, Row, Tally};
 use crate::rng::{Phase, StepCtx};
-use crate::scenario::Scenario;
+use crate::scenario::{Checked, Scenario};
 use crate::world::{Flows, MonthCounters, World};
 
 /// A phase of the month: it decides from the world and the scenario, changes
@@ -147,7 +147,7 @@ pub(crate) fn default_city_after(residents: u32, months: u32) -> (Scenario, Worl
     let text = format!("[simulation]\nresidents = {residents}\nmonths = {months}\n");
     let scenario =
         Scenario::from_toml(&text, std::path::Path::new("t.toml")).expect("valid test scenario");
-    let mut sim = Simulation::new(scenario.clone());
+    let mut sim = Simulation::new(scenario.clone().check().expect("a valid test scenario"));
     for _ in 0..months {
         sim.step().expect("no ledger violation");
     }
@@ -182,9 +182,10 @@ pub struct Simulation {
 }
 
 impl Simulation {
-    /// Builds month 0 of a (validated) scenario.
-    pub fn new(scenario: Scenario) -> Simulation {
+    /// Builds month 0 of a checked scenario.
+    pub fn new(scenario: Checked) -> Simulation {
         let start = Instant::now();
+        let scenario = scenario.into_inner();
         let world = World::build(&scenario);
         let timings = Timings {
             setup: start.elapsed().as_secs_f64(),
@@ -300,13 +301,27 @@ mod tests {
         Scenario::from_toml(text, Path::new("t.toml")).expect("valid test scenario")
     }
 
+    /// A scenario changed in code after loading is checked again before it
+    /// can run: an out-of-range value is refused with the key named.
+    #[test]
+    fn only_a_checked_scenario_runs() {
+        let mut s = small("[simulation]\nresidents = 500\nmonths = 2\n");
+        s.residents.move_prob = 7.0;
+        let errors = s.clone().check().expect_err("move_prob 7 is out of range");
+        let text = errors[0].to_string();
+        assert!(text.contains("residents.move_prob"), "{text}");
+        s.residents.move_prob = 0.01;
+        let mut sim = Simulation::new(s.check().expect("valid again"));
+        sim.step().expect("a month runs");
+    }
+
     #[test]
     fn an_event_fires_in_its_month_and_changes_what_follows() {
         let base = "[simulation]\nresidents = 5000\nmonths = 6\n";
         let faster =
             format!("{base}[[events]]\nmonth = 4\nset = {{ \"city.speed_kmh\" = 60.0 }}\n");
         let run = |s: Scenario| {
-            let mut sim = Simulation::new(s);
+            let mut sim = Simulation::new(s.check().expect("a valid test scenario"));
             (0..6)
                 .map(|_| sim.step().expect("no ledger violation"))
                 .collect::<Vec<_>>()
@@ -347,7 +362,7 @@ mod platform_tests {
                     [platforms.ilp]\nenabled = true\n\
                     [[events]]\nmonth = 5\nset = { \"platforms.ilp.enabled\" = false }\n";
         let scenario = Scenario::from_toml(text, Path::new("t.toml")).expect("valid");
-        let mut sim = Simulation::new(scenario);
+        let mut sim = Simulation::new(scenario.check().expect("a valid test scenario"));
         let mut seen = Vec::new();
         for _ in 0..8 {
             sim.step().expect("no ledger violation");
@@ -383,7 +398,7 @@ mod platform_tests {
                     [[events]]\nmonth = 3\nset = { \"platforms.ilp.telework_jobs\" = 0.9 }\n\
                     [[events]]\nmonth = 6\nset = { \"platforms.ilp.telework_jobs\" = 0.05 }\n";
         let scenario = Scenario::from_toml(text, Path::new("t.toml")).expect("valid");
-        let mut sim = Simulation::new(scenario);
+        let mut sim = Simulation::new(scenario.check().expect("a valid test scenario"));
         let mut shares = Vec::new();
         for month in 1..=8 {
             sim.step().expect("no ledger violation");
@@ -430,7 +445,7 @@ mod housing_tests {
     fn run_moving_city(mut each_month: impl FnMut(&Simulation, &Row)) -> (Scenario, Simulation) {
         let text = "[simulation]\nresidents = 4000\nmonths = 6\n[residents]\nmove_prob = 0.3\n[platforms.ilp]\nenabled = true\n";
         let scenario = Scenario::from_toml(text, Path::new("t.toml")).expect("valid");
-        let mut sim = Simulation::new(scenario.clone());
+        let mut sim = Simulation::new(scenario.clone().check().expect("a valid test scenario"));
         let mut moves = 0;
         for _ in 0..6 {
             let row = sim.step().expect("no ledger violation");

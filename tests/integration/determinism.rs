@@ -34,7 +34,7 @@ fn csv_with_threads(scenario: &Scenario, threads: usize) -> Vec<u8> {
             threads,
             "the run is not inside the {threads}-thread pool"
         );
-        let mut sim = Simulation::new(scenario.clone());
+        let mut sim = Simulation::new(scenario.clone().check().expect("a valid scenario"));
         let mut rows = Vec::with_capacity(scenario.simulation.months as usize);
         for month in 1..=scenario.simulation.months {
             let row = sim.step().unwrap_or_else(|e| {

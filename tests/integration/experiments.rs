@@ -186,7 +186,10 @@ fn sweep_writes_runs_timeseries_summary_manifest_and_datapackage() {
     let wage = field("mean_wage")["description"].as_str().unwrap();
     assert!(wage.contains("Unit: yuan/month."), "{wage}");
     let services = field("output_services")["description"].as_str().unwrap();
-    assert!(services.contains("Unit: yuan/month at set-up prices."), "{services}");
+    assert!(
+        services.contains("Unit: yuan/month at set-up prices."),
+        "{services}"
+    );
 }
 
 /// Metrics in a sweep folder's timeseries.csv: its columns after run_id and month.

@@ -33,7 +33,7 @@ fn run(s: &Scenario, seed: u64) -> Vec<Row> {
     let mut s = s.clone();
     s.simulation.seed = seed;
     let months = s.simulation.months;
-    let mut sim = Simulation::new(s);
+    let mut sim = Simulation::new(s.check().expect("a valid scenario"));
     (0..months)
         .map(|_| sim.step().expect("no ledger violation"))
         .collect()
@@ -150,7 +150,7 @@ fn imp_membership_grows_and_raises_members_productivity_and_output() {
         1.0,
     );
     // Members themselves: output per efficiency unit of labour above non-members'.
-    let mut sim = Simulation::new(on.clone());
+    let mut sim = Simulation::new(on.clone().check().expect("a valid scenario"));
     for _ in 0..36 {
         sim.step().expect("no ledger violation");
     }
@@ -224,7 +224,7 @@ fn a_capacity_cut_closes_the_sector_s_least_productive_firms_and_the_negative_li
     for seed in 1..=3 {
         let mut s = s.clone();
         s.simulation.seed = seed;
-        let mut sim = Simulation::new(s);
+        let mut sim = Simulation::new(s.check().expect("a valid scenario"));
         for _ in 0..35 {
             sim.step().expect("no ledger violation");
         }
@@ -283,7 +283,7 @@ fn a_capacity_cut_closes_the_sector_s_least_productive_firms_and_the_negative_li
 #[test]
 fn the_venture_fund_is_exactly_the_ledger_inflow() {
     let s = scenario("imp-ilp-mei", 48);
-    let mut sim = Simulation::new(s);
+    let mut sim = Simulation::new(s.check().expect("a valid scenario"));
     let start = sim.world().money_total();
     let mut venture = 0i64;
     let mut incubated = 0u64;

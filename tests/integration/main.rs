@@ -120,7 +120,7 @@ fn run_baseline(seed: u64) -> BaselineRun {
     scenario.simulation.seed = seed;
     scenario.simulation.months = BASELINE_MONTHS;
     scenario.simulation.residents = BASELINE_RESIDENTS;
-    let mut sim = Simulation::new(scenario);
+    let mut sim = Simulation::new(scenario.check().expect("a valid scenario"));
     let initial_money = sim.world().money_total();
     let mut rows = Vec::with_capacity(BASELINE_MONTHS as usize);
     let mut failure = None;
