@@ -301,6 +301,43 @@ mod tests {
         Scenario::from_toml(text, Path::new("t.toml")).expect("valid test scenario")
     }
 
+    /// A firm's draws are keyed by its permanent serial: when an earlier
+    /// firm closes, the others' R&D successes (with the productivity they
+    /// bring) are the same as before.
+    #[test]
+    fn firm_draws_do_not_depend_on_the_place_in_the_store() {
+        let text = "[simulation]\nresidents = 3000\nmonths = 6\n\
+                    [innovation]\nrd_success_prob = 0.3\nadoption_share = 0.0\n";
+        let scenario = small(text);
+        let mut sim = Simulation::new(scenario.clone().check().expect("valid"));
+        for _ in 0..3 {
+            sim.step().expect("a month runs");
+        }
+        let (mut whole, mut less) = (sim.world().clone(), sim.world().clone());
+        let mut close = vec![false; less.firms.len()];
+        close[0] = true;
+        exits::close_firms(&mut less, &close);
+        let ctx = StepCtx::new(scenario.simulation.seed, 4);
+        production::produce(&mut whole, &scenario, ctx);
+        production::produce(&mut less, &scenario, ctx);
+        let by_serial = |w: &World| {
+            w.firms
+                .list
+                .iter()
+                .map(|f| (f.serial, f.productivity))
+                .collect::<std::collections::BTreeMap<_, _>>()
+        };
+        let before = by_serial(sim.world());
+        let (whole, less) = (by_serial(&whole), by_serial(&less));
+        let mut grown = 0;
+        for (serial, p) in &less {
+            assert_eq!(Some(p), whole.get(serial), "firm {serial}");
+            grown += (Some(p) != before.get(serial)) as u32;
+        }
+        assert_eq!(less.len() + 1, whole.len());
+        assert!(grown > 10, "the test needs R&D successes, got {grown}");
+    }
+
     /// A scenario changed in code after loading is checked again before it
     /// can run: an out-of-range value is refused with the key named.
     #[test]

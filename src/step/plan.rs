@@ -52,8 +52,11 @@ pub fn plan(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
     let imp_gain = w.platforms.imp.gain;
     let forecast_band = p.platforms.imp.forecast_band;
     let keys = ctx.keys(Phase::Plan);
-    w.firms.list.par_iter_mut().enumerate().for_each(|(i, f)| {
-        let mut rng = keys.rng(i as u64);
+    // A firm's draws are keyed by its permanent serial, not its place in
+    // the store, so that they stay the same when earlier firms close (and
+    // common random numbers in `compare` pair the same firms).
+    w.firms.list.par_iter_mut().for_each(|f| {
+        let mut rng = keys.rng(f.serial as u64);
         f.age += 1;
         f.expected_demand = firms::expected_demand(f.sales, f.expected_demand, fp.demand_smoothing);
         let idle = f.employees == 0 && f.sales <= 0.0;

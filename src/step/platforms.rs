@@ -140,9 +140,9 @@ fn adopt_imp(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
     // pays its fee (or leaves if it cannot). The fees and the members are
     // integer sums.
     let (fees, count) = par::per_firm_mut(&mut w.firms.list)
-        .enumerate()
-        .map(|(i, f)| {
-            if sectors[f.sector as usize].manufacturing && keys.coin(i as u64, 2) < imp.review_prob
+        .map(|f| {
+            if sectors[f.sector as usize].manufacturing
+                && keys.coin(f.serial as u64, 2) < imp.review_prob
             {
                 let rent = zones[f.zone.index()].rent as f64 * rent_share * f.employees as f64;
                 let saving = gain / (1.0 + gain) * (f.wage_bill as f64 + rent);

@@ -59,8 +59,7 @@ fn innovate(w: &mut World, p: &Scenario, ctx: StepCtx) {
     // Own R&D, one coin per firm: whether it succeeded, whether a startup
     // succeeded, whether it is an incumbent (no startup), and its sector.
     let successes: Vec<(bool, bool, bool, u8)> = par::per_firm_mut(&mut w.firms.list)
-        .enumerate()
-        .map(|(i, f)| {
+        .map(|f| {
             let mut chance = ip.rd_success_prob;
             if near[f.zone.index()] {
                 chance *= 1.0 + ip.centre_boost;
@@ -68,7 +67,7 @@ fn innovate(w: &mut World, p: &Scenario, ctx: StepCtx) {
             if imp_on && f.flags & FIRM_IMP != 0 {
                 chance *= 1.0 + ip.imp_boost;
             }
-            let success = keys.coin(i as u64, 0) < chance;
+            let success = keys.coin(f.serial as u64, 0) < chance;
             if success {
                 f.productivity *= 1.0 + ip.step;
             }
@@ -97,15 +96,13 @@ fn innovate(w: &mut World, p: &Scenario, ctx: StepCtx) {
             ip.step * ip.spillover * startup_ideas[s] as f64 / adopters
         })
         .collect();
-    par::per_firm_mut(&mut w.firms.list)
-        .enumerate()
-        .for_each(|(i, f)| {
-            let g = gains[f.sector as usize];
-            if g > 0.0
-                && f.age >= ip.startup_age_months
-                && keys.coin(i as u64, 1) < ip.adoption_share
-            {
-                f.productivity *= 1.0 + g;
-            }
-        });
+    par::per_firm_mut(&mut w.firms.list).for_each(|f| {
+        let g = gains[f.sector as usize];
+        if g > 0.0
+            && f.age >= ip.startup_age_months
+            && keys.coin(f.serial as u64, 1) < ip.adoption_share
+        {
+            f.productivity *= 1.0 + g;
+        }
+    });
 }
