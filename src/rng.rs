@@ -200,6 +200,22 @@ pub fn stream(seed: u64, month: u32, phase: Phase, agent: u64) -> AgentRng {
     PhaseKeys::new(seed, month, phase).rng(agent)
 }
 
+/// A standard normal draw: the model's one normal sampler (rand_distr's
+/// ziggurat, from the agent's own stream).
+#[inline]
+pub fn normal(rng: &mut AgentRng) -> f64 {
+    use rand_distr::Distribution;
+    rand_distr::StandardNormal.sample(rng)
+}
+
+/// A lognormal draw with mean 1 and log-sd `sigma`: exp(sigma z - sigma^2
+/// / 2) for a [`normal`] draw z. The model's one lognormal sampler (skills,
+/// projects' scale).
+#[inline]
+pub fn lognormal_mean_one(rng: &mut AgentRng, sigma: f64) -> f64 {
+    (sigma * normal(rng) - sigma * sigma / 2.0).exp()
+}
+
 /// A uniform draw in [0, 1).
 #[inline(always)]
 pub fn unit(rng: &mut AgentRng) -> f64 {
@@ -223,6 +239,33 @@ pub fn index(rng: &mut AgentRng, n: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The lognormal sampler draws what rand_distr's `LogNormal` with
+    /// location -sigma^2/2 draws, bit for bit, and its mean is 1.
+    #[test]
+    fn lognormal_mean_one_is_rand_distr_lognormal_with_mean_one() {
+        use rand_distr::{Distribution, LogNormal};
+        let sigma = 0.45;
+        let reference = LogNormal::new(-sigma * sigma / 2.0, sigma).expect("valid");
+        let (mut a, mut b) = (stream(1, 0, Phase::Setup, 9), stream(1, 0, Phase::Setup, 9));
+        let n = 200_000;
+        let mut sum = 0.0;
+        for _ in 0..n {
+            let x = lognormal_mean_one(&mut a, sigma);
+            assert_eq!(x.to_bits(), reference.sample(&mut b).to_bits());
+            sum += x;
+        }
+        let mean = sum / n as f64;
+        assert!((mean - 1.0).abs() < 0.005, "mean {mean}");
+        let mut r = stream(2, 0, Phase::Setup, 9);
+        let zs: Vec<f64> = (0..n).map(|_| normal(&mut r)).collect();
+        let m = zs.iter().sum::<f64>() / n as f64;
+        let v = zs.iter().map(|z| (z - m) * (z - m)).sum::<f64>() / n as f64;
+        assert!(
+            m.abs() < 0.01 && (v - 1.0).abs() < 0.01,
+            "mean {m}, variance {v}"
+        );
+    }
 
     #[test]
     fn streams_depend_only_on_their_key() {

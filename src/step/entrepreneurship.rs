@@ -21,7 +21,7 @@ use rayon::prelude::*;
 
 use crate::model::founding;
 use crate::par;
-use crate::rng::{AgentRng, Phase, StepCtx};
+use crate::rng::{Phase, StepCtx};
 use crate::scenario::Scenario;
 use crate::world::build::{cumulate, pick};
 use crate::world::residents::ResidentId;
@@ -98,7 +98,7 @@ pub fn found_firms(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
         }
         let mut rng = keys.rng(i as u64);
         // Projects differ in scale (lognormal, mean 1): the capital needed.
-        let scale = founding::project_scale(sigma, normal(&mut rng));
+        let scale = founding::project_scale(sigma, crate::rng::normal(&mut rng));
         let capital = founding::project_capital(cost, scale);
         let own = capital - founding::subsidy(capital, subsidy_share);
         if r.wealth < own.max(1) {
@@ -212,13 +212,6 @@ pub fn found_firms(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
     w.counters.venture += venture_paid;
     w.counters.subsidies -= flows[Holder::Government];
     flows
-}
-
-/// A standard normal draw (Box-Muller, one of the pair).
-fn normal(rng: &mut AgentRng) -> f64 {
-    let u = 1.0 - crate::rng::unit(rng);
-    let v = crate::rng::unit(rng);
-    (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()
 }
 
 /// Per sector: mean wage offer, mean price and mean productivity of its

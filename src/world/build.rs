@@ -3,7 +3,6 @@
 //! steady state so that the first months are not a transient. All draws come
 //! from `Phase::Setup` / `Phase::City` streams.
 
-use rand_distr::{Distribution, LogNormal};
 use rayon::prelude::*;
 
 use crate::rng::{self, AgentRng, Phase, PhaseKeys, index, stream, unit};
@@ -174,7 +173,6 @@ fn build_residents(s: &Scenario, city: &mut City, seed: u64) -> Residents {
     let weights: Vec<f64> = city.zones.iter().map(|z| z.dwellings as f64).collect();
     let homes = apportion(n as u64, &weights);
     let sigma = s.residents.skill_sigma;
-    let skill = LogNormal::new(-sigma * sigma / 2.0, sigma).expect("sigma is range-checked");
     let mut zone_of = Vec::with_capacity(n);
     for (z, &count) in homes.iter().enumerate() {
         city.zones[z].occupants = count as u32;
@@ -186,7 +184,7 @@ fn build_residents(s: &Scenario, city: &mut City, seed: u64) -> Residents {
         .enumerate()
         .map(|(i, home)| {
             let mut rng = keys.rng(i as u64);
-            let sk: f64 = skill.sample(&mut rng);
+            let sk = rng::lognormal_mean_one(&mut rng, sigma);
             let resident = Resident {
                 home,
                 skill_milli: (sk * 1000.0).round().clamp(50.0, 65_535.0) as u16,
