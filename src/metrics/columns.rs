@@ -445,6 +445,33 @@ pub fn markdown() -> String {
             cell(c.computed)
         ));
     }
+    // The per-sector columns of a default run, numbered.
+    let sectors: Vec<String> = crate::scenario::params::default_sectors()
+        .into_keys()
+        .collect();
+    s.push_str(&format!(
+        "\nK is the number of sectors. The per-sector columns follow the sectors in\n\
+         alphabetical order of their names (the order of the scenario's sector table\n\
+         after loading), first all `{}<sector>` columns, then all\n\
+         `{}<sector>` columns. With the default sectors the last {}\n\
+         columns are:\n\n| # | column | unit | format |\n| --- | --- | --- | --- |\n",
+        SECTOR_COLUMNS[0].prefix,
+        SECTOR_COLUMNS[SECTOR_COLUMNS.len() - 1].prefix,
+        SECTOR_COLUMNS.len() * sectors.len()
+    ));
+    let mut k = n;
+    for c in SECTOR_COLUMNS {
+        for sector in &sectors {
+            k += 1;
+            s.push_str(&format!(
+                "| {k} | `{}{sector}` | {} | {} |\n",
+                c.prefix,
+                cell(c.unit),
+                c.format.words()
+            ));
+        }
+    }
+    s.push_str(&format!("\nA default run therefore has {k} columns.\n"));
     s
 }
 

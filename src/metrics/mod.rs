@@ -13,9 +13,9 @@ pub mod columns;
 mod sums;
 
 use sums::{MICRO, gini};
+pub(crate) use sums::{Sums, chunk_len};
 #[cfg(test)]
 use sums::{WELLBEING_GROUP, WellbeingSum, money_bin};
-pub(crate) use sums::{Sums, chunk_len};
 
 use columns::{COLUMNS, Format, SECTOR_COLUMNS, Value};
 
