@@ -14,9 +14,13 @@
 //! - [`world::Government`], [`world::Platforms`], [`world::Ledger`].
 //!
 //! ## One month ([`Simulation::step`])
-//! 1. events, 2. platform adoption, 3. entrepreneurship, 4. firms plan,
-//! 5. labour market, 6. production, 7. goods market, 8. incomes and exits,
-//! 9. housing and congestion, 10. metrics row and ledger recount.
+//! The stages of [`step::PIPELINE`], in order: 1. events, 2. platform
+//! adoption, 3. entrepreneurship, 4. firms plan, 5. labour market,
+//! 6. production, 7. goods market, 8. incomes and exits, 9. housing and
+//! congestion, 10. metrics row and ledger recount. Each phase gathers the
+//! inputs of the behavioural rules in [`model`] (one pure function per
+//! rule), calls them and applies the results. A [`Simulation`] runs only a
+//! [`Checked`] scenario.
 //!
 //! [`run::run`] builds a city and runs a scenario's months, handing each to
 //! a [`run::Observer`] (rows, zone snapshots, window sums, progress): runs,
@@ -33,12 +37,15 @@
 //!
 //! ## Stock-flow consistency
 //! Money is integer cents. Each phase reports the net money it moved per
-//! holder class and the ledger checks it balances; each month the ledger
+//! holder class ([`world::Holder`]) and the ledger checks it balances; each month the ledger
 //! recounts every account ([`world::Ledger`]).
 //!
 //! ## Pictures
 //! [`plot`] draws charts, maps and a report page from the files a run,
 //! sweep or comparison wrote; the model does not depend on it.
+//!
+//! docs/ARCHITECTURE.md maps the layers and gives recipes for adding a
+//! stage, a money holder, a column and a lever.
 //!
 //! The library does no process-level I/O: no printing, no argument parsing,
 //! no exit. The `polis` binary does those.

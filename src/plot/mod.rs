@@ -7,7 +7,7 @@
 //! caller then writes the files with [`crate::output::atomic_write`].
 //!
 //! - [`data`]: reading a run, sweep or comparison folder back.
-//! - [`charts`]: the chart groups and the time-series panels.
+//! - [`charts`](mod@charts): the chart groups and the time-series panels.
 //! - [`map`]: zone maps from `zones.csv`.
 //! - [`report`]: `report.html`, one self-contained page.
 //!

@@ -441,7 +441,7 @@ fn dotted(table: &DeTable<'_>, prefix: &str, out: &mut Vec<(String, Range<usize>
     }
 }
 
-/// "unknown key `x` in [table]".
+/// "unknown key `x` in \[table\]".
 pub fn unknown_key_message(unknown: &str, table: Option<&str>) -> String {
     match table {
         Some("events") => format!("unknown key `{unknown}` in an event"),

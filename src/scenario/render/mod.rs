@@ -2,7 +2,7 @@
 //! text and Markdown of `polis params` (docs/PARAMETERS.md is the Markdown),
 //! the JSON Schema of scenario files (`polis schema`) and the commented
 //! starter scenario of `polis init`. Everything here is generated from
-//! [`reference`], so it stays true when a parameter changes.
+//! [`reference`](mod@crate::scenario::reference), so it stays true when a parameter changes.
 
 mod schema;
 mod starter;
