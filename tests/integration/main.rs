@@ -15,6 +15,7 @@
 //!   written or changed.
 //! - [`golden`]: digests of every shipped scenario's outputs at a small
 //!   size; any change of output fails until re-blessed.
+//! - [`layers`]: no module names a layer above its own (docs/ARCHITECTURE.md).
 //! - [`loader_fuzz`]: arbitrary bytes and TOML values never panic the loader.
 //! - [`commands`]: `polis check`, `params`, `schema`, `init` and `--set`.
 //! - [`experiments`]: `polis sweep`, `merge` and `compare`: sweep files,
@@ -37,6 +38,7 @@ mod determinism;
 mod experiments;
 mod gallery;
 mod golden;
+mod layers;
 mod ledger;
 mod levers;
 mod loader_fuzz;
