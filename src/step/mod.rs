@@ -73,7 +73,7 @@ impl Stage {
 /// The month, stage by stage, in order: [`Simulation::step`] runs it, and
 /// the timings, `polis bench` and the criterion benches are derived from
 /// it. Adding a stage is one entry here (and its key in [`Phase`]).
-pub const PIPELINE: [Stage; 10] = [
+pub const PIPELINE: &[Stage] = &[
     Stage {
         name: "events",
         stream: Phase::Events,

@@ -121,7 +121,7 @@ fn the_quick_suite_writes_a_report_with_the_documented_fields() {
         }
         assert_eq!(r["months"], 24);
         let phases = r["phase_seconds"].as_object().expect("phase_seconds");
-        for name in polis::step::PIPELINE.map(|s| s.name) {
+        for name in polis::step::PIPELINE.iter().map(|s| s.name) {
             assert!(phases.contains_key(name), "no phase `{name}` in {r:#}");
         }
         let per_core = r["per_core_resident_months_per_second"].as_f64().unwrap();
@@ -251,7 +251,7 @@ fn run_timings_prints_every_phase_set_up_and_total() {
     ];
     let out = expect(0, &args);
     let stdout = String::from_utf8_lossy(&out.stdout);
-    for name in polis::step::PIPELINE.map(|s| s.name) {
+    for name in polis::step::PIPELINE.iter().map(|s| s.name) {
         assert!(
             stdout.lines().any(|l| l.starts_with(name)),
             "no line for `{name}`:\n{stdout}"
