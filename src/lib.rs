@@ -65,6 +65,7 @@ pub mod rng;
 pub mod run;
 pub mod scenario;
 pub mod step;
+pub mod validate;
 pub mod world;
 
 pub use error::Error;

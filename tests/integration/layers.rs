@@ -76,7 +76,7 @@ const LAYERS: &[(&str, &[&str], &[&str])] = &[
     ),
     (
         "files and runs",
-        &["output", "experiment", "bench", "run.rs"],
+        &["output", "experiment", "bench", "run.rs", "validate"],
         &["plot"],
     ),
 ];

@@ -1,0 +1,5 @@
+//! Validation against stylized facts: the estimators `polis validate`
+//! computes its measures with. Each is tested on synthetic data with a
+//! known answer.
+
+pub mod estimators;
