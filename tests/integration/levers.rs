@@ -179,38 +179,51 @@ fn imp_membership_grows_and_raises_members_productivity_and_output() {
     );
 }
 
+/// ILP adoption follows the closed-form Bass curve F(t) = (1 - e^-(p+q)t)
+/// / (1 + (q/p) e^-(p+q)t) within 2 points, month by month, for the
+/// shipped (p, q) and for two other pairs: a slow start with strong
+/// imitation, and a fast start with weak imitation.
 #[test]
 fn ilp_adoption_follows_the_bass_curve() {
-    let mut s = scenario("baseline", 60);
-    s.simulation.residents = 200_000;
-    s.events.clear();
-    s.platforms.ilp.enabled = true;
-    s.platforms.ilp.potential = 1.0;
-    let (p, q) = (s.platforms.ilp.bass_p, s.platforms.ilp.bass_q);
-    let bass = |t: f64| (1.0 - (-(p + q) * t).exp()) / (1.0 + q / p * (-(p + q) * t).exp());
-    let rows = run(&s, 1);
-    let mut worst = (0.0f64, 0u32);
-    for r in &rows {
-        let share = r.ilp_users as f64 / r.population as f64;
-        let gap = (share - bass(r.month as f64)).abs();
-        if gap > worst.0 {
-            worst = (gap, r.month);
+    let shipped = scenario("baseline", 60).platforms.ilp;
+    for (p, q) in [(shipped.bass_p, shipped.bass_q), (0.002, 0.5), (0.05, 0.05)] {
+        let mut s = scenario("baseline", 60);
+        s.simulation.residents = 200_000;
+        s.events.clear();
+        s.platforms.ilp.enabled = true;
+        s.platforms.ilp.potential = 1.0;
+        s.platforms.ilp.bass_p = p;
+        s.platforms.ilp.bass_q = q;
+        let bass = |t: f64| (1.0 - (-(p + q) * t).exp()) / (1.0 + q / p * (-(p + q) * t).exp());
+        let rows = run(&s, 1);
+        let mut worst = (0.0f64, 0u32);
+        for r in &rows {
+            let share = r.ilp_users as f64 / r.population as f64;
+            let gap = (share - bass(r.month as f64)).abs();
+            if gap > worst.0 {
+                worst = (gap, r.month);
+            }
         }
+        eprintln!(
+            "ILP users (p {p}, q {q}): {:.1}% at month 12, {:.1}% at month 36, {:.1}% at month 60; \
+             largest gap to the Bass curve {:.2} points (month {})",
+            rows[11].ilp_users as f64 / 2000.0,
+            rows[35].ilp_users as f64 / 2000.0,
+            rows[59].ilp_users as f64 / 2000.0,
+            worst.0 * 100.0,
+            worst.1
+        );
+        assert!(
+            rows[59].ilp_users as f64 / 200_000.0 > 0.1,
+            "(p {p}, q {q}): the test needs adoption under way"
+        );
+        assert!(
+            worst.0 < 0.02,
+            "(p {p}, q {q}): adoption strays {:.2} points from the Bass curve at month {}",
+            worst.0 * 100.0,
+            worst.1
+        );
     }
-    eprintln!(
-        "ILP users: {:.1}% at month 12, {:.1}% at month 36, {:.1}% at month 60; largest gap to the Bass curve {:.2} points (month {})",
-        rows[11].ilp_users as f64 / 2000.0,
-        rows[35].ilp_users as f64 / 2000.0,
-        rows[59].ilp_users as f64 / 2000.0,
-        worst.0 * 100.0,
-        worst.1
-    );
-    assert!(
-        worst.0 < 0.02,
-        "adoption strays {:.2} points from the Bass curve at month {}",
-        worst.0 * 100.0,
-        worst.1
-    );
 }
 
 #[test]
