@@ -42,6 +42,7 @@ fn main() -> ExitCode {
         Command::Compare(args) => cli::compare::compare(args),
         Command::Plot(args) => cli::plot::plot(args),
         Command::Report(args) => cli::report::report(args),
+        Command::Validate(args) => cli::validate::validate(args),
         Command::Bench(args) => cli::bench::bench(args),
         Command::BenchOne(args) => cli::bench::bench_one(args),
         Command::BenchStep(args) => cli::bench::bench_step(args),

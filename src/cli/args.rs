@@ -50,6 +50,10 @@ pub(crate) enum Command {
     /// self-contained page (charts, maps, scenario, events, links to the CSV
     /// files) that opens offline in any browser.
     Report(ReportArgs),
+    /// Compute a run's stylized facts (unemployment, Beveridge, Okun,
+    /// Phillips, inflation, wages, firm dynamics, commutes, inequality,
+    /// gradients), print them and write DIR/validation.csv.
+    Validate(ValidateArgs),
     /// Time the standard suite (a small city, the baseline, the megacity) at
     /// 1 thread and at N threads; print, save and compare the figures.
     Bench(BenchArgs),
@@ -160,6 +164,18 @@ pub(crate) struct ReportArgs {
     /// Folder of a run, a sweep or a comparison; report.html is written
     /// into it, beside the files it links to.
     pub(crate) dir: PathBuf,
+    /// Print nothing but errors.
+    #[arg(long)]
+    pub(crate) quiet: bool,
+}
+
+#[derive(clap::Args)]
+pub(crate) struct ValidateArgs {
+    /// Folder of a run; validation.csv is written into it.
+    pub(crate) dir: PathBuf,
+    /// Months to measure, FROM:TO (inclusive) [default: the whole run].
+    #[arg(long, value_parser = parse_window)]
+    pub(crate) window: Option<[u32; 2]>,
     /// Print nothing but errors.
     #[arg(long)]
     pub(crate) quiet: bool,

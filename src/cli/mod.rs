@@ -14,6 +14,7 @@ pub(crate) mod progress;
 pub(crate) mod report;
 pub(crate) mod run;
 pub(crate) mod sweep;
+pub(crate) mod validate;
 
 use std::path::PathBuf;
 

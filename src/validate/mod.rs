@@ -3,3 +3,4 @@
 //! known answer.
 
 pub mod estimators;
+pub mod measures;

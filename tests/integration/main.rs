@@ -23,6 +23,7 @@
 //!   of one uninterrupted sweep, designs, failed runs, paired comparisons.
 //! - [`sweep_fuzz`]: arbitrary bytes, sweep files and design CSVs never
 //!   panic the sweep loader, and what it accepts is consistent.
+//! - [`validate`]: `polis validate` on a run, and its refusals.
 //! - [`plots`]: `polis plot` and `polis report` on runs of every shipped
 //!   scenario, a sweep and a comparison; well-formed SVG, PNG, a
 //!   self-contained page; bad input exits with 2 and writes nothing.
@@ -46,6 +47,7 @@ mod plausible;
 mod plots;
 mod support;
 mod sweep_fuzz;
+mod validate;
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;

@@ -1,0 +1,101 @@
+//! `polis validate`: a run's stylized facts, printed and written to
+//! DIR/validation.csv.
+
+use polis::Error;
+use polis::output;
+use polis::plot::Source;
+use polis::validate::measures::{self, Measure, ZoneAt};
+
+use super::Failure;
+use super::args::ValidateArgs;
+
+/// The columns of validation.csv.
+const HEADER: &str = "measure,value,target_low,target_high,pass,source";
+
+/// `polis validate`: computes the measures of a run folder.
+pub(crate) fn validate(args: ValidateArgs) -> Result<(), Failure> {
+    let source = polis::plot::load(&args.dir).map_err(Error::from)?;
+    let run = match source {
+        Source::Run(run) => run,
+        Source::Ensemble(_) => {
+            return Err(Failure::bad_input(
+                format!(
+                    "{}: polis validate reads the folder of one run; sweeps and comparisons are not supported yet",
+                    args.dir.display()
+                ),
+                "give the --out folder of `polis run`",
+            ));
+        }
+    };
+    let months = run.series.rows.len() as u32;
+    if let Some([from, to]) = args.window
+        && (to > months || to - from < 11)
+    {
+        return Err(Failure::bad_input(
+            format!(
+                "--window {from}:{to}: the run has months 1 to {months}, and a window needs at least 12 of them"
+            ),
+            &format!("give a window within 1:{months} of at least 12 months"),
+        ));
+    }
+    let mut all = measures::of_series(&run.series.header, &run.series.rows, args.window);
+    if let Some(zones) = &run.zones {
+        // The last snapshot within the window.
+        let last = args.window.map_or(u32::MAX, |[_, to]| to);
+        if let Some(month) = zones.iter().map(|z| z.month).filter(|&m| m <= last).max() {
+            let city = &run.manifest["scenario"]["city"];
+            let (w, h, km) = (
+                city["width"].as_f64().unwrap_or(0.0),
+                city["height"].as_f64().unwrap_or(0.0),
+                city["zone_km"].as_f64().unwrap_or(1.0),
+            );
+            let at: Vec<ZoneAt> = zones
+                .iter()
+                .filter(|z| z.month == month)
+                .map(|z| ZoneAt {
+                    km: (z.x as f64 + 0.5 - w / 2.0).hypot(z.y as f64 + 0.5 - h / 2.0) * km,
+                    centre: z.land_use == "centre",
+                    residents: z.residents,
+                    jobs: z.jobs,
+                    rent: z.rent_yuan,
+                })
+                .collect();
+            all.extend(measures::of_zones(&at));
+        }
+    }
+    let mut csv = format!("{HEADER}\n");
+    for m in &all {
+        csv.push_str(&format!("{},{},,,,\n", m.name, number(m.value)));
+    }
+    let path = args.dir.join("validation.csv");
+    output::atomic_write(&path, csv.as_bytes())?;
+    if !args.quiet {
+        print!("{}", table(&all));
+        println!("wrote {}", path.display());
+    }
+    Ok(())
+}
+
+/// A value as written: 6 significant decimals, or empty when the run
+/// cannot tell.
+fn number(x: f64) -> String {
+    if x.is_finite() {
+        format!("{x:.6}")
+    } else {
+        String::new()
+    }
+}
+
+/// The measures as a table for people.
+fn table(all: &[Measure]) -> String {
+    let mut s = format!("{:<24} {:>12}  {}\n", "measure", "value", "unit");
+    for m in all {
+        let value = if m.value.is_finite() {
+            format!("{:.3}", m.value)
+        } else {
+            "-".into()
+        };
+        s.push_str(&format!("{:<24} {:>12}  {}\n", m.name, value, m.unit));
+    }
+    s
+}

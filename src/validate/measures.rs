@@ -1,0 +1,444 @@
+//! The stylized facts of one run, from its `timeseries.csv` (and, for the
+//! spatial ones, its zone snapshots): each measure's value with its
+//! definition. Targets and sweeps come later; this is the computation.
+
+use super::estimators::{HP_LAMBDA_QUARTERLY, correlation, growth_per_year, hp_filter, ols};
+
+/// One measured fact.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Measure {
+    /// Short name, as in `validation.csv`.
+    pub name: &'static str,
+    /// Its value (not a number when the run cannot tell, e.g. a window
+    /// too short for a yearly figure).
+    pub value: f64,
+    /// Unit, in words.
+    pub unit: &'static str,
+    /// How it is computed.
+    pub definition: &'static str,
+}
+
+/// A zone at one snapshot month: its distance to the centre (km), its land
+/// use, residents, jobs and rent (yuan/month).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ZoneAt {
+    /// Distance from the zone's centre to the city's centre, km.
+    pub km: f64,
+    /// Whether the zone is the central business district.
+    pub centre: bool,
+    /// Residents living in the zone.
+    pub residents: f64,
+    /// Jobs in the zone.
+    pub jobs: f64,
+    /// Dwelling rent, yuan/month.
+    pub rent: f64,
+}
+
+/// The run's series, by column name, over months `window` (inclusive).
+struct Series<'a> {
+    header: &'a [String],
+    rows: Vec<&'a Vec<f64>>,
+}
+
+impl Series<'_> {
+    fn column(&self, name: &str) -> Vec<f64> {
+        match self.header.iter().position(|h| h == name) {
+            Some(k) => self.rows.iter().map(|r| r[k]).collect(),
+            None => Vec::new(),
+        }
+    }
+}
+
+fn mean(v: &[f64]) -> f64 {
+    if v.is_empty() {
+        return f64::NAN;
+    }
+    v.iter().sum::<f64>() / v.len() as f64
+}
+
+fn sd(v: &[f64]) -> f64 {
+    if v.len() < 2 {
+        return f64::NAN;
+    }
+    let m = mean(v);
+    (v.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / (v.len() - 1) as f64).sqrt()
+}
+
+/// Means of consecutive blocks of `k` values (a last partial block is
+/// dropped): monthly to quarterly (3) or yearly (12).
+fn blocks(v: &[f64], k: usize) -> Vec<f64> {
+    v.chunks_exact(k).map(mean).collect()
+}
+
+/// The measures of a run's monthly `rows` (in `header` order, `month`
+/// first) over months `window` (inclusive; the whole run if `None`).
+pub fn of_series(header: &[String], rows: &[Vec<f64>], window: Option<[u32; 2]>) -> Vec<Measure> {
+    let month = header.iter().position(|h| h == "month").unwrap_or(0);
+    let series = Series {
+        header,
+        rows: rows
+            .iter()
+            .filter(|r| {
+                let m = r[month] as u32;
+                window.is_none_or(|[from, to]| m >= from && m <= to)
+            })
+            .collect(),
+    };
+    let u = series.column("unemployment_rate");
+    let population = series.column("population");
+    let vacancy_rate: Vec<f64> = series
+        .column("vacancies")
+        .iter()
+        .zip(&population)
+        .map(|(v, n)| if *n > 0.0 { v / n } else { 0.0 })
+        .collect();
+    let output = series.column("output");
+    let prices = series.column("price_index");
+    let wages = series.column("mean_wage");
+    let real_wages: Vec<f64> = wages.iter().zip(&prices).map(|(w, p)| w / p).collect();
+    let firms = series.column("firms");
+    // Cyclical parts of quarterly means.
+    let cycle = |v: &[f64]| hp_filter(&blocks(v, 3), HP_LAMBDA_QUARTERLY).1;
+    let log = |v: &[f64]| v.iter().map(|x| x.max(1e-12).ln()).collect::<Vec<_>>();
+    let u_cycle = cycle(&u);
+    let beveridge = correlation(&u_cycle, &cycle(&vacancy_rate)).unwrap_or(f64::NAN);
+    let okun = ols(&cycle(&log(&output)), &u_cycle)
+        // Points of unemployment per per cent of output.
+        .map_or(f64::NAN, |l| l.slope);
+    // Phillips: yearly price inflation on the year's mean unemployment.
+    let yearly_prices = blocks(&prices, 12);
+    let inflation: Vec<f64> = yearly_prices
+        .windows(2)
+        .map(|w| (w[1] / w[0] - 1.0) * 100.0)
+        .collect();
+    let yearly_u: Vec<f64> = blocks(&u, 12).iter().skip(1).map(|x| x * 100.0).collect();
+    let phillips = ols(&yearly_u, &inflation).map_or(f64::NAN, |l| l.slope);
+    let per_year = |name: &str| {
+        let v = series.column(name);
+        let years = v.len() as f64 / 12.0;
+        v.iter().sum::<f64>() / years / mean(&firms) * 100.0
+    };
+    let total = |name: &str| series.column(name).iter().sum::<f64>();
+    let firm_trend = growth_per_year(&firms, 1.0)
+        .map_or(f64::NAN, |g| ((1.0 + g / 100.0).powi(10) - 1.0) * 100.0);
+    let growth = |v: &[f64]| growth_per_year(v, 1.0).unwrap_or(f64::NAN);
+    let m =
+        |name: &'static str, value: f64, unit: &'static str, definition: &'static str| Measure {
+            name,
+            value,
+            unit,
+            definition,
+        };
+    vec![
+        m(
+            "unemployment_mean",
+            mean(&u) * 100.0,
+            "% of residents",
+            "mean of the monthly unemployment rate",
+        ),
+        m(
+            "unemployment_sd",
+            sd(&u) * 100.0,
+            "points",
+            "standard deviation of the monthly unemployment rate",
+        ),
+        m(
+            "beveridge_correlation",
+            beveridge,
+            "-",
+            "correlation of the cyclical parts (HP filter, lambda 1600, of quarterly means) of the unemployment and vacancy rates",
+        ),
+        m(
+            "okun_coefficient",
+            okun,
+            "points per %",
+            "slope of the unemployment rate's cyclical part (points) on log output's (per cent), quarterly means, HP lambda 1600",
+        ),
+        m(
+            "phillips_slope",
+            phillips,
+            "points per point",
+            "slope of yearly price inflation (%) on the year's mean unemployment rate (%), from the second year",
+        ),
+        m(
+            "inflation_per_year",
+            growth(&prices),
+            "%/year",
+            "compound growth of price_index (least-squares slope of its log)",
+        ),
+        m(
+            "nominal_wage_growth",
+            growth(&wages),
+            "%/year",
+            "compound growth of mean_wage",
+        ),
+        m(
+            "real_wage_growth",
+            growth(&real_wages),
+            "%/year",
+            "compound growth of mean_wage / price_index",
+        ),
+        m(
+            "firm_count_trend",
+            firm_trend,
+            "%/decade",
+            "compound growth of the number of firms, over ten years",
+        ),
+        m(
+            "startup_rate",
+            per_year("startups"),
+            "% of firms a year",
+            "startups a year over the mean number of firms",
+        ),
+        m(
+            "exit_rate",
+            per_year("exits"),
+            "% of firms a year",
+            "exits a year over the mean number of firms",
+        ),
+        m(
+            "commute_mean",
+            mean(&series.column("mean_commute_min")),
+            "minutes",
+            "mean of mean_commute_min",
+        ),
+        m(
+            "commute_p90",
+            mean(&series.column("p90_commute_min")),
+            "minutes",
+            "mean of p90_commute_min",
+        ),
+        m(
+            "home_zone_work_share",
+            mean(&series.column("home_zone_work_share")) * 100.0,
+            "% of the employed",
+            "mean of home_zone_work_share",
+        ),
+        m(
+            "gini_income",
+            mean(&series.column("gini_income")),
+            "-",
+            "mean of gini_income",
+        ),
+        m(
+            "gini_wealth",
+            mean(&series.column("gini_wealth")),
+            "-",
+            "mean of gini_wealth",
+        ),
+        m(
+            "consumption_share",
+            total("consumption") / total("output") * 100.0,
+            "% of output",
+            "household consumption over output at set-up prices, summed over the window",
+        ),
+    ]
+}
+
+/// The spatial measures of one zone snapshot: residential density and rent
+/// gradients (ln on distance to the centre, residential zones with
+/// residents: Clark 1951) and the centre's shares of jobs and residents.
+pub fn of_zones(zones: &[ZoneAt]) -> Vec<Measure> {
+    let lived: Vec<&ZoneAt> = zones
+        .iter()
+        .filter(|z| !z.centre && z.residents > 0.0)
+        .collect();
+    let km: Vec<f64> = lived.iter().map(|z| z.km).collect();
+    let density: Vec<f64> = lived.iter().map(|z| z.residents.ln()).collect();
+    let rent: Vec<f64> = lived
+        .iter()
+        .filter(|z| z.rent > 0.0)
+        .map(|z| z.rent.ln())
+        .collect();
+    let rent_km: Vec<f64> = lived
+        .iter()
+        .filter(|z| z.rent > 0.0)
+        .map(|z| z.km)
+        .collect();
+    let d = ols(&km, &density);
+    let r = ols(&rent_km, &rent);
+    let share = |f: fn(&ZoneAt) -> f64| {
+        let all: f64 = zones.iter().map(f).sum();
+        let centre: f64 = zones.iter().filter(|z| z.centre).map(f).sum();
+        if all > 0.0 {
+            centre / all * 100.0
+        } else {
+            f64::NAN
+        }
+    };
+    let m =
+        |name: &'static str, value: f64, unit: &'static str, definition: &'static str| Measure {
+            name,
+            value,
+            unit,
+            definition,
+        };
+    vec![
+        m(
+            "density_gradient",
+            d.map_or(f64::NAN, |l| l.slope),
+            "ln residents per km",
+            "least-squares slope of ln residents on km to the centre, zones outside the centre with residents",
+        ),
+        m(
+            "density_gradient_r2",
+            d.map_or(f64::NAN, |l| l.r2),
+            "-",
+            "R-squared of that fit",
+        ),
+        m(
+            "rent_gradient",
+            r.map_or(f64::NAN, |l| l.slope),
+            "ln yuan per km",
+            "least-squares slope of ln rent on km to the centre, the same zones",
+        ),
+        m(
+            "rent_gradient_r2",
+            r.map_or(f64::NAN, |l| l.r2),
+            "-",
+            "R-squared of that fit",
+        ),
+        m(
+            "centre_job_share",
+            share(|z| z.jobs),
+            "% of jobs",
+            "jobs in the centre over all jobs",
+        ),
+        m(
+            "centre_resident_share",
+            share(|z| z.residents),
+            "% of residents",
+            "residents of the centre over all residents",
+        ),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn header(names: &[&str]) -> Vec<String> {
+        names.iter().map(|s| s.to_string()).collect()
+    }
+
+    fn value(ms: &[Measure], name: &str) -> f64 {
+        ms.iter()
+            .find(|m| m.name == name)
+            .map(|m| m.value)
+            .expect(name)
+    }
+
+    /// A synthetic run with known trends: prices grow 2% a year, wages
+    /// 5%, firms fall 1% a year, 10 startups and 5 exits a month over
+    /// 1,000 firms, unemployment alternating 6% and 8%, consumption 60%
+    /// of output.
+    #[test]
+    fn the_measures_of_a_synthetic_run_are_its_known_values() {
+        let h = header(&[
+            "month",
+            "population",
+            "unemployment_rate",
+            "vacancies",
+            "firms",
+            "startups",
+            "exits",
+            "mean_wage",
+            "price_index",
+            "output",
+            "consumption",
+        ]);
+        let rows: Vec<Vec<f64>> = (1..=120)
+            .map(|m| {
+                let t = m as f64 / 12.0;
+                vec![
+                    m as f64,
+                    1000.0,
+                    if m % 2 == 0 { 0.06 } else { 0.08 },
+                    50.0,
+                    1000.0 * 0.99f64.powf(t),
+                    10.0,
+                    5.0,
+                    8000.0 * 1.05f64.powf(t),
+                    1.02f64.powf(t),
+                    1.0e6,
+                    6.0e5,
+                ]
+            })
+            .collect();
+        let ms = of_series(&h, &rows, None);
+        assert!((value(&ms, "unemployment_mean") - 7.0).abs() < 1e-9);
+        assert!((value(&ms, "inflation_per_year") - 2.0).abs() < 1e-6);
+        assert!((value(&ms, "nominal_wage_growth") - 5.0).abs() < 1e-6);
+        let real = (1.05 / 1.02 - 1.0) * 100.0;
+        assert!((value(&ms, "real_wage_growth") - real).abs() < 1e-6);
+        let decade = (0.99f64.powi(10) - 1.0) * 100.0;
+        assert!((value(&ms, "firm_count_trend") - decade).abs() < 1e-6);
+        let mean_firms = rows.iter().map(|r| r[4]).sum::<f64>() / 120.0;
+        assert!((value(&ms, "startup_rate") - 120.0 / mean_firms * 100.0).abs() < 1e-9);
+        assert!((value(&ms, "exit_rate") - 60.0 / mean_firms * 100.0).abs() < 1e-9);
+        assert!((value(&ms, "consumption_share") - 60.0).abs() < 1e-9);
+        // A window keeps only its months.
+        let late = of_series(&h, &rows, Some([61, 120]));
+        assert!((value(&late, "inflation_per_year") - 2.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn a_beveridge_curve_and_okun_law_of_a_synthetic_cycle() {
+        // A cycle: output up, unemployment down, vacancies up, together.
+        let h = header(&[
+            "month",
+            "population",
+            "unemployment_rate",
+            "vacancies",
+            "output",
+        ]);
+        let rows: Vec<Vec<f64>> = (1..=240)
+            .map(|m| {
+                let c = (m as f64 * std::f64::consts::TAU / 36.0).sin();
+                vec![
+                    m as f64,
+                    1000.0,
+                    0.07 - 0.01 * c,
+                    50.0 + 10.0 * c,
+                    1.0e6 * (0.02 * c).exp(),
+                ]
+            })
+            .collect();
+        let ms = of_series(&h, &rows, None);
+        assert!(value(&ms, "beveridge_correlation") < -0.95, "{ms:?}");
+        // 1 point of unemployment for 2% of output: -0.5 points per %
+        // (a fraction per log point: -0.01 / 0.02).
+        let okun = value(&ms, "okun_coefficient");
+        assert!((okun + 0.5).abs() < 0.05, "Okun {okun}");
+    }
+
+    #[test]
+    fn spatial_measures_of_a_city_with_known_gradients() {
+        // ln residents = 7 - 0.1 km, ln rent = 8 - 0.05 km.
+        let mut zones: Vec<ZoneAt> = (1..=20)
+            .map(|k| {
+                let km = k as f64;
+                ZoneAt {
+                    km,
+                    centre: false,
+                    residents: (7.0 - 0.1 * km).exp(),
+                    jobs: 10.0,
+                    rent: (8.0 - 0.05 * km).exp(),
+                }
+            })
+            .collect();
+        zones.push(ZoneAt {
+            km: 0.0,
+            centre: true,
+            residents: 0.0,
+            jobs: 800.0,
+            rent: 5000.0,
+        });
+        let ms = of_zones(&zones);
+        assert!((value(&ms, "density_gradient") + 0.1).abs() < 1e-9);
+        assert!((value(&ms, "rent_gradient") + 0.05).abs() < 1e-9);
+        assert!((value(&ms, "density_gradient_r2") - 1.0).abs() < 1e-9);
+        assert!((value(&ms, "centre_job_share") - 80.0).abs() < 1e-9);
+        assert_eq!(value(&ms, "centre_resident_share"), 0.0);
+    }
+}

@@ -1,0 +1,66 @@
+//! `polis validate`: the measures of a run, printed and written to
+//! validation.csv; bad input refused with exit 2 and nothing written.
+
+use super::support::{polis, write};
+
+#[test]
+fn validate_writes_every_measure_of_a_run() {
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let scenario = write(
+        tmp.path(),
+        "s.toml",
+        "[simulation]\nresidents = 3000\nmonths = 36\n",
+    );
+    let out = tmp.path().join("out");
+    polis([
+        "run",
+        scenario.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--quiet",
+    ])
+    .assert_code(0);
+    polis(["validate", out.to_str().unwrap()])
+        .assert_code(0)
+        .assert_stdout_contains("unemployment_mean")
+        .assert_stdout_contains("validation.csv");
+    let text = std::fs::read_to_string(out.join("validation.csv")).expect("validation.csv");
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next(),
+        Some("measure,value,target_low,target_high,pass,source")
+    );
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    assert!(rows.len() >= 20, "{} measures", rows.len());
+    for name in [
+        "unemployment_mean",
+        "inflation_per_year",
+        "density_gradient",
+        "centre_job_share",
+    ] {
+        let row = rows
+            .iter()
+            .find(|r| r[0] == name)
+            .unwrap_or_else(|| panic!("no {name} in\n{text}"));
+        let value: f64 = row[1]
+            .parse()
+            .unwrap_or_else(|_| panic!("{name}: {}", row[1]));
+        assert!(value.is_finite(), "{name}");
+    }
+    let unemployment: f64 = rows[0][1].parse().unwrap();
+    assert!((0.0..100.0).contains(&unemployment), "{unemployment}");
+
+    // A window outside the run: exit 2, and the file is left as it was.
+    let before = std::fs::read(out.join("validation.csv")).unwrap();
+    polis(["validate", out.to_str().unwrap(), "--window", "30:48"])
+        .assert_bad_input()
+        .assert_stderr_contains("the run has months 1 to 36");
+    assert_eq!(std::fs::read(out.join("validation.csv")).unwrap(), before);
+}
+
+#[test]
+fn validate_refuses_a_folder_without_a_run() {
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    polis(["validate", tmp.path().to_str().unwrap()]).assert_bad_input();
+    assert!(!tmp.path().join("validation.csv").exists());
+}
