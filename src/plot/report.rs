@@ -99,6 +99,7 @@ pub fn report(source: &Source) -> Result<String, PlotError> {
         "compare.csv",
         "manifest.json",
         "datapackage.json",
+        "validation.csv",
     ];
     let links: Vec<String> = files
         .iter()
@@ -107,7 +108,10 @@ pub fn report(source: &Source) -> Result<String, PlotError> {
         .collect();
     let _ = writeln!(body, "<p>Data: {}</p>", links.join(" · "));
     match source {
-        Source::Run(run) => run_sections(run, &mut body),
+        Source::Run(run) => {
+            run_sections(run, &mut body);
+            validation_section(run, &mut body);
+        }
         Source::Ensemble(e) => ensemble_sections(e, &mut body),
     }
     body.push_str("<h2>Charts</h2>\n");
@@ -148,6 +152,26 @@ pub fn report(source: &Source) -> Result<String, PlotError> {
         escape(&describe(source)),
         env!("CARGO_PKG_VERSION"),
     ))
+}
+
+/// The measures of `polis validate`, when the folder has them.
+fn validation_section(run: &RunData, body: &mut String) {
+    let Some(records) = &run.validation else {
+        return;
+    };
+    body.push_str(
+        "<h2>Validation</h2>\n<p>From <code>validation.csv</code> (<code>polis validate</code>; \
+         docs/OUTPUT.md defines each measure).</p>\n<table>\n",
+    );
+    for (i, record) in records.iter().enumerate() {
+        let cell = if i == 0 { "th" } else { "td" };
+        body.push_str("<tr>");
+        for value in record {
+            let _ = write!(body, "<{cell}>{}</{cell}>", escape(value));
+        }
+        body.push_str("</tr>\n");
+    }
+    body.push_str("</table>\n");
 }
 
 fn run_sections(run: &RunData, body: &mut String) {

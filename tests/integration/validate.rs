@@ -50,6 +50,11 @@ fn validate_writes_every_measure_of_a_run() {
     let unemployment: f64 = rows[0][1].parse().unwrap();
     assert!((0.0..100.0).contains(&unemployment), "{unemployment}");
 
+    // The report page shows the measures.
+    polis(["report", out.to_str().unwrap(), "--quiet"]).assert_code(0);
+    let page = std::fs::read_to_string(out.join("report.html")).expect("report.html");
+    assert!(page.contains("<h2>Validation</h2>") && page.contains("<td>unemployment_mean</td>"));
+
     // A window outside the run: exit 2, and the file is left as it was.
     let before = std::fs::read(out.join("validation.csv")).unwrap();
     polis(["validate", out.to_str().unwrap(), "--window", "30:48"])

@@ -60,6 +60,9 @@ pub struct RunData {
     pub manifest: serde_json::Value,
     /// The scenario's events.
     pub events: Vec<EventNote>,
+    /// `validation.csv`, if `polis validate` wrote one: the header, then
+    /// one record per measure.
+    pub validation: Option<Vec<Vec<String>>>,
 }
 
 /// One row of `zones.csv`.

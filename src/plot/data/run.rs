@@ -45,12 +45,28 @@ pub(super) fn load_run(dir: &Path) -> Result<RunData, PlotError> {
         // A run of a version of polis that wrote no zones.csv.
         None
     };
+    let validation_path = dir.join("validation.csv");
+    let validation = if validation_path.is_file() {
+        let hint = "run `polis validate DIR` again";
+        let records = read_records(&validation_path, hint)?;
+        if records[0].first().map(String::as_str) != Some("measure") {
+            return Err(bad(
+                &validation_path,
+                "is not a table of measures (its first column is not `measure`)",
+                hint,
+            ));
+        }
+        Some(records)
+    } else {
+        None
+    };
     Ok(RunData {
         dir: dir.to_path_buf(),
         series,
         zones,
         manifest,
         events,
+        validation,
     })
 }
 
