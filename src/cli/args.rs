@@ -176,6 +176,10 @@ pub(crate) struct ValidateArgs {
     /// Months to measure, FROM:TO (inclusive) [default: the whole run].
     #[arg(long, value_parser = parse_window)]
     pub(crate) window: Option<[u32; 2]>,
+    /// A targets file: for each measure a band (low, high) and its source;
+    /// validation.csv then says whether each value lies in its band.
+    #[arg(long)]
+    pub(crate) targets: Option<PathBuf>,
     /// Print nothing but errors.
     #[arg(long)]
     pub(crate) quiet: bool,

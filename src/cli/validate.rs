@@ -5,6 +5,7 @@ use polis::Error;
 use polis::output;
 use polis::plot::Source;
 use polis::validate::measures::{self, Measure, ZoneAt};
+use polis::validate::targets::{self, Targets};
 
 use super::Failure;
 use super::args::ValidateArgs;
@@ -14,6 +15,10 @@ const HEADER: &str = "measure,value,target_low,target_high,pass,source";
 
 /// `polis validate`: computes the measures of a run folder.
 pub(crate) fn validate(args: ValidateArgs) -> Result<(), Failure> {
+    let targets = match &args.targets {
+        Some(path) => targets::load(path, measures::NAMES).map_err(Error::Scenario)?,
+        None => Targets::default(),
+    };
     let source = polis::plot::load(&args.dir).map_err(Error::from)?;
     let run = match source {
         Source::Run(run) => run,
@@ -63,14 +68,11 @@ pub(crate) fn validate(args: ValidateArgs) -> Result<(), Failure> {
             all.extend(measures::of_zones(&at));
         }
     }
-    let mut csv = format!("{HEADER}\n");
-    for m in &all {
-        csv.push_str(&format!("{},{},,,,\n", m.name, number(m.value)));
-    }
+    let csv = validation_csv(&all, &targets)?;
     let path = args.dir.join("validation.csv");
-    output::atomic_write(&path, csv.as_bytes())?;
+    output::atomic_write(&path, &csv)?;
     if !args.quiet {
-        print!("{}", table(&all));
+        print!("{}", table(&all, &targets));
         println!("wrote {}", path.display());
     }
     Ok(())
@@ -86,16 +88,57 @@ fn number(x: f64) -> String {
     }
 }
 
-/// The measures as a table for people.
-fn table(all: &[Measure]) -> String {
-    let mut s = format!("{:<24} {:>12}  {}\n", "measure", "value", "unit");
+/// validation.csv: each measure with its band, whether the value lies in
+/// it, and the band's source (empty without a band).
+fn validation_csv(all: &[Measure], targets: &Targets) -> Result<Vec<u8>, Failure> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let io = |e: csv::Error| Failure {
+        code: 1,
+        error: anyhow::anyhow!("writing validation.csv: {e}"),
+    };
+    w.write_record(HEADER.split(',')).map_err(io)?;
+    for m in all {
+        let band = targets.bands.get(m.name);
+        let pass = band
+            .and_then(|b| b.holds(m.value))
+            .map_or("", |p| if p { "yes" } else { "no" });
+        w.write_record([
+            m.name,
+            &number(m.value),
+            &band.map_or(String::new(), |b| b.low.to_string()),
+            &band.map_or(String::new(), |b| b.high.to_string()),
+            pass,
+            band.map_or("", |b| b.source.as_str()),
+        ])
+        .map_err(io)?;
+    }
+    w.into_inner().map_err(|e| Failure {
+        code: 1,
+        error: anyhow::anyhow!("writing validation.csv: {e}"),
+    })
+}
+
+/// The measures as a table for people, with their bands when given.
+fn table(all: &[Measure], targets: &Targets) -> String {
+    let mut s = format!(
+        "{:<24} {:>12}  {:<22} {:<17} {}\n",
+        "measure", "value", "unit", "target", "pass"
+    );
     for m in all {
         let value = if m.value.is_finite() {
             format!("{:.3}", m.value)
         } else {
             "-".into()
         };
-        s.push_str(&format!("{:<24} {:>12}  {}\n", m.name, value, m.unit));
+        let band = targets.bands.get(m.name);
+        let target = band.map_or(String::new(), |b| format!("{} to {}", b.low, b.high));
+        let pass = band
+            .and_then(|b| b.holds(m.value))
+            .map_or("", |p| if p { "yes" } else { "NO" });
+        s.push_str(&format!(
+            "{:<24} {:>12}  {:<22} {:<17} {}\n",
+            m.name, value, m.unit, target, pass
+        ));
     }
     s
 }

@@ -4,6 +4,34 @@
 
 use super::estimators::{HP_LAMBDA_QUARTERLY, correlation, growth_per_year, hp_filter, ols};
 
+/// The names of every measure, in the order written: those of
+/// [`of_series`], then those of [`of_zones`].
+pub const NAMES: &[&str] = &[
+    "unemployment_mean",
+    "unemployment_sd",
+    "beveridge_correlation",
+    "okun_coefficient",
+    "phillips_slope",
+    "inflation_per_year",
+    "nominal_wage_growth",
+    "real_wage_growth",
+    "firm_count_trend",
+    "startup_rate",
+    "exit_rate",
+    "commute_mean",
+    "commute_p90",
+    "home_zone_work_share",
+    "gini_income",
+    "gini_wealth",
+    "consumption_share",
+    "density_gradient",
+    "density_gradient_r2",
+    "rent_gradient",
+    "rent_gradient_r2",
+    "centre_job_share",
+    "centre_resident_share",
+];
+
 /// One measured fact.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Measure {
@@ -410,6 +438,16 @@ mod tests {
         // (a fraction per log point: -0.01 / 0.02).
         let okun = value(&ms, "okun_coefficient");
         assert!((okun + 0.5).abs() < 0.05, "Okun {okun}");
+    }
+
+    #[test]
+    fn names_lists_every_measure_in_order() {
+        let mut names: Vec<&str> = of_series(&header(&["month"]), &[], None)
+            .iter()
+            .map(|m| m.name)
+            .collect();
+        names.extend(of_zones(&[]).iter().map(|m| m.name));
+        assert_eq!(names, NAMES);
     }
 
     #[test]

@@ -4,3 +4,4 @@
 
 pub mod estimators;
 pub mod measures;
+pub mod targets;

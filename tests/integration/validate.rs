@@ -69,3 +69,74 @@ fn validate_refuses_a_folder_without_a_run() {
     polis(["validate", tmp.path().to_str().unwrap()]).assert_bad_input();
     assert!(!tmp.path().join("validation.csv").exists());
 }
+
+#[test]
+fn targets_give_each_measure_its_band_and_verdict() {
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let scenario = write(
+        tmp.path(),
+        "s.toml",
+        "[simulation]\nresidents = 2000\nmonths = 24\n",
+    );
+    let out = tmp.path().join("out");
+    polis([
+        "run",
+        scenario.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--quiet",
+    ])
+    .assert_code(0);
+    // One band every run meets, one none can.
+    let targets = write(
+        tmp.path(),
+        "t.toml",
+        "[unemployment_mean]\nlow = 0\nhigh = 100\nsource = \"a share, by definition\"\n\
+         [gini_income]\nlow = 2\nhigh = 3\nsource = \"impossible, for the test\"\n",
+    );
+    polis([
+        "validate",
+        out.to_str().unwrap(),
+        "--targets",
+        targets.to_str().unwrap(),
+        "--quiet",
+    ])
+    .assert_code(0);
+    let text = std::fs::read_to_string(out.join("validation.csv")).expect("validation.csv");
+    let row = |name: &str| {
+        text.lines()
+            .find(|l| l.starts_with(&format!("{name},")))
+            .unwrap_or_else(|| panic!("no {name}"))
+            .to_string()
+    };
+    assert!(
+        row("unemployment_mean").ends_with(",0,100,yes,\"a share, by definition\""),
+        "{text}"
+    );
+    assert!(
+        row("gini_income").ends_with(",2,3,no,\"impossible, for the test\""),
+        "{text}"
+    );
+    assert!(
+        row("exit_rate").ends_with(",,,,"),
+        "no band, no verdict: {text}"
+    );
+
+    // A mistaken targets file: exit 2, placed, and nothing rewritten.
+    let before = std::fs::read(out.join("validation.csv")).unwrap();
+    let bad = write(
+        tmp.path(),
+        "bad.toml",
+        "[gini_incme]\nlow = 0.3\nhigh = 0.5\nsource = \"x\"\n",
+    );
+    polis([
+        "validate",
+        out.to_str().unwrap(),
+        "--targets",
+        bad.to_str().unwrap(),
+    ])
+    .assert_bad_input()
+    .assert_stderr_contains("bad.toml:1:2: unknown measure `gini_incme`")
+    .assert_stderr_contains("did you mean `gini_income`?");
+    assert_eq!(std::fs::read(out.join("validation.csv")).unwrap(), before);
+}
