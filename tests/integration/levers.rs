@@ -325,3 +325,55 @@ fn the_venture_fund_is_exactly_the_ledger_inflow() {
         "money in the city grew by exactly the inflow"
     );
 }
+
+/// The Alonso-Muth-Mills check: in a city built for it (every job in the
+/// centre, equal skills and amenities, a commute cost of fares alone, no
+/// moving threshold), residents are indifferent between zones only when
+/// rent falls with road distance to the centre by exactly the monthly
+/// commute cost of a kilometre, 2 x workdays x fare_per_km. The rent rule
+/// must find that gradient: the fitted slope of rent on road km across
+/// residential zones within 10% of it, after 20 years.
+#[test]
+fn rents_find_the_alonso_muth_mills_gradient() {
+    let text = "[simulation]\nresidents = 6000\nmonths = 240\n\
+                [city]\nwidth = 9\nheight = 9\nzone_km = 2.0\ncentre_radius_km = 1.0\n\
+                industrial_share = 0.0\nmixed_share = 0.0\nvalue_of_time_share = 0.0\n\
+                rent_adjust = 0.02\n\
+                [zoning]\ncentre_dwellings = 0.0\nresidential_manufacturing = 0.0\n\
+                residential_services = 0.0\ncentre_manufacturing = 5.0\ncentre_services = 5.0\n\
+                residential_amenity = 1.0\ncentre_amenity = 1.0\n\
+                [residents]\nskill_sigma = 0.0\nmove_prob = 0.05\nmove_gain = 0.0\n\
+                move_options = 20\n";
+    let scenario = Scenario::from_toml(text, std::path::Path::new("amm.toml")).expect("valid");
+    let theory = -2.0 * scenario.city.workdays * scenario.city.fare_per_km * 100.0;
+    let mut sim = Simulation::new(scenario.clone().check().expect("a valid scenario"));
+    for _ in 0..scenario.simulation.months {
+        sim.step().expect("a month runs");
+    }
+    let city = &sim.world().city;
+    let centre = (0..city.len())
+        .map(|z| polis::world::ZoneId(z as u16))
+        .find(|z| city.zones[z.index()].land_use == polis::world::LandUse::Centre)
+        .expect("a centre zone");
+    let (km, rent): (Vec<f64>, Vec<f64>) = (0..city.len())
+        .map(|z| polis::world::ZoneId(z as u16))
+        .filter(|z| city.zones[z.index()].land_use == polis::world::LandUse::Residential)
+        .map(|z| {
+            (
+                city.distance_km(z, centre),
+                city.zones[z.index()].rent as f64,
+            )
+        })
+        .unzip();
+    let line = polis::validate::estimators::ols(&km, &rent).expect("a fit");
+    eprintln!(
+        "rent gradient {:.0} cents per road km against {theory:.0} in theory (R-squared {:.3}, {} zones)",
+        line.slope, line.r2, line.n
+    );
+    assert!(
+        (line.slope / theory - 1.0).abs() < 0.10,
+        "rent falls {:.0} cents per km; the commute cost implies {theory:.0}",
+        line.slope
+    );
+    assert!(line.r2 > 0.8, "R-squared {:.3}", line.r2);
+}
