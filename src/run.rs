@@ -102,7 +102,8 @@ impl Observer for Rows {
 }
 
 /// Keeps a snapshot of every zone at the snapshot months of a run of
-/// `months` months ([`zones::is_snapshot_month`]): the rows of `zones.csv`.
+/// `months` months, one every `output.zones_every` months and the last
+/// ([`zones::is_snapshot_month`]): the rows of `zones.csv`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ZoneSnapshots {
     /// Months of the run.
@@ -123,7 +124,8 @@ impl ZoneSnapshots {
 
 impl Observer for ZoneSnapshots {
     fn month(&mut self, sim: &Simulation, row: &Row) -> Result<(), Error> {
-        if zones::is_snapshot_month(row.month, self.months) {
+        let every = sim.scenario().output.zones_every;
+        if zones::is_snapshot_month(row.month, self.months, every) {
             self.rows.extend(zones::zone_rows(sim.world()));
         }
         Ok(())

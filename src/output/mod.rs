@@ -163,7 +163,8 @@ pub fn memory_estimate(scenario: &crate::scenario::Scenario) -> u64 {
     // zones.csv: the snapshots kept until the run ends, then their text.
     let zone_rows = scenario.city.width as u64
         * scenario.city.height as u64
-        * crate::output::zones::snapshots(scenario.simulation.months) as u64
+        * crate::output::zones::snapshots(scenario.simulation.months, scenario.output.zones_every)
+            as u64
         * (std::mem::size_of::<crate::output::zones::ZoneRow>() as u64 + 64);
     let firms = (n as f64 / scenario.simulation.residents_per_firm).ceil() as u64 * 2;
     let zones = scenario.city.width as u64 * scenario.city.height as u64;

@@ -12,9 +12,6 @@ use crate::metrics;
 use crate::par;
 use crate::world::{CENTS, LandUse, World};
 
-/// Months between snapshots; the last month of a run is always one too.
-pub const SNAPSHOT_EVERY: u32 = 12;
-
 /// Column names of `zones.csv`, in order.
 pub const HEADER: [&str; 9] = [
     "month",
@@ -66,14 +63,17 @@ impl ZoneRow {
     }
 }
 
-/// Whether month `month` of a run of `months` months gets a snapshot.
-pub fn is_snapshot_month(month: u32, months: u32) -> bool {
-    month == months || (month > 0 && month.is_multiple_of(SNAPSHOT_EVERY))
+/// Whether month `month` of a run of `months` months gets a snapshot, one
+/// every `every` months (`output.zones_every`) and at the last month.
+pub fn is_snapshot_month(month: u32, months: u32, every: u32) -> bool {
+    let every = every.max(1);
+    month == months || (month > 0 && month.is_multiple_of(every))
 }
 
-/// Number of snapshots in a run of `months` months.
-pub fn snapshots(months: u32) -> u32 {
-    months / SNAPSHOT_EVERY + u32::from(!months.is_multiple_of(SNAPSHOT_EVERY))
+/// Number of snapshots in a run of `months` months, one every `every`.
+pub fn snapshots(months: u32, every: u32) -> u32 {
+    let every = every.max(1);
+    months / every + u32::from(!months.is_multiple_of(every))
 }
 
 /// The name of a land use in `zones.csv`.
@@ -173,12 +173,37 @@ mod tests {
     use std::path::Path;
 
     #[test]
-    fn snapshot_months_are_every_12th_and_the_last() {
-        let months: Vec<u32> = (1..=30).filter(|&m| is_snapshot_month(m, 30)).collect();
-        assert_eq!(months, vec![12, 24, 30]);
-        assert_eq!(snapshots(30), 3);
-        assert_eq!(snapshots(24), 2);
-        assert_eq!(snapshots(5), 1);
+    fn snapshot_months_are_every_nth_and_the_last() {
+        let months = |every| -> Vec<u32> {
+            (1..=30)
+                .filter(|&m| is_snapshot_month(m, 30, every))
+                .collect()
+        };
+        assert_eq!(months(12), vec![12, 24, 30]);
+        assert_eq!(months(7), vec![7, 14, 21, 28, 30]);
+        assert_eq!(months(1).len(), 30);
+        assert_eq!(months(100), vec![30]);
+        for every in [1, 7, 12, 100] {
+            assert_eq!(
+                snapshots(30, every) as usize,
+                months(every).len(),
+                "every {every}"
+            );
+        }
+        assert_eq!(snapshots(24, 12), 2);
+        assert_eq!(snapshots(5, 12), 1);
+    }
+
+    /// `output.zones_every` sets the months of zones.csv.
+    #[test]
+    fn zones_every_sets_the_snapshot_months() {
+        let text = "[simulation]\nresidents = 800\nmonths = 10\n[output]\nzones_every = 4\n";
+        let scenario = Scenario::from_toml(text, Path::new("t.toml")).expect("valid");
+        let mut zones = crate::run::ZoneSnapshots::new(10);
+        run(scenario.check().expect("valid"), &mut zones).expect("runs");
+        let mut months: Vec<u32> = zones.rows.iter().map(|z| z.month).collect();
+        months.dedup();
+        assert_eq!(months, vec![4, 8, 10]);
     }
 
     #[test]

@@ -22,8 +22,8 @@ use serde::{Deserialize, Serialize};
 pub use load::Loaded;
 pub use params::{
     CityParams, EntrepreneurshipParams, FirmParams, GovernmentParams, IlpParams, ImpParams,
-    InnovationParams, MeiParams, ParamInfo, ResidentParams, SectorParams, SimulationParams,
-    ZoningParams,
+    InnovationParams, MeiParams, OutputParams, ParamInfo, ResidentParams, SectorParams,
+    SimulationParams, ZoningParams,
 };
 
 /// `[platforms]`: the two platform tables.
@@ -90,6 +90,9 @@ pub struct Scenario {
     /// Taxes and transfers.
     #[serde(default)]
     pub government: GovernmentParams,
+    /// What a run writes besides `timeseries.csv`.
+    #[serde(default)]
+    pub output: OutputParams,
     /// Sectors by name (in name order).
     #[serde(default = "params::default_sectors")]
     pub sectors: BTreeMap<String, SectorParams>,
@@ -304,6 +307,7 @@ impl Scenario {
             .range_violations("platforms.ilp.", &mut ranges);
         self.mei.range_violations("mei.", &mut ranges);
         self.innovation.range_violations("innovation.", &mut ranges);
+        self.output.range_violations("output.", &mut ranges);
         let mut out: Vec<Problem> = ranges
             .into_iter()
             .map(|v| {

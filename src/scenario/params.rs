@@ -519,6 +519,15 @@ param_table! {
     }
 }
 
+param_table! {
+    /// `[output]`: what a run writes besides `timeseries.csv`.
+    OutputParams, "output" {
+        /// Months between the zone snapshots of `zones.csv` (the last month always has one).
+        zones_every: u32 = 12, unit "months", range 1 => 12_000,
+            source "a yearly snapshot: maps at a glance, a small file";
+    }
+}
+
 /// The default sectors: basic and advanced manufacturing, and services.
 pub fn default_sectors() -> std::collections::BTreeMap<String, SectorParams> {
     let sector = |budget_share, firm_share, manufacturing| SectorParams {

@@ -5,8 +5,8 @@
 
 use crate::scenario::params::{
     CityParams, EntrepreneurshipParams, FirmParams, GovernmentParams, IlpParams, ImpParams,
-    InnovationParams, MeiParams, ParamInfo, ResidentParams, SectorParams, SimulationParams,
-    ZoningParams,
+    InnovationParams, MeiParams, OutputParams, ParamInfo, ResidentParams, SectorParams,
+    SimulationParams, ZoningParams,
 };
 
 /// Top-level keys that are not parameter tables.
@@ -73,6 +73,7 @@ pub fn tables() -> Vec<(&'static str, &'static [ParamInfo])> {
         ("platforms.ilp", IlpParams::REFERENCE),
         ("mei", MeiParams::REFERENCE),
         ("innovation", InnovationParams::REFERENCE),
+        ("output", OutputParams::REFERENCE),
         ("sectors.NAME", SectorParams::REFERENCE),
     ]
 }
