@@ -99,9 +99,7 @@ fn validation_csv(all: &[Measure], targets: &Targets) -> Result<Vec<u8>, Failure
     w.write_record(HEADER.split(',')).map_err(io)?;
     for m in all {
         let band = targets.bands.get(m.name);
-        let pass = band
-            .and_then(|b| b.holds(m.value))
-            .map_or("", |p| if p { "yes" } else { "no" });
+        let pass = verdict(band, m.value, "no");
         w.write_record([
             m.name,
             &number(m.value),
@@ -118,6 +116,13 @@ fn validation_csv(all: &[Measure], targets: &Targets) -> Result<Vec<u8>, Failure
     })
 }
 
+/// "yes" when `value` lies in `band`, `no` when not, empty without a band
+/// or a value.
+fn verdict(band: Option<&targets::Band>, value: f64, no: &'static str) -> &'static str {
+    band.and_then(|b| b.holds(value))
+        .map_or("", |p| if p { "yes" } else { no })
+}
+
 /// The measures as a table for people, with their bands when given.
 fn table(all: &[Measure], targets: &Targets) -> String {
     let mut s = format!(
@@ -132,9 +137,7 @@ fn table(all: &[Measure], targets: &Targets) -> String {
         };
         let band = targets.bands.get(m.name);
         let target = band.map_or(String::new(), |b| format!("{} to {}", b.low, b.high));
-        let pass = band
-            .and_then(|b| b.holds(m.value))
-            .map_or("", |p| if p { "yes" } else { "NO" });
+        let pass = verdict(band, m.value, "NO");
         s.push_str(&format!(
             "{:<24} {:>12}  {:<22} {:<17} {}\n",
             m.name, value, m.unit, target, pass

@@ -46,6 +46,23 @@ pub struct Measure {
     pub definition: &'static str,
 }
 
+impl Measure {
+    /// A measure's value with its name, unit and definition.
+    fn new(
+        name: &'static str,
+        value: f64,
+        unit: &'static str,
+        definition: &'static str,
+    ) -> Measure {
+        Measure {
+            name,
+            value,
+            unit,
+            definition,
+        }
+    }
+}
+
 /// A zone at one snapshot month: its distance to the centre (km), its land
 /// use, residents, jobs and rent (yuan/month).
 #[derive(Debug, Clone, PartialEq)]
@@ -150,13 +167,7 @@ pub fn of_series(header: &[String], rows: &[Vec<f64>], window: Option<[u32; 2]>)
     let firm_trend = growth_per_year(&firms, 1.0)
         .map_or(f64::NAN, |g| ((1.0 + g / 100.0).powi(10) - 1.0) * 100.0);
     let growth = |v: &[f64]| growth_per_year(v, 1.0).unwrap_or(f64::NAN);
-    let m =
-        |name: &'static str, value: f64, unit: &'static str, definition: &'static str| Measure {
-            name,
-            value,
-            unit,
-            definition,
-        };
+    let m = Measure::new;
     vec![
         m(
             "unemployment_mean",
@@ -294,13 +305,7 @@ pub fn of_zones(zones: &[ZoneAt]) -> Vec<Measure> {
             f64::NAN
         }
     };
-    let m =
-        |name: &'static str, value: f64, unit: &'static str, definition: &'static str| Measure {
-            name,
-            value,
-            unit,
-            definition,
-        };
+    let m = Measure::new;
     vec![
         m(
             "density_gradient",

@@ -1,16 +1,16 @@
 //! `polis validate`: the measures of a run, printed and written to
 //! validation.csv; bad input refused with exit 2 and nothing written.
 
+use std::path::PathBuf;
+
 use super::support::{polis, write};
 
-#[test]
-fn validate_writes_every_measure_of_a_run() {
+/// A run of `residents` residents for `months` months in a temporary
+/// folder: the folder, and the run's output folder in it.
+fn run_small(residents: u32, months: u32) -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().expect("a temporary folder");
-    let scenario = write(
-        tmp.path(),
-        "s.toml",
-        "[simulation]\nresidents = 3000\nmonths = 36\n",
-    );
+    let text = format!("[simulation]\nresidents = {residents}\nmonths = {months}\n");
+    let scenario = write(tmp.path(), "s.toml", &text);
     let out = tmp.path().join("out");
     polis([
         "run",
@@ -20,6 +20,12 @@ fn validate_writes_every_measure_of_a_run() {
         "--quiet",
     ])
     .assert_code(0);
+    (tmp, out)
+}
+
+#[test]
+fn validate_writes_every_measure_of_a_run() {
+    let (_tmp, out) = run_small(3000, 36);
     polis(["validate", out.to_str().unwrap()])
         .assert_code(0)
         .assert_stdout_contains("unemployment_mean")
@@ -72,21 +78,7 @@ fn validate_refuses_a_folder_without_a_run() {
 
 #[test]
 fn targets_give_each_measure_its_band_and_verdict() {
-    let tmp = tempfile::tempdir().expect("a temporary folder");
-    let scenario = write(
-        tmp.path(),
-        "s.toml",
-        "[simulation]\nresidents = 2000\nmonths = 24\n",
-    );
-    let out = tmp.path().join("out");
-    polis([
-        "run",
-        scenario.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--quiet",
-    ])
-    .assert_code(0);
+    let (tmp, out) = run_small(2000, 24);
     // One band every run meets, one none can.
     let targets = write(
         tmp.path(),
