@@ -1,11 +1,17 @@
-//! The stylized facts of one run, from its `timeseries.csv` (and, for the
-//! spatial ones, its zone snapshots): each measure's value with its
-//! definition. Targets and sweeps come later; this is the computation.
+//! The stylized facts of one run, from its `timeseries.csv` and, for the
+//! others, its zone snapshots, its firm records (`firms.csv`, `exits.csv`)
+//! and its resident sample (`residents.csv`): each measure's value with
+//! its definition.
 
-use super::estimators::{HP_LAMBDA_QUARTERLY, correlation, growth_per_year, hp_filter, ols};
+use std::collections::BTreeMap;
+
+use super::estimators::{
+    HP_LAMBDA_QUARTERLY, correlation, excess_kurtosis, fit_power_law, growth_per_year, hp_filter,
+    ols, top_share,
+};
 
 /// The names of every measure, in the order written: those of
-/// [`of_series`], then those of [`of_zones`].
+/// [`of_series`], [`of_zones`], [`of_firms`] and [`of_residents`].
 pub const NAMES: &[&str] = &[
     "unemployment_mean",
     "unemployment_sd",
@@ -30,7 +36,19 @@ pub const NAMES: &[&str] = &[
     "rent_gradient_r2",
     "centre_job_share",
     "centre_resident_share",
+    "firm_size_tail_exponent",
+    "firm_size_xmin",
+    "firm_growth_kurtosis",
+    "survival_1y",
+    "survival_2y",
+    "survival_4y",
+    "top10_income_share",
+    "top10_wealth_share",
 ];
+
+/// Firms in the size tail a power-law fit needs at least (Clauset, Shalizi
+/// and Newman 2009 find fits of fewer than about 50 values unreliable).
+pub const MIN_TAIL: usize = 50;
 
 /// One measured fact.
 #[derive(Debug, Clone, PartialEq)]
@@ -346,6 +364,191 @@ pub fn of_zones(zones: &[ZoneAt]) -> Vec<Measure> {
     ]
 }
 
+/// One firm in one snapshot of `firms.csv`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FirmAt {
+    /// Snapshot month.
+    pub month: u32,
+    /// Permanent firm id.
+    pub id: u64,
+    /// Month the firm was founded (0 for the firms of the initial city).
+    pub founded: u32,
+    /// Workers employed.
+    pub workers: f64,
+}
+
+/// One firm's exit, from `exits.csv`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ExitAt {
+    /// Month of the exit.
+    pub month: u32,
+    /// Permanent firm id.
+    pub id: u64,
+    /// Month the firm was founded (0 for the firms of the initial city).
+    pub founded: u32,
+}
+
+/// The firm measures of a run's firm snapshots and exits, over months
+/// `window` (inclusive; all if `None`):
+/// - the size tail: a discrete power law fitted to the workers of the
+///   firms with any at the last snapshot (Clauset, Shalizi and Newman
+///   2009: x_min minimises the Kolmogorov-Smirnov distance, at least
+///   [`MIN_TAIL`] firms in the tail), reported as Zipf's exponent zeta of
+///   P(S >= s) ~ s^-zeta, which is alpha - 1 (Axtell 2001);
+/// - the excess kurtosis of yearly growth rates ln(workers a year later /
+///   workers) of the firms with workers in two snapshots 12 months apart
+///   (snapshots at multiples of 12 months; Stanley et al. 1996);
+/// - survival: of the firms founded in the run (founding month at least
+///   1, within the window), those founded at least k years before the
+///   window's end, the share still open k years after founding, for k =
+///   1, 2 and 4, all founding cohorts pooled.
+pub fn of_firms(firms: &[FirmAt], exits: &[ExitAt], window: Option<[u32; 2]>) -> Vec<Measure> {
+    let within = |m: u32| window.is_none_or(|[from, to]| m >= from && m <= to);
+    let end = window.map_or_else(
+        || {
+            let last_snap = firms.iter().map(|f| f.month).max().unwrap_or(0);
+            let last_exit = exits.iter().map(|e| e.month).max().unwrap_or(0);
+            last_snap.max(last_exit)
+        },
+        |[_, to]| to,
+    );
+    // The size tail, at the last snapshot within the window.
+    let last = firms.iter().map(|f| f.month).filter(|&m| within(m)).max();
+    let sizes: Vec<f64> = firms
+        .iter()
+        .filter(|f| Some(f.month) == last && f.workers > 0.0)
+        .map(|f| f.workers)
+        .collect();
+    let fit = fit_power_law(&sizes, MIN_TAIL, true);
+    // Yearly growth rates of firms present in consecutive yearly snapshots.
+    let mut by_firm: BTreeMap<(u64, u32), f64> = BTreeMap::new();
+    for f in firms
+        .iter()
+        .filter(|f| f.month % 12 == 0 && within(f.month) && f.workers > 0.0)
+    {
+        by_firm.insert((f.id, f.month), f.workers);
+    }
+    let growth: Vec<f64> = by_firm
+        .iter()
+        .filter_map(|(&(id, month), &w)| {
+            by_firm
+                .get(&(id, month + 12))
+                .map(|&later| (later / w).ln())
+        })
+        .collect();
+    // Survival: each firm founded within the window, with its exit month.
+    let mut founded: BTreeMap<u64, (u32, Option<u32>)> = BTreeMap::new();
+    for f in firms {
+        founded.entry(f.id).or_insert((f.founded, None));
+    }
+    for e in exits {
+        founded.insert(e.id, (e.founded, Some(e.month)));
+    }
+    let survival = |years: u32| {
+        let horizon = 12 * years;
+        let (mut born, mut alive) = (0u64, 0u64);
+        for &(start, exit) in founded.values() {
+            if start >= 1 && within(start) && start + horizon <= end {
+                born += 1;
+                if exit.is_none_or(|m| m > start + horizon) {
+                    alive += 1;
+                }
+            }
+        }
+        if born > 0 {
+            alive as f64 / born as f64 * 100.0
+        } else {
+            f64::NAN
+        }
+    };
+    let m = Measure::new;
+    vec![
+        m(
+            "firm_size_tail_exponent",
+            fit.map_or(f64::NAN, |f| f.alpha - 1.0),
+            "-",
+            "Zipf's exponent zeta of P(workers >= s) ~ s^-zeta above x_min: discrete maximum likelihood, x_min by the Kolmogorov-Smirnov distance (Clauset, Shalizi and Newman 2009), last firm snapshot",
+        ),
+        m(
+            "firm_size_xmin",
+            fit.map_or(f64::NAN, |f| f.x_min),
+            "workers",
+            "the x_min of that fit",
+        ),
+        m(
+            "firm_growth_kurtosis",
+            excess_kurtosis(&growth).unwrap_or(f64::NAN),
+            "-",
+            "excess kurtosis of ln(workers a year later / workers), firms with workers in both yearly snapshots",
+        ),
+        m(
+            "survival_1y",
+            survival(1),
+            "% of new firms",
+            "share of the firms founded in the run still open a year after founding, cohorts pooled",
+        ),
+        m(
+            "survival_2y",
+            survival(2),
+            "% of new firms",
+            "the same two years after founding",
+        ),
+        m(
+            "survival_4y",
+            survival(4),
+            "% of new firms",
+            "the same four years after founding",
+        ),
+    ]
+}
+
+/// One sampled resident in one snapshot of `residents.csv`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ResidentAt {
+    /// Snapshot month.
+    pub month: u32,
+    /// Income this month, yuan.
+    pub income: f64,
+    /// Wealth, yuan.
+    pub wealth: f64,
+}
+
+/// The distribution measures of the resident sample at its last snapshot
+/// within `window` (inclusive; all if `None`): the top 10%'s shares of
+/// income and wealth.
+pub fn of_residents(residents: &[ResidentAt], window: Option<[u32; 2]>) -> Vec<Measure> {
+    let within = |m: u32| window.is_none_or(|[from, to]| m >= from && m <= to);
+    let last = residents
+        .iter()
+        .map(|r| r.month)
+        .filter(|&m| within(m))
+        .max();
+    let at: Vec<&ResidentAt> = residents.iter().filter(|r| Some(r.month) == last).collect();
+    let share = |f: fn(&ResidentAt) -> f64| {
+        let v: Vec<f64> = at.iter().map(|r| f(r)).collect();
+        if v.is_empty() {
+            f64::NAN
+        } else {
+            top_share(&v, 0.1) * 100.0
+        }
+    };
+    let m = Measure::new;
+    vec![
+        m(
+            "top10_income_share",
+            share(|r| r.income),
+            "% of income",
+            "the income of the top 10% of the resident sample over all its income, last snapshot",
+        ),
+        m(
+            "top10_wealth_share",
+            share(|r| r.wealth),
+            "% of wealth",
+            "the wealth of the top 10% of the resident sample over all its wealth (negative wealth counts as 0), last snapshot",
+        ),
+    ]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -452,6 +655,8 @@ mod tests {
             .map(|m| m.name)
             .collect();
         names.extend(of_zones(&[]).iter().map(|m| m.name));
+        names.extend(of_firms(&[], &[], None).iter().map(|m| m.name));
+        names.extend(of_residents(&[], None).iter().map(|m| m.name));
         assert_eq!(names, NAMES);
     }
 
@@ -483,5 +688,108 @@ mod tests {
         assert!((value(&ms, "density_gradient_r2") - 1.0).abs() < 1e-9);
         assert!((value(&ms, "centre_job_share") - 80.0).abs() < 1e-9);
         assert_eq!(value(&ms, "centre_resident_share"), 0.0);
+    }
+
+    #[test]
+    fn firm_measures_of_a_synthetic_population_are_known() {
+        // Sizes at month 24 from the quantiles of a discrete Zipf tail with
+        // zeta 1.1 above 20 workers, plus small firms below it.
+        let zeta = 1.1;
+        let n = 4000;
+        let mut firms: Vec<FirmAt> = (1..=n)
+            .map(|i| FirmAt {
+                month: 24,
+                id: i as u64,
+                founded: 0,
+                workers: (20.0 * (n as f64 / (i as f64 - 0.5)).powf(1.0 / zeta)).floor(),
+            })
+            .collect();
+        firms.extend((0..2000).map(|i| FirmAt {
+            month: 24,
+            id: 10_000 + i,
+            founded: 0,
+            workers: 1.0 + (i % 5) as f64,
+        }));
+        // Growth from month 12 to 24: half the firms doubled, half halved:
+        // a two-point distribution, excess kurtosis -2.
+        firms.extend(firms.clone().iter().map(|f| FirmAt {
+            month: 12,
+            workers: if f.id % 2 == 0 {
+                f.workers / 2.0
+            } else {
+                f.workers * 2.0
+            },
+            ..*f
+        }));
+        // Ten firms founded in month 1: three exit in month 6, two in month
+        // 20; one founded in month 50 is too young for any horizon.
+        let mut exits = Vec::new();
+        for i in 0..10u64 {
+            let id = 100_000 + i;
+            match i {
+                0..=2 => exits.push(ExitAt {
+                    month: 6,
+                    id,
+                    founded: 1,
+                }),
+                3..=4 => exits.push(ExitAt {
+                    month: 20,
+                    id,
+                    founded: 1,
+                }),
+                _ => firms.push(FirmAt {
+                    month: 60,
+                    id,
+                    founded: 1,
+                    workers: 0.0,
+                }),
+            }
+        }
+        firms.push(FirmAt {
+            month: 60,
+            id: 200_000,
+            founded: 50,
+            workers: 0.0,
+        });
+        let ms = of_firms(&firms, &exits, Some([1, 60]));
+        // The last snapshot in the window is month 60, whose firms have no
+        // workers: no tail.
+        assert!(value(&ms, "firm_size_tail_exponent").is_nan());
+        assert!((value(&ms, "survival_1y") - 70.0).abs() < 1e-9);
+        assert!((value(&ms, "survival_2y") - 50.0).abs() < 1e-9);
+        assert!((value(&ms, "survival_4y") - 50.0).abs() < 1e-9);
+        let ms = of_firms(&firms, &exits, Some([1, 24]));
+        let zeta_hat = value(&ms, "firm_size_tail_exponent");
+        assert!((zeta_hat - zeta).abs() < 0.1, "zeta {zeta_hat}");
+        assert!(value(&ms, "firm_size_xmin") >= 15.0, "{ms:?}");
+        let k = value(&ms, "firm_growth_kurtosis");
+        assert!((k + 2.0).abs() < 1e-9, "kurtosis {k}");
+        // By month 24 only the one-year horizon has its cohort.
+        assert!((value(&ms, "survival_1y") - 70.0).abs() < 1e-9);
+        assert!(value(&ms, "survival_4y").is_nan());
+    }
+
+    #[test]
+    fn top_shares_of_a_known_sample() {
+        // Incomes 1..=20: the top two hold 39 of 210; wealth of one in
+        // twenty holds everything.
+        let rs: Vec<ResidentAt> = (1..=20)
+            .map(|i| ResidentAt {
+                month: 12,
+                income: i as f64,
+                wealth: if i == 7 { 500.0 } else { 0.0 },
+            })
+            .chain((1..=20).map(|i| ResidentAt {
+                month: 6,
+                income: 1.0,
+                wealth: i as f64,
+            }))
+            .collect();
+        let ms = of_residents(&rs, None);
+        assert!((value(&ms, "top10_income_share") - 39.0 / 210.0 * 100.0).abs() < 1e-9);
+        assert!((value(&ms, "top10_wealth_share") - 100.0).abs() < 1e-9);
+        let ms = of_residents(&rs, Some([1, 11]));
+        assert!((value(&ms, "top10_income_share") - 10.0).abs() < 1e-9);
+        assert!(value(&of_residents(&[], None), "top10_wealth_share").is_nan());
     }
 }
