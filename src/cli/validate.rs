@@ -22,15 +22,7 @@ pub(crate) fn validate(args: ValidateArgs) -> Result<(), Failure> {
     let source = polis::plot::load(&args.dir).map_err(Error::from)?;
     let run = match source {
         Source::Run(run) => run,
-        Source::Ensemble(_) => {
-            return Err(Failure::bad_input(
-                format!(
-                    "{}: polis validate reads the folder of one run; sweeps and comparisons are not supported yet",
-                    args.dir.display()
-                ),
-                "give the --out folder of `polis run`",
-            ));
-        }
+        Source::Ensemble(ensemble) => return validate_ensemble(&args, &ensemble, &targets),
     };
     let months = run.series.rows.len() as u32;
     if let Some([from, to]) = args.window
@@ -141,6 +133,126 @@ fn table(all: &[Measure], targets: &Targets) -> String {
         s.push_str(&format!(
             "{:<24} {:>12}  {:<22} {:<17} {}\n",
             m.name, value, m.unit, target, pass
+        ));
+    }
+    s
+}
+
+/// `polis validate` on a sweep or comparison folder: the measures of each
+/// run's series, summarised per parameter point or scenario, written to
+/// DIR/validation.csv and printed as a table per group.
+fn validate_ensemble(
+    args: &ValidateArgs,
+    ensemble: &polis::plot::data::Ensemble,
+    targets: &polis::validate::targets::Targets,
+) -> Result<(), Failure> {
+    use polis::plot::data::EnsembleKind;
+    use polis::validate::ensemble::{self, Kind};
+    let kind = match ensemble.kind {
+        EnsembleKind::Sweep => Kind::Sweep,
+        EnsembleKind::Compare => Kind::Compare,
+    };
+    let measured = ensemble::measure(&ensemble.dir, kind, args.window)?;
+    let months = measured.months;
+    if let Some([from, to]) = args.window
+        && (to > months || to - from < 11)
+    {
+        return Err(Failure::bad_input(
+            format!(
+                "--window {from}:{to}: the runs have months 1 to {months}, and a window needs at least 12 of them"
+            ),
+            &format!("give a window within 1:{months} of at least 12 months"),
+        ));
+    }
+    let csv = ensemble::validation_csv(&measured, targets)?;
+    let path = args.dir.join("validation.csv");
+    polis::output::atomic_write(&path, &csv)?;
+    if !args.quiet {
+        print!("{}", ensemble_tables(&measured, targets));
+        println!("wrote {}", path.display());
+    }
+    Ok(())
+}
+
+/// The measures of a sweep or comparison for people: per group, the runs
+/// used, then each measure's mean, n and 95% interval with its band.
+fn ensemble_tables(
+    measured: &polis::validate::ensemble::Measured,
+    targets: &polis::validate::targets::Targets,
+) -> String {
+    use polis::validate::ensemble::{Kind, verdict};
+    let number = |x: f64| {
+        if x.is_finite() {
+            format!("{x:.3}")
+        } else {
+            "-".to_string()
+        }
+    };
+    let mut s = String::new();
+    for g in &measured.groups {
+        let what = match measured.kind {
+            Kind::Sweep => "point",
+            Kind::Compare => "scenario",
+        };
+        let label = if g.label.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", g.label)
+        };
+        let failed = if g.failed > 0 {
+            format!(", {} failed", g.failed)
+        } else {
+            String::new()
+        };
+        s.push_str(&format!(
+            "{what} {}{label}: {} of {} runs used{failed}\n",
+            g.point,
+            g.runs.len(),
+            g.listed
+        ));
+        s.push_str(&format!(
+            "  {:<24} {:>12} {:>4}  {:<26} {:<22} {:<17} {}\n",
+            "measure", "mean", "n", "95% interval", "unit", "target", "pass"
+        ));
+        for (k, (name, unit)) in measured.names.iter().enumerate() {
+            let summary = g.summary(k);
+            let interval = if summary.low.is_finite() {
+                format!("[{}, {}]", number(summary.low), number(summary.high))
+            } else {
+                String::new()
+            };
+            let band = targets.bands.get(*name);
+            let target = band.map_or(String::new(), |b| format!("{} to {}", b.low, b.high));
+            let pass = match verdict(band, summary.mean) {
+                Some(true) => "yes",
+                Some(false) => "NO",
+                None => "",
+            };
+            let line = format!(
+                "  {:<24} {:>12} {:>4}  {:<26} {:<22} {:<17} {}",
+                name,
+                number(summary.mean),
+                summary.n,
+                interval,
+                unit,
+                target,
+                pass
+            );
+            s.push_str(line.trim_end());
+            s.push('\n');
+        }
+        s.push('\n');
+    }
+    let unmeasured: Vec<&str> = targets
+        .bands
+        .keys()
+        .map(String::as_str)
+        .filter(|name| !measured.names.iter().any(|(n, _)| n == name))
+        .collect();
+    if !unmeasured.is_empty() {
+        s.push_str(&format!(
+            "not measured (a sweep or comparison keeps no zone, firm or resident files), bands left unused: {}\n",
+            unmeasured.join(", ")
         ));
     }
     s

@@ -110,9 +110,32 @@ pub fn report(source: &Source) -> Result<String, PlotError> {
     match source {
         Source::Run(run) => {
             run_sections(run, &mut body);
-            validation_section(run, &mut body);
+            if let Some(records) = &run.validation {
+                validation_section(
+                    records,
+                    "From <code>validation.csv</code> (<code>polis validate</code>; \
+                     docs/OUTPUT.md defines each measure).",
+                    &mut body,
+                );
+            }
         }
-        Source::Ensemble(e) => ensemble_sections(e, &mut body),
+        Source::Ensemble(e) => {
+            ensemble_sections(e, &mut body);
+            if let Some(records) = &e.validation {
+                let group = match e.kind {
+                    EnsembleKind::Sweep => "parameter point",
+                    EnsembleKind::Compare => "scenario",
+                };
+                let intro = format!(
+                    "From <code>validation.csv</code> (<code>polis validate</code>; \
+                     docs/OUTPUT.md defines each measure): per {group}, the mean of each \
+                     measure over the runs that tell it, their number <code>n</code> and \
+                     the 95% interval of the mean (Student t); <code>pass</code> judges \
+                     the mean."
+                );
+                validation_section(records, &intro, &mut body);
+            }
+        }
     }
     body.push_str("<h2>Charts</h2>\n");
     for chart in charts(source) {
@@ -154,15 +177,10 @@ pub fn report(source: &Source) -> Result<String, PlotError> {
     ))
 }
 
-/// The measures of `polis validate`, when the folder has them.
-fn validation_section(run: &RunData, body: &mut String) {
-    let Some(records) = &run.validation else {
-        return;
-    };
-    body.push_str(
-        "<h2>Validation</h2>\n<p>From <code>validation.csv</code> (<code>polis validate</code>; \
-         docs/OUTPUT.md defines each measure).</p>\n<table>\n",
-    );
+/// The measures of `polis validate` (the records of `validation.csv`,
+/// header first), after `intro` (HTML).
+fn validation_section(records: &[Vec<String>], intro: &str, body: &mut String) {
+    let _ = writeln!(body, "<h2>Validation</h2>\n<p>{intro}</p>\n<table>");
     for (i, record) in records.iter().enumerate() {
         let cell = if i == 0 { "th" } else { "td" };
         body.push_str("<tr>");

@@ -2,6 +2,7 @@
 //! computes its measures with. Each is tested on synthetic data with a
 //! known answer.
 
+pub mod ensemble;
 pub mod estimators;
 pub mod measures;
 pub mod targets;

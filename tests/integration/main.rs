@@ -24,8 +24,8 @@
 //! - [`sweep_fuzz`]: arbitrary bytes, sweep files and design CSVs never
 //!   panic the sweep loader, and what it accepts is consistent.
 //! - [`validate`]: `polis validate` on a run, and its refusals.
-//! - [`targets_file`]: the shipped `validation/first-tier-china.toml` gives
-//!   every measure a band and a source; a misspelt measure is refused.
+//! - [`validate_ensemble`]: `polis validate` on a sweep and a comparison:
+//!   per point or scenario, the mean, n and 95% interval of each measure.
 //! - [`plots`]: `polis plot` and `polis report` on runs of every shipped
 //!   scenario, a sweep and a comparison; well-formed SVG, PNG, a
 //!   self-contained page; bad input exits with 2 and writes nothing.
@@ -49,8 +49,8 @@ mod plausible;
 mod plots;
 mod support;
 mod sweep_fuzz;
-mod targets_file;
 mod validate;
+mod validate_ensemble;
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;

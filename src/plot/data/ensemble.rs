@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use super::files::{bad, read_json, read_records, stream_table};
+use super::files::{bad, read_json, read_records, read_validation, stream_table};
 use super::{Ensemble, EnsembleKind, Group};
 use crate::experiment::stats::summarise;
 use crate::plot::PlotError;
@@ -191,6 +191,7 @@ pub(super) fn load_ensemble(dir: &Path, kind: EnsembleKind) -> Result<Ensemble, 
     } else {
         Vec::new()
     };
+    let validation = read_validation(dir, "point")?;
     Ok(Ensemble {
         kind,
         dir: dir.to_path_buf(),
@@ -199,5 +200,6 @@ pub(super) fn load_ensemble(dir: &Path, kind: EnsembleKind) -> Result<Ensemble, 
         manifest,
         event_months: event_months.into_iter().collect(),
         compare_rows,
+        validation,
     })
 }

@@ -149,3 +149,27 @@ pub(super) fn read_table(path: &Path, first: &str, hint: &str) -> Result<Table, 
     })?;
     Ok(Table { header, rows })
 }
+
+/// `DIR/validation.csv`, if `polis validate` wrote one: the header, then
+/// one record per measure (and group, for a sweep or comparison). Its
+/// first column is `first`: `measure` for a run, `point` for a sweep or
+/// comparison.
+pub(super) fn read_validation(
+    dir: &Path,
+    first: &str,
+) -> Result<Option<Vec<Vec<String>>>, PlotError> {
+    let path = dir.join("validation.csv");
+    if !path.is_file() {
+        return Ok(None);
+    }
+    let hint = "run `polis validate DIR` again";
+    let records = read_records(&path, hint)?;
+    if records[0].first().map(String::as_str) != Some(first) {
+        return Err(bad(
+            &path,
+            format!("is not a table of measures (its first column is not `{first}`)"),
+            hint,
+        ));
+    }
+    Ok(Some(records))
+}

@@ -1,6 +1,7 @@
 //! Reading an output folder back: a run's `timeseries.csv`, `zones.csv` and
 //! `manifest.json`, a sweep's `runs.csv` and long `timeseries.csv`, a
-//! comparison's `runs.csv`, long `timeseries.csv` and `compare.csv`. Every
+//! comparison's `runs.csv`, long `timeseries.csv` and `compare.csv`, and
+//! the `validation.csv` of `polis validate` beside any of them. Every
 //! problem is a [`PlotError::Input`] naming the file and saying what to do.
 
 mod ensemble;
@@ -126,6 +127,9 @@ pub struct Ensemble {
     pub event_months: Vec<u32>,
     /// `compare.csv` (comparisons only): metric, then its numbers as text.
     pub compare_rows: Vec<Vec<String>>,
+    /// `validation.csv`, if `polis validate` wrote one: the header, then
+    /// one record per group and measure.
+    pub validation: Option<Vec<Vec<String>>>,
 }
 
 /// A folder of output, read.

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use super::files::{bad, read_json, read_records, read_table};
+use super::files::{bad, read_json, read_records, read_table, read_validation};
 use super::manifest::{RunFacts, run_facts, verify_checksums};
 use super::{EventNote, RunData, ZoneCell};
 use crate::plot::PlotError;
@@ -45,21 +45,7 @@ pub(super) fn load_run(dir: &Path) -> Result<RunData, PlotError> {
         // A run of a version of polis that wrote no zones.csv.
         None
     };
-    let validation_path = dir.join("validation.csv");
-    let validation = if validation_path.is_file() {
-        let hint = "run `polis validate DIR` again";
-        let records = read_records(&validation_path, hint)?;
-        if records[0].first().map(String::as_str) != Some("measure") {
-            return Err(bad(
-                &validation_path,
-                "is not a table of measures (its first column is not `measure`)",
-                hint,
-            ));
-        }
-        Some(records)
-    } else {
-        None
-    };
+    let validation = read_validation(dir, "measure")?;
     Ok(RunData {
         dir: dir.to_path_buf(),
         series,
