@@ -26,6 +26,8 @@
 //! - [`validate`]: `polis validate` on a run, and its refusals.
 //! - [`validate_ensemble`]: `polis validate` on a sweep and a comparison:
 //!   per point or scenario, the mean, n and 95% interval of each measure.
+//! - [`targets_file`]: the shipped `validation/first-tier-china.toml` gives
+//!   every measure a band and a source; a misspelt measure is refused.
 //! - [`plots`]: `polis plot` and `polis report` on runs of every shipped
 //!   scenario, a sweep and a comparison; well-formed SVG, PNG, a
 //!   self-contained page; bad input exits with 2 and writes nothing.
@@ -49,6 +51,7 @@ mod plausible;
 mod plots;
 mod support;
 mod sweep_fuzz;
+mod targets_file;
 mod validate;
 mod validate_ensemble;
 
