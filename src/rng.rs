@@ -45,6 +45,17 @@ pub enum Phase {
     Housing = 9,
     /// City layout.
     City = 11,
+    /// Which residents `residents.csv` follows (drawn once, keyed by month 0).
+    Sample = 12,
+}
+
+/// Whether resident `agent` belongs to a run's sample of `share` of the
+/// residents (`output.residents_sample`): a fixed draw per (seed,
+/// resident), so the sample is the same at every snapshot, for any thread
+/// count, and grows with `share` (a resident in the 1% sample is in the 5%
+/// one). It draws from a stream of its own and changes no other draw.
+pub fn in_sample(seed: u64, agent: u64, share: f64) -> bool {
+    PhaseKeys::new(seed, 0, Phase::Sample).coin(agent, 0) < share
 }
 
 /// SplitMix64's finaliser: a bijective 64-bit mix with full avalanche.

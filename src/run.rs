@@ -59,6 +59,17 @@ macro_rules! tuple_observer {
 tuple_observer!(A.0, B.1);
 tuple_observer!(A.0, B.1, C.2);
 tuple_observer!(A.0, B.1, C.2, D.3);
+tuple_observer!(A.0, B.1, C.2, D.3, E.4);
+
+/// An observer that may be absent (an output that is off).
+impl<O: Observer> Observer for Option<O> {
+    fn month(&mut self, sim: &Simulation, row: &Row) -> Result<(), Error> {
+        match self {
+            Some(o) => o.month(sim, row),
+            None => Ok(()),
+        }
+    }
+}
 
 /// Builds `scenario`'s city and simulates all its months
 /// (`simulation.months`), calling `observer` after each; returns the

@@ -6,8 +6,12 @@ use std::time::Instant;
 use anyhow::Context;
 
 use polis::bench;
+use polis::output::firms::FirmRecords;
+use polis::output::residents::ResidentSample;
+use polis::output::staged::Staged;
 use polis::output::{self, Manifest};
 use polis::run::{Rows, ZoneSnapshots};
+use polis::scenario::FirmsOutput;
 
 use super::args::RunArgs;
 use super::memory::check_memory;
@@ -74,14 +78,89 @@ pub(crate) fn run(args: RunArgs) -> Result<(), Failure> {
     let mut progress = Progress::new(months, args.quiet);
     let mut rows = Rows::with_capacity(months);
     let mut zones = ZoneSnapshots::new(months);
+    // The agent-level files are streamed into the folder as the run goes,
+    // under temporary names; a failed run removes them (and the folder, if
+    // it made it and it is empty).
+    let micro = &scenario.output;
+    // The folders this run makes, deepest first: a failed run removes them.
+    let made: Vec<PathBuf> = if micro.firms != FirmsOutput::Off || micro.residents_sample > 0.0 {
+        out.ancestors()
+            .take_while(|d| !d.as_os_str().is_empty() && !d.exists())
+            .map(Path::to_path_buf)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let streamed = (|| -> Result<_, polis::Error> {
+        if !made.is_empty() {
+            std::fs::create_dir_all(&out).map_err(|source| polis::Error::Io {
+                path: out.display().to_string(),
+                source,
+            })?;
+        }
+        let firms = match micro.firms {
+            FirmsOutput::Off => None,
+            setting => Some(FirmRecords::new(
+                months,
+                setting,
+                Staged::create(&out.join("firms.csv"))?,
+                Staged::create(&out.join("exits.csv"))?,
+            )),
+        };
+        let residents = match micro.residents_sample {
+            share if share > 0.0 => Some(ResidentSample::new(
+                months,
+                scenario.simulation.seed,
+                scenario.simulation.residents as usize,
+                share,
+                Staged::create(&out.join("residents.csv"))?,
+            )),
+            _ => None,
+        };
+        Ok((firms, residents))
+    })();
+    let forget_folder = || {
+        for dir in &made {
+            // Only while empty: a folder that holds anything else stays.
+            let _ = std::fs::remove_dir(dir);
+        }
+    };
+    let (mut firms, mut residents) = match streamed {
+        Ok(s) => s,
+        Err(e) => {
+            forget_folder();
+            return Err(e.into());
+        }
+    };
     let sim = pool.install(|| {
         polis::run::run(
             scenario.clone(),
-            &mut (&mut progress, &mut rows, &mut zones),
+            &mut (
+                &mut progress,
+                &mut rows,
+                &mut zones,
+                &mut firms,
+                &mut residents,
+            ),
         )
-    })?;
+    });
+    let sim = match sim {
+        Ok(sim) => sim,
+        Err(e) => {
+            drop((firms, residents));
+            forget_folder();
+            return Err(e.into());
+        }
+    };
     progress.finish();
     let (rows, zones) = (rows.0, zones.rows);
+    let mut staged = Vec::new();
+    if let Some(f) = firms {
+        staged.extend([f.firms, f.exits]);
+    }
+    if let Some(r) = residents {
+        staged.push(r.out);
+    }
 
     let world = sim.world();
     let wall = started.elapsed().as_secs_f64();
@@ -94,9 +173,17 @@ pub(crate) fn run(args: RunArgs) -> Result<(), Failure> {
         threads,
         wall,
     );
-    let paths = output::write_run(&out, &rows, &scenario.sector_names(), &zones, &mut manifest)
-        .context("writing the run's output")
-        .map_err(|error| Failure { code: 1, error })?;
+    let paths = output::write_run(
+        &out,
+        &scenario.name,
+        &rows,
+        &scenario.sector_names(),
+        &zones,
+        staged,
+        &mut manifest,
+    )
+    .context("writing the run's output")
+    .map_err(|error| Failure { code: 1, error })?;
     if !args.quiet {
         let rate = world.residents.len() as f64 * months as f64 / wall;
         println!(

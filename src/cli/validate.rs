@@ -60,6 +60,10 @@ pub(crate) fn validate(args: ValidateArgs) -> Result<(), Failure> {
             all.extend(measures::of_zones(&at));
         }
     }
+    all.extend(polis::validate::micro::of_run_folder(
+        &args.dir,
+        args.window,
+    )?);
     let csv = validation_csv(&all, &targets)?;
     let path = args.dir.join("validation.csv");
     output::atomic_write(&path, &csv)?;

@@ -475,6 +475,11 @@ pub fn markdown() -> String {
     s
 }
 
+/// Held by the tests that check (and, blessing, rewrite) docs/OUTPUT.md
+/// (here and in `output::package`), so that two never rewrite it at once.
+#[cfg(test)]
+pub(crate) static DOCS: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -512,6 +517,7 @@ mod tests {
     /// markers; `POLIS_BLESS=1 cargo test --release output_md` writes it there.
     #[test]
     fn output_md_holds_the_generated_column_table() {
+        let _one_writer = DOCS.lock().unwrap_or_else(|e| e.into_inner());
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/OUTPUT.md");
         let text = std::fs::read_to_string(&path).expect("docs/OUTPUT.md");
         let (begin, end) = (

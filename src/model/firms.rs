@@ -219,6 +219,27 @@ pub enum Exit {
     Insolvent,
     /// It has had neither workers nor sales for `firms.idle_exit_months`.
     Idle,
+    /// A capacity-cut event closed it (never returned by [`exit`]).
+    CapacityCut,
+}
+
+impl Exit {
+    /// The cause as `exits.csv` writes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Exit::Insolvent => "insolvent",
+            Exit::Idle => "idle",
+            Exit::CapacityCut => "capacity_cut",
+        }
+    }
+}
+
+/// A firm's workplace rent per worker in a zone whose dwelling rent is
+/// `zone_rent` cents a month: `city.commercial_rent_share` of it, rounded
+/// to the cent.
+#[inline]
+pub fn workplace_rent(zone_rent: i64, share: f64) -> i64 {
+    (zone_rent as f64 * share).round() as i64
 }
 
 /// The exit rule: a firm whose `cash` cannot pay this month's `costs`

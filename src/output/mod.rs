@@ -9,7 +9,11 @@
 //! renames leaves no manifest, or one whose checksums the new files do not
 //! match; `polis plot` and `polis report` check them before trusting a folder.
 
+pub mod firms;
 pub mod manifest;
+pub mod package;
+pub mod residents;
+pub mod staged;
 pub mod zones;
 
 pub use manifest::{AgentCounts, FileSum, Kind, Manifest, Subject, git_commit};
@@ -106,17 +110,30 @@ fn process_is_running(pid: u32) -> bool {
     answer == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
 }
 
-/// The files of a run folder, in the order they are written.
-pub const RUN_FILES: [&str; 3] = ["timeseries.csv", "zones.csv", "manifest.json"];
+/// The files every run folder has, in the order they are written; a run
+/// that writes `firms.csv`, `exits.csv` or `residents.csv` writes them
+/// after `zones.csv`, then `datapackage.json`, then `manifest.json`.
+pub const RUN_FILES: [&str; 4] = [
+    "timeseries.csv",
+    "zones.csv",
+    "datapackage.json",
+    "manifest.json",
+];
+
+/// The files a run can write besides [`RUN_FILES`], streamed as it goes.
+pub const STREAMED_FILES: [&str; 3] = ["firms.csv", "exits.csv", "residents.csv"];
 
 /// Writes a run's files into `dir` (created if needed): `timeseries.csv`,
-/// `zones.csv` (the snapshots `zones`) and `manifest.json`, in that order;
-/// returns their paths.
+/// `zones.csv` (the snapshots `zones`), the files `streamed` during the run
+/// (put in place now), `datapackage.json` and `manifest.json`, in that
+/// order; returns their paths. `name` titles the data package.
 pub fn write_run(
     dir: &Path,
+    name: &str,
     rows: &[Row],
     sectors: &[String],
     zones: &[zones::ZoneRow],
+    mut streamed: Vec<staged::Staged>,
     manifest: &mut Manifest,
 ) -> Result<Vec<PathBuf>, Error> {
     let csv = timeseries_csv(rows, sectors)?;
@@ -125,30 +142,79 @@ pub fn write_run(
         path: dir.display().to_string(),
         source,
     })?;
-    manifest.set_files(
-        &RUN_FILES,
-        &[
-            ("timeseries.csv", FileSum::of(&csv)),
-            ("zones.csv", FileSum::of(&zones_csv)),
-        ],
-    );
+    let mut data = vec![
+        ("timeseries.csv".to_string(), FileSum::of(&csv)),
+        ("zones.csv".to_string(), FileSum::of(&zones_csv)),
+    ];
+    for file in &mut streamed {
+        let name = file
+            .path()
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        data.push((name, file.finish()?));
+    }
+    let data_names: Vec<&str> = data.iter().map(|(n, _)| n.as_str()).collect();
+    let package = serde_json::to_vec_pretty(&package::run_package(name, &data_names, sectors))
+        .map_err(|e| Error::Io {
+            path: "datapackage.json".into(),
+            source: std::io::Error::other(e),
+        })?;
+    data.push(("datapackage.json".to_string(), FileSum::of(&package)));
+    let mut names: Vec<&str> = data.iter().map(|(n, _)| n.as_str()).collect();
+    names.push("manifest.json");
+    let sums: Vec<(&str, FileSum)> = data.iter().map(|(n, s)| (n.as_str(), s.clone())).collect();
+    manifest.set_files(&names, &sums);
     let json = manifest.to_json()?;
-    let paths: Vec<PathBuf> = RUN_FILES.iter().map(|f| dir.join(f)).collect();
-    remove_stale_temporaries(dir, &RUN_FILES);
+    let mut every: Vec<&str> = RUN_FILES.to_vec();
+    every.extend(STREAMED_FILES);
+    let manifest_path = dir.join("manifest.json");
+    // Temporaries of a killed run go, but not those this run is streaming.
+    let ours = |p: &Path| streamed.iter().any(|s| s.path() == p);
+    let stale: Vec<&str> = every
+        .iter()
+        .copied()
+        .filter(|f| !ours(&dir.join(f)))
+        .collect();
+    remove_stale_temporaries(dir, &stale);
     // The old manifest goes first: until the new one is written, the folder
     // has none, and no reader takes the new data for the old run's.
-    match std::fs::remove_file(&paths[2]) {
+    match std::fs::remove_file(&manifest_path) {
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
             return Err(Error::Io {
-                path: paths[2].display().to_string(),
+                path: manifest_path.display().to_string(),
                 source: e,
             });
         }
         _ => {}
     }
+    // Files an earlier run streamed and this one does not are no longer the
+    // run's: they go, so the folder holds one run.
+    for f in STREAMED_FILES {
+        let path = dir.join(f);
+        if !ours(&path) {
+            match std::fs::remove_file(&path) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                    return Err(Error::Io {
+                        path: path.display().to_string(),
+                        source: e,
+                    });
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut paths = vec![dir.join("timeseries.csv"), dir.join("zones.csv")];
     atomic_write(&paths[0], &csv)?;
     atomic_write(&paths[1], &zones_csv)?;
-    atomic_write(&paths[2], &json)?;
+    for file in streamed {
+        paths.push(file.commit()?);
+    }
+    let package_path = dir.join("datapackage.json");
+    atomic_write(&package_path, &package)?;
+    paths.push(package_path);
+    atomic_write(&manifest_path, &json)?;
+    paths.push(manifest_path);
     Ok(paths)
 }
 

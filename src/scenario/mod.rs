@@ -21,8 +21,8 @@ use serde::{Deserialize, Serialize};
 
 pub use load::Loaded;
 pub use params::{
-    CityParams, EntrepreneurshipParams, FirmParams, GovernmentParams, IlpParams, ImpParams,
-    InnovationParams, MeiParams, OutputParams, ParamInfo, ResidentParams, SectorParams,
+    CityParams, EntrepreneurshipParams, FirmParams, FirmsOutput, GovernmentParams, IlpParams,
+    ImpParams, InnovationParams, MeiParams, OutputParams, ParamInfo, ResidentParams, SectorParams,
     SimulationParams, ZoningParams,
 };
 

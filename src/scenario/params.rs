@@ -28,6 +28,17 @@ pub struct ParamInfo {
     pub doc: &'static str,
     /// Where the default comes from.
     pub source: &'static str,
+    /// The words a key of a word type takes (`off`, `yearly`, `monthly`);
+    /// empty for numbers and booleans.
+    pub choices: &'static [&'static str],
+}
+
+impl ParamInfo {
+    /// Whether the key takes one of a few words rather than a number or a
+    /// boolean.
+    pub fn is_choice(&self) -> bool {
+        !self.choices.is_empty()
+    }
 }
 
 /// Values that can be range-checked.
@@ -43,6 +54,48 @@ impl RangeValue for bool {
     fn as_number(&self) -> Option<f64> {
         None
     }
+}
+impl RangeValue for FirmsOutput {
+    fn as_number(&self) -> Option<f64> {
+        None
+    }
+}
+
+/// How often a run writes `firms.csv` (`output.firms`).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum FirmsOutput {
+    /// No `firms.csv` or `exits.csv`.
+    Off,
+    /// A snapshot every 12 months and at the last month.
+    #[default]
+    Yearly,
+    /// A snapshot every month.
+    Monthly,
+}
+
+impl FirmsOutput {
+    /// The words `output.firms` takes, as written in a scenario.
+    pub const CHOICES: &'static [&'static str] = &["off", "yearly", "monthly"];
+
+    /// The months between snapshots; `None` when off.
+    pub fn every(self) -> Option<u32> {
+        match self {
+            FirmsOutput::Off => None,
+            FirmsOutput::Yearly => Some(12),
+            FirmsOutput::Monthly => Some(1),
+        }
+    }
+}
+
+/// The words of a word-typed key, or none.
+macro_rules! choices_or_none {
+    () => {
+        &[]
+    };
+    ($c:expr) => {
+        $c
+    };
 }
 
 /// A value outside its valid range.
@@ -63,7 +116,8 @@ macro_rules! param_table {
             $(
                 $(#[doc = $doc:literal])*
                 $field:ident : $ty:ty = $default:expr,
-                    unit $unit:literal, range $lo:expr => $hi:expr, source $src:literal;
+                    unit $unit:literal, range $lo:expr => $hi:expr,
+                    $(choices $choices:expr,)? source $src:literal;
             )*
         }
     ) => {
@@ -83,6 +137,7 @@ macro_rules! param_table {
                 default: stringify!($default), unit: $unit,
                 min: $lo as f64, max: $hi as f64,
                 doc: concat!($($doc),*), source: $src,
+                choices: choices_or_none!($($choices)?),
             }, )* ];
             /// Values outside their ranges, with `prefix` before the key.
             pub fn range_violations(&self, prefix: &str, out: &mut Vec<RangeViolation>) {
@@ -525,6 +580,13 @@ param_table! {
         /// Months between the zone snapshots of `zones.csv` (the last month always has one).
         zones_every: u32 = 12, unit "months", range 1 => 12_000,
             source "a yearly snapshot: maps at a glance, a small file";
+        /// How often `firms.csv` holds a row per open firm (`off`, `yearly` or `monthly`); `exits.csv` is written unless `off`.
+        firms: FirmsOutput = FirmsOutput::Yearly, unit "-", range 0 => 0,
+            choices FirmsOutput::CHOICES,
+            source "yearly, as business registers and the BLS survival tables count firms";
+        /// Share of residents followed in `residents.csv` at every zone snapshot month (0 writes none); the same residents each time, drawn by a hash of the seed and resident index.
+        residents_sample: f64 = 0.01, unit "share of residents", range 0.0 => 1.0,
+            source "1%, as in a 1% census microdata sample: 1,000 of the baseline's 100,000 residents";
     }
 }
 

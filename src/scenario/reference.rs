@@ -44,6 +44,8 @@ pub const SETUP_ONLY: &[&str] = &[
     "firms.initial_stock_months",
     "firms.size_weight_cap",
     "firms.reference_size",
+    "output.firms",
+    "output.residents_sample",
 ];
 
 /// Sector keys that take effect only when the city is built.
@@ -154,6 +156,13 @@ pub fn range_hint(info: &ParamInfo) -> String {
     if info.ty == "bool" {
         return format!("`{key}` takes {kind}; the default is {}", info.default);
     }
+    if info.is_choice() {
+        return format!(
+            "`{key}` takes {}; the default is \"{}\"",
+            kind_with_range(info),
+            default_choice(info).unwrap_or(info.default)
+        );
+    }
     format!(
         "`{key}` takes {} ({}); the default is {}",
         kind_with_range(info),
@@ -168,7 +177,31 @@ pub fn kind_with_range(info: &ParamInfo) -> String {
     if info.ty == "bool" {
         return kind.to_string();
     }
+    if info.is_choice() {
+        return format!("one of {}", choices_text(info.choices));
+    }
     format!("{kind} from {} to {}", grouped(info.min), grouped(info.max))
+}
+
+/// The words of a word-typed key in prose: `"off"`, `"yearly"` or
+/// `"monthly"` (quoted, as a scenario writes them).
+pub fn choices_text(choices: &[&str]) -> String {
+    let quoted: Vec<String> = choices.iter().map(|c| format!("\"{c}\"")).collect();
+    match quoted.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        Some((last, _)) => last.clone(),
+        None => String::new(),
+    }
+}
+
+/// The default of a word-typed key as its word (`FirmsOutput::Yearly` is
+/// `yearly`), if it is one of its words.
+pub fn default_choice(info: &ParamInfo) -> Option<&'static str> {
+    let variant = info.default.rsplit("::").next()?.trim();
+    info.choices
+        .iter()
+        .copied()
+        .find(|c| c.eq_ignore_ascii_case(variant))
 }
 
 /// A number as a person writes it in prose: thousands grouped by commas,
@@ -210,6 +243,15 @@ pub fn plain(x: f64) -> String {
     }
 }
 
+/// What a key takes in plain words: its type's name, or its words.
+pub fn kind_name(info: &ParamInfo) -> String {
+    if info.is_choice() {
+        format!("one of {}", choices_text(info.choices))
+    } else {
+        type_name(info.ty).to_string()
+    }
+}
+
 /// A plain-words name of a Rust type.
 pub fn type_name(ty: &str) -> &'static str {
     match ty {
@@ -235,6 +277,23 @@ fn number(x: f64) -> String {
 
 /// Checks that a TOML value has the type a key takes; `Err` says why not.
 pub fn check_type(info: &ParamInfo, value: &toml::Value) -> Result<(), String> {
+    if info.is_choice() {
+        return match value {
+            toml::Value::String(s) if info.choices.contains(&s.as_str()) => Ok(()),
+            toml::Value::String(s) => Err(match did_you_mean(s, info.choices.iter().copied()) {
+                Some(best) => format!(
+                    "expected {} but found \"{s}\": did you mean \"{best}\"?",
+                    kind_with_range(info)
+                ),
+                None => format!("expected {} but found \"{s}\"", kind_with_range(info)),
+            }),
+            other => Err(format!(
+                "expected {} but found {}",
+                kind_with_range(info),
+                describe(other)
+            )),
+        };
+    }
     let ok = match (info.ty, value) {
         ("f64", toml::Value::Float(_) | toml::Value::Integer(_)) => true,
         ("u32" | "u64", toml::Value::Integer(i)) => {

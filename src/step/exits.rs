@@ -8,8 +8,9 @@
 
 use rayon::prelude::*;
 
+use crate::model::firms::Exit;
 use crate::par;
-use crate::world::{Firm, FirmId, Flows, Holder, World};
+use crate::world::{Exited, Firm, FirmId, Flows, Holder, World};
 
 /// Winds a closing firm up: returns its cash, which goes to its owner, and
 /// leaves it none.
@@ -36,7 +37,7 @@ pub fn close_firms(w: &mut World, close: &[bool]) -> Flows {
     let mut closed = 0u32;
     for (f, &close) in w.firms.list.iter_mut().zip(close) {
         if close {
-            w.counters.exit_ages.push(f.age);
+            w.counters.exited.push(Exited::of(f, Exit::CapacityCut));
             let payout = wind_up(f);
             w.residents.receivable[f.owner.0 as usize] += payout;
             flows[Holder::Firms] -= payout;

@@ -27,7 +27,7 @@ use crate::step::exits::{Renumber, retain_open, wind_up};
 use crate::step::labour::wage_of;
 use crate::step::sector_count;
 use crate::world::residents::FLAG_MUST_MOVE;
-use crate::world::{FirmId, Flows, Holder, World};
+use crate::world::{Exited, FirmId, Flows, Holder, World};
 
 /// Pays the month's incomes and closes failed firms.
 pub fn pay(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
@@ -53,7 +53,7 @@ fn pay_in<const S: usize>(w: &mut World, p: &Scenario, _ctx: StepCtx) -> Flows {
         .city
         .zones
         .iter()
-        .map(|z| (z.rent as f64 * rent_share).round() as i64)
+        .map(|z| firms::workplace_rent(z.rent, rent_share))
         .collect();
     // Firms go by ranges in parallel; each range keeps its sums, its exits'
     // ages in firm order, and what its firms owe their owners by chunk of
@@ -75,7 +75,7 @@ fn pay_in<const S: usize>(w: &mut World, p: &Scenario, _ctx: StepCtx) -> Flows {
             let mut range = FirmRange {
                 exits: 0,
                 idle_exits: 0,
-                exit_ages: Vec::new(),
+                exited: Vec::new(),
                 owed: par::ByChunk::new(n_residents, chunk),
                 firms: 0,
                 residents: 0,
@@ -86,7 +86,7 @@ fn pay_in<const S: usize>(w: &mut World, p: &Scenario, _ctx: StepCtx) -> Flows {
                 let costs = f.wage_bill + rent;
                 if let Some(exit) = firms::exit(f.cash, costs, f.months_idle, fp.idle_exit_months) {
                     range.idle_exits += (exit == Exit::Idle) as u32;
-                    range.exit_ages.push(f.age);
+                    range.exited.push(Exited::of(f, exit));
                     let payout = wind_up(f);
                     range.owed.push(f.owner.0, payout);
                     range.firms -= payout;
@@ -96,6 +96,7 @@ fn pay_in<const S: usize>(w: &mut World, p: &Scenario, _ctx: StepCtx) -> Flows {
                     continue;
                 }
                 let profit = f.revenue - costs;
+                f.profit = profit;
                 let tax = firms::profit_tax(profit, g.profit_tax);
                 f.cash -= costs + tax;
                 let buffer = firms::cash_buffer(costs, fp.cash_buffer_months);
@@ -120,7 +121,7 @@ fn pay_in<const S: usize>(w: &mut World, p: &Scenario, _ctx: StepCtx) -> Flows {
         flows[Holder::Residents] += range.residents;
         firm_taxes_and_rent += range.taxes_and_rent;
         w.counters.idle_exits += range.idle_exits;
-        w.counters.exit_ages.extend(&range.exit_ages);
+        w.counters.exited.extend(&range.exited);
         owed.push(range.owed);
     }
     par::apply_by_chunk(&mut w.residents.receivable, chunk, &owed, |r, &amount| {
@@ -236,8 +237,8 @@ struct FirmRange {
     exits: u32,
     /// Firms that closed idle (they could pay).
     idle_exits: u32,
-    /// Ages of the firms that closed, in firm order.
-    exit_ages: Vec<u32>,
+    /// The firms that closed, in firm order.
+    exited: Vec<Exited>,
     /// Dividends and closing payouts, cents, by owner.
     owed: par::ByChunk<i64>,
     /// Net flows of firms and residents, cents.

@@ -371,8 +371,9 @@ pub struct FirmAt {
     pub month: u32,
     /// Permanent firm id.
     pub id: u64,
-    /// Month the firm was founded (0 for the firms of the initial city).
-    pub founded: u32,
+    /// Month the firm was founded (0 or negative for the firms of the
+    /// initial city).
+    pub founded: i64,
     /// Workers employed.
     pub workers: f64,
 }
@@ -384,8 +385,9 @@ pub struct ExitAt {
     pub month: u32,
     /// Permanent firm id.
     pub id: u64,
-    /// Month the firm was founded (0 for the firms of the initial city).
-    pub founded: u32,
+    /// Month the firm was founded (0 or negative for the firms of the
+    /// initial city).
+    pub founded: i64,
 }
 
 /// The firm measures of a run's firm snapshots and exits, over months
@@ -400,8 +402,9 @@ pub struct ExitAt {
 ///   (snapshots at multiples of 12 months; Stanley et al. 1996);
 /// - survival: of the firms founded in the run (founding month at least
 ///   1, within the window), those founded at least k years before the
-///   window's end, the share still open k years after founding, for k =
-///   1, 2 and 4, all founding cohorts pooled.
+///   window's end, the share open for their first 12k months (closing, if
+///   at all, in month founded + 12k or later), for k = 1, 2 and 4, all
+///   founding cohorts pooled.
 pub fn of_firms(firms: &[FirmAt], exits: &[ExitAt], window: Option<[u32; 2]>) -> Vec<Measure> {
     let within = |m: u32| window.is_none_or(|[from, to]| m >= from && m <= to);
     let end = window.map_or_else(
@@ -437,7 +440,7 @@ pub fn of_firms(firms: &[FirmAt], exits: &[ExitAt], window: Option<[u32; 2]>) ->
         })
         .collect();
     // Survival: each firm founded within the window, with its exit month.
-    let mut founded: BTreeMap<u64, (u32, Option<u32>)> = BTreeMap::new();
+    let mut founded: BTreeMap<u64, (i64, Option<u32>)> = BTreeMap::new();
     for f in firms {
         founded.entry(f.id).or_insert((f.founded, None));
     }
@@ -445,12 +448,14 @@ pub fn of_firms(firms: &[FirmAt], exits: &[ExitAt], window: Option<[u32; 2]>) ->
         founded.insert(e.id, (e.founded, Some(e.month)));
     }
     let survival = |years: u32| {
-        let horizon = 12 * years;
+        let horizon = 12 * years as i64;
         let (mut born, mut alive) = (0u64, 0u64);
         for &(start, exit) in founded.values() {
-            if start >= 1 && within(start) && start + horizon <= end {
+            // Open its first `horizon` months, founding month included: it
+            // closes, if at all, in month start + horizon or later.
+            if start >= 1 && within(start as u32) && start + horizon <= end as i64 {
                 born += 1;
-                if exit.is_none_or(|m| m > start + horizon) {
+                if exit.is_none_or(|m| m as i64 >= start + horizon) {
                     alive += 1;
                 }
             }

@@ -5,4 +5,5 @@
 pub mod ensemble;
 pub mod estimators;
 pub mod measures;
+pub mod micro;
 pub mod targets;

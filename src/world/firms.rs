@@ -42,6 +42,37 @@ pub const FIRM_IMP: u8 = 1 << 0;
 /// Flag bit: incubated by an MEI base.
 pub const FIRM_INCUBATED: u8 = 1 << 1;
 
+/// A firm as it closed: what `exits.csv` records of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Exited {
+    /// Its permanent serial.
+    pub serial: u32,
+    /// Months since founding.
+    pub age: u32,
+    /// Workers employed when it closed.
+    pub employees: u32,
+    /// Location.
+    pub zone: ZoneId,
+    /// Sector index.
+    pub sector: u8,
+    /// Why it closed.
+    pub cause: crate::model::firms::Exit,
+}
+
+impl Exited {
+    /// The record of `f` closing for `cause`.
+    pub fn of(f: &Firm, cause: crate::model::firms::Exit) -> Exited {
+        Exited {
+            serial: f.serial,
+            age: f.age,
+            employees: f.employees,
+            zone: f.zone,
+            sector: f.sector,
+            cause,
+        }
+    }
+}
+
 /// One firm.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Firm {
@@ -55,6 +86,9 @@ pub struct Firm {
     pub revenue: i64,
     /// This month's wage bill, cents.
     pub wage_bill: i64,
+    /// This month's operating profit: revenue less the wage bill and the
+    /// workplace rent, before profit tax, cents (set when the firm pays).
+    pub profit: i64,
     /// Goods in stock, units.
     pub inventory: f64,
     /// Expected monthly demand, units.
@@ -125,6 +159,7 @@ impl Firm {
             price: 1,
             revenue: 0,
             wage_bill: 0,
+            profit: 0,
             inventory: 0.0,
             expected_demand: 0.0,
             productivity,

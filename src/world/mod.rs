@@ -10,7 +10,9 @@ pub mod ledger;
 pub mod residents;
 
 pub use city::{City, LandUse, Zone, ZoneId};
-pub use firms::{FIRM_IMP, FIRM_INCUBATED, Firm, FirmId, FirmSet, Firms, labour_for, output_of};
+pub use firms::{
+    Exited, FIRM_IMP, FIRM_INCUBATED, Firm, FirmId, FirmSet, Firms, labour_for, output_of,
+};
 pub use ledger::{Accounts, Flows, Holder, Ledger};
 pub use residents::{Resident, ResidentId, Residents};
 
@@ -209,8 +211,9 @@ pub struct MonthCounters {
     pub exits: u32,
     /// Firms closed this month after `idle_exit_months` with no staff or sales.
     pub idle_exits: u32,
-    /// Ages (months) of the firms closed this month, in firm order.
-    pub exit_ages: Vec<u32>,
+    /// The firms closed this month, in the order they closed (firm order
+    /// within a phase).
+    pub exited: Vec<Exited>,
     /// Residents hired.
     pub hires: u32,
     /// Residents who moved home.

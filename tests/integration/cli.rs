@@ -279,7 +279,15 @@ fn small_run_exits_0_and_writes_complete_files() {
 
     assert_eq!(
         manifest["files"],
-        serde_json::json!(["timeseries.csv", "zones.csv", "manifest.json"]),
+        serde_json::json!([
+            "timeseries.csv",
+            "zones.csv",
+            "firms.csv",
+            "exits.csv",
+            "residents.csv",
+            "datapackage.json",
+            "manifest.json"
+        ]),
         "manifest files"
     );
 

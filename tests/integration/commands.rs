@@ -189,7 +189,15 @@ fn schema_is_json_with_every_table_and_range() {
                 "{table}.{} has no description",
                 info.key
             );
-            if info.ty != "bool" {
+            if info.is_choice() {
+                assert_eq!(p["type"], "string", "{table}.{}", info.key);
+                assert_eq!(
+                    p["enum"],
+                    serde_json::json!(info.choices),
+                    "{table}.{} takes its words",
+                    info.key
+                );
+            } else if info.ty != "bool" {
                 assert_eq!(
                     p["minimum"].as_f64(),
                     Some(info.min),

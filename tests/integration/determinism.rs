@@ -102,12 +102,17 @@ fn library_csv_differs_for_a_different_seed() {
     );
 }
 
-/// Runs `polis run scenarios/baseline.toml --steps 24 --threads N --out DIR --quiet`.
+/// Runs `polis run scenarios/baseline.toml --steps 24 --threads N --out DIR
+/// --quiet`, with monthly firm snapshots and a 5% resident sample.
 fn cli_run(threads: u32, out: &Path) {
     let output = Command::new(env!("CARGO_BIN_EXE_polis"))
         .arg("run")
         .arg(repo_path("scenarios/baseline.toml"))
         .args([
+            "--set",
+            "output.firms=monthly",
+            "--set",
+            "output.residents_sample=0.05",
             "--steps",
             "24",
             "--threads",
@@ -182,6 +187,29 @@ fn cli_output_is_identical_for_1_and_2_threads() {
         "zones.csv differs between --threads 1 and --threads 2; {}",
         first_difference(&zones1, &zones2)
     );
+
+    // The agent-level files and the data package, every month of firms.
+    for name in [
+        "firms.csv",
+        "exits.csv",
+        "residents.csv",
+        "datapackage.json",
+    ] {
+        let (a, b) = (read(&dir1, name), read(&dir2, name));
+        assert!(a.len() > 1000, "{name} is nearly empty");
+        assert!(
+            a == b,
+            "{name} differs between --threads 1 and --threads 2; {}",
+            first_difference(&a, &b)
+        );
+    }
+    let firm_months: std::collections::BTreeSet<String> =
+        String::from_utf8_lossy(&read(&dir1, "firms.csv"))
+            .lines()
+            .skip(1)
+            .map(|l| l.split(',').next().unwrap_or("").to_string())
+            .collect();
+    assert_eq!(firm_months.len(), 24, "a firm snapshot every month");
 
     let (m1, m2) = (
         manifest_without_timings(&dir1),

@@ -55,6 +55,28 @@ fn validate_writes_every_measure_of_a_run() {
     }
     let unemployment: f64 = rows[0][1].parse().unwrap();
     assert!((0.0..100.0).contains(&unemployment), "{unemployment}");
+    // The firm and resident measures, from firms.csv, exits.csv and the
+    // 1% sample (30 residents of 3,000): survival at one and two years is
+    // a share; four years needs a longer run.
+    let value = |name: &str| -> Option<f64> {
+        let row = rows.iter().find(|r| r[0] == name).expect(name);
+        row[1].parse().ok()
+    };
+    for name in [
+        "survival_1y",
+        "survival_2y",
+        "top10_income_share",
+        "top10_wealth_share",
+    ] {
+        let v = value(name).unwrap_or_else(|| panic!("{name} has no value\n{text}"));
+        assert!((0.0..=100.0).contains(&v), "{name} = {v}");
+    }
+    assert_eq!(
+        value("survival_4y"),
+        None,
+        "36 months cannot tell 4-year survival"
+    );
+    assert!(value("firm_growth_kurtosis").is_some_and(f64::is_finite));
 
     // The report page shows the measures.
     polis(["report", out.to_str().unwrap(), "--quiet"]).assert_code(0);
@@ -67,6 +89,43 @@ fn validate_writes_every_measure_of_a_run() {
         .assert_bad_input()
         .assert_stderr_contains("the run has months 1 to 36");
     assert_eq!(std::fs::read(out.join("validation.csv")).unwrap(), before);
+}
+
+#[test]
+fn without_agent_files_their_measures_are_empty_and_old_files_go() {
+    let (tmp, out) = run_small(1500, 24);
+    assert!(out.join("firms.csv").exists() && out.join("residents.csv").exists());
+    // The same folder, run again with the agent-level files off: the old
+    // ones are no longer the run's, and are removed.
+    let text = "[simulation]\nresidents = 1500\nmonths = 24\n[output]\nfirms = \"off\"\nresidents_sample = 0.0\n";
+    let scenario = write(tmp.path(), "off.toml", text);
+    polis([
+        "run",
+        scenario.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--quiet",
+    ])
+    .assert_code(0);
+    for gone in ["firms.csv", "exits.csv", "residents.csv"] {
+        assert!(
+            !out.join(gone).exists(),
+            "{gone} is left from the earlier run"
+        );
+    }
+    polis(["validate", out.to_str().unwrap(), "--quiet"]).assert_code(0);
+    let text = std::fs::read_to_string(out.join("validation.csv")).expect("validation.csv");
+    for name in [
+        "firm_size_tail_exponent",
+        "survival_1y",
+        "top10_income_share",
+    ] {
+        let line = text
+            .lines()
+            .find(|l| l.starts_with(&format!("{name},")))
+            .unwrap_or_else(|| panic!("no {name}"));
+        assert_eq!(line.split(',').nth(1), Some(""), "{line}");
+    }
 }
 
 #[test]

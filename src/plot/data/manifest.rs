@@ -75,9 +75,18 @@ pub(super) fn run_facts(
     })
 }
 
-/// Checks each file the manifest vouches for against its size and checksum.
+/// Checks each file the manifest vouches for against its size and checksum,
+/// in the order the run wrote them (`files`), then any others. The files
+/// are read as a stream: a big city's `firms.csv` is hundreds of megabytes.
 pub(super) fn verify_checksums(dir: &Path, facts: &RunFacts, hint: &str) -> Result<(), PlotError> {
-    for (name, sum) in &facts.checksums {
+    let mut order: Vec<&String> = facts
+        .files
+        .iter()
+        .filter(|f| facts.checksums.contains_key(*f))
+        .collect();
+    order.extend(facts.checksums.keys().filter(|k| !facts.files.contains(k)));
+    for name in order {
+        let sum = &facts.checksums[name];
         if name.contains(['/', '\\']) || name.starts_with('.') {
             return Err(bad(
                 &dir.join("manifest.json"),
@@ -93,12 +102,13 @@ pub(super) fn verify_checksums(dir: &Path, facts: &RunFacts, hint: &str) -> Resu
                 hint,
             ));
         }
-        let bytes =
-            crate::input::read_capped(&path, crate::input::TABLE_CAP).map_err(|e| match e {
-                crate::input::ReadError::Io { source, .. } => unreadable(&path, source, hint),
-                other => bad(&path, other.what(), other.hint()),
-            })?;
-        let found = crate::output::FileSum::of(&bytes);
+        let found = (|| -> std::io::Result<crate::output::FileSum> {
+            let mut file = std::fs::File::open(&path)?;
+            let mut summing = crate::output::manifest::Summing::new(std::io::sink());
+            std::io::copy(&mut file, &mut summing)?;
+            Ok(summing.sum())
+        })()
+        .map_err(|source| unreadable(&path, source, hint))?;
         if found != *sum {
             return Err(bad(
                 &path,

@@ -143,7 +143,7 @@ pub(super) fn serde_error(places: &Places, k: usize, e: &toml::de::Error) -> Sce
                 Some(info) if found.starts_with("integer `-") && info.ty.starts_with('u') => {
                     "a whole number of 0 or more".to_string()
                 }
-                Some(info) => reference::type_name(info.ty).to_string(),
+                Some(info) => reference::kind_name(&info),
                 None => rest
                     .split(", expected ")
                     .nth(1)

@@ -64,6 +64,9 @@ fn is_integer_type(ty: &str) -> bool {
 /// [`ParamInfo::default`] (`100_000`, `1_500.0`, `1.0e7`, `false`); `None`
 /// for an expression that is not a plain literal.
 pub fn default_value(info: &ParamInfo) -> Option<Value> {
+    if info.is_choice() {
+        return reference::default_choice(info).map(|c| Value::String(c.to_string()));
+    }
     let text: String = info.default.chars().filter(|c| *c != '_').collect();
     let text = text.trim();
     match info.ty {
@@ -159,6 +162,8 @@ pub fn default_literal(info: &ParamInfo) -> String {
 pub fn range_text(info: &ParamInfo) -> String {
     if info.ty == "bool" {
         "true or false".into()
+    } else if info.is_choice() {
+        reference::choices_text(info.choices)
     } else {
         format!("{} to {}", bound(info.min), bound(info.max))
     }

@@ -36,6 +36,9 @@ fn param_schema(info: &ParamInfo) -> Value {
         _ => "string",
     };
     s.insert("type".into(), ty.into());
+    if info.is_choice() {
+        s.insert("enum".into(), info.choices.into());
+    }
     if matches!(info.ty, "f64" | "u32" | "u64" | "i64") {
         let min = if matches!(info.ty, "u32" | "u64") {
             info.min.max(0.0)
@@ -49,7 +52,7 @@ fn param_schema(info: &ParamInfo) -> Value {
         s.insert("default".into(), default);
     }
     let mut description = format!("{} Unit: {}.", sentence(info.doc), unit_text(info));
-    if info.ty != "bool" {
+    if info.ty != "bool" && !info.is_choice() {
         description.push_str(&format!(" Range: {}.", range_text(info)));
     }
     description.push_str(&format!(

@@ -103,6 +103,8 @@ fn key_comment(info: &ParamInfo, changed_from: Option<String>) -> String {
     }
     if info.ty == "bool" {
         facts.push("True or false.".into());
+    } else if info.is_choice() {
+        facts.push(format!("One of {}.", reference::choices_text(info.choices)));
     } else {
         facts.push(format!("Range: {}.", range_text(info)));
     }

@@ -36,7 +36,7 @@ pub fn params_text() -> String {
             out.push('\n');
             out.push_str(&format!("{}\n", dotted_key(info)));
             let fields = [
-                ("type", reference::type_name(info.ty).to_string()),
+                ("type", reference::kind_name(info)),
                 ("default", default_literal(info)),
                 ("unit", unit_text(info).to_string()),
                 ("range", range_text(info)),
@@ -93,13 +93,19 @@ pub fn params_markdown() -> String {
         for info in rows {
             let range = if info.ty == "bool" {
                 "true or false".to_string()
+            } else if info.is_choice() {
+                reference::choices_text(info.choices)
             } else {
                 format!("`{}` to `{}`", bound(info.min), bound(info.max))
             };
             out.push_str(&format!(
                 "| `{}` | {} | `{}` | {} | {} | {} | {} | {} |\n",
                 dotted_key(info),
-                reference::type_name(info.ty),
+                if info.is_choice() {
+                    "a word"
+                } else {
+                    reference::type_name(info.ty)
+                },
                 default_literal(info),
                 cell(unit_text(info)),
                 range,
