@@ -1,5 +1,6 @@
-//! Golden outputs: digests of `timeseries.csv` and `zones.csv` of every
-//! shipped scenario at a small size, held in `tests/golden/digests.txt`.
+//! Golden outputs: digests of every data file (`timeseries.csv`,
+//! `zones.csv`, `firms.csv`, `exits.csv`, `residents.csv`) of every shipped
+//! scenario at a small size, held in `tests/golden/digests.txt`.
 //!
 //! Any change of output fails this test. An intended change re-blesses the
 //! digests with one command, and its commit says why:
@@ -32,7 +33,13 @@ const SCENARIOS: [&str; 7] = [
     "startup-threshold",
 ];
 /// The files whose digests are held.
-const FILES: [&str; 2] = ["timeseries.csv", "zones.csv"];
+const FILES: [&str; 5] = [
+    "timeseries.csv",
+    "zones.csv",
+    "firms.csv",
+    "exits.csv",
+    "residents.csv",
+];
 
 fn sha256(bytes: &[u8]) -> String {
     Sha256::digest(bytes)
