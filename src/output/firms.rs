@@ -12,7 +12,7 @@
 use std::io::Write;
 
 use crate::error::Error;
-use crate::metrics::yuan_text;
+use crate::output::cells;
 use crate::run::Observer;
 use crate::scenario::FirmsOutput;
 use crate::step::Simulation;
@@ -106,16 +106,22 @@ impl<W: Write> FirmRecords<W> {
         let mut line = String::with_capacity(256);
         for e in &w.counters.exited {
             line.clear();
-            let founded = founded_month(month, e.age);
-            line.push_str(&format!(
-                "{month},{},{},{},{founded},{},{},{}\n",
-                e.serial,
-                w.sectors[e.sector as usize].name,
-                e.zone.0,
-                e.age,
-                e.employees,
-                e.cause.name()
-            ));
+            cells::int(&mut line, month);
+            line.push(',');
+            cells::int(&mut line, e.serial);
+            line.push(',');
+            line.push_str(&w.sectors[e.sector as usize].name);
+            line.push(',');
+            cells::int(&mut line, e.zone.0);
+            line.push(',');
+            cells::int(&mut line, founded_month(month, e.age));
+            line.push(',');
+            cells::int(&mut line, e.age);
+            line.push(',');
+            cells::int(&mut line, e.employees);
+            line.push(',');
+            line.push_str(e.cause.name());
+            line.push('\n');
             self.exits.write_all(line.as_bytes())?;
             self.rows[1] += 1;
         }
@@ -124,25 +130,40 @@ impl<W: Write> FirmRecords<W> {
         }
         for f in &w.firms.list {
             line.clear();
-            let founded = founded_month(month, f.age);
-            line.push_str(&format!(
-                "{month},{},{},{},{founded},{},{},{},{},{:.3},{:.3},{},{:.3},{},{},{},{}\n",
-                f.serial,
-                w.sectors[f.sector as usize].name,
-                f.zone.0,
-                f.age,
-                f.employees,
-                yuan_text(f.wage as i128),
-                yuan_text(f.price as i128),
-                f.output,
-                f.sales,
-                yuan_text(f.revenue as i128),
-                f.inventory,
-                yuan_text(f.cash as i128),
-                yuan_text(f.profit as i128),
-                u8::from(f.flags & FIRM_IMP != 0),
-                u8::from(f.flags & FIRM_INCUBATED != 0),
-            ));
+            cells::int(&mut line, month);
+            line.push(',');
+            cells::int(&mut line, f.serial);
+            line.push(',');
+            line.push_str(&w.sectors[f.sector as usize].name);
+            line.push(',');
+            cells::int(&mut line, f.zone.0);
+            line.push(',');
+            cells::int(&mut line, founded_month(month, f.age));
+            line.push(',');
+            cells::int(&mut line, f.age);
+            line.push(',');
+            cells::int(&mut line, f.employees);
+            line.push(',');
+            cells::yuan(&mut line, f.wage);
+            line.push(',');
+            cells::yuan(&mut line, f.price);
+            line.push(',');
+            cells::fixed(&mut line, f.output, 3);
+            line.push(',');
+            cells::fixed(&mut line, f.sales, 3);
+            line.push(',');
+            cells::yuan(&mut line, f.revenue);
+            line.push(',');
+            cells::fixed(&mut line, f.inventory, 3);
+            line.push(',');
+            cells::yuan(&mut line, f.cash);
+            line.push(',');
+            cells::yuan(&mut line, f.profit);
+            line.push(',');
+            cells::int(&mut line, u8::from(f.flags & FIRM_IMP != 0));
+            line.push(',');
+            cells::int(&mut line, u8::from(f.flags & FIRM_INCUBATED != 0));
+            line.push('\n');
             self.firms.write_all(line.as_bytes())?;
             self.rows[0] += 1;
         }

@@ -9,6 +9,7 @@
 //! renames leaves no manifest, or one whose checksums the new files do not
 //! match; `polis plot` and `polis report` check them before trusting a folder.
 
+pub mod cells;
 pub mod firms;
 pub mod manifest;
 pub mod package;

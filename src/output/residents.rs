@@ -9,10 +9,11 @@
 use std::io::Write;
 
 use crate::error::Error;
-use crate::metrics::{self, yuan_text};
+use crate::metrics;
 use crate::model::labour::wage_of;
 use crate::model::telework::Telework;
 use crate::model::wellbeing::wellbeing;
+use crate::output::cells;
 use crate::run::Observer;
 use crate::step::Simulation;
 use crate::world::residents::FLAG_ILP;
@@ -98,37 +99,51 @@ impl<W: Write> ResidentSample<W> {
             let home_rent = w.city.zones[r.home.index()].rent;
             let ilp = r.flags & FLAG_ILP != 0;
             let real_consumption = w.residents.consumption[k] as f64 / CENTS as f64 / prices;
-            let (work, wage, commute, teleworks, workday_min) =
-                match w.firms.list.get(r.employer.index()) {
-                    Some(f) => {
-                        let manufacturing = w.sectors[f.sector as usize].manufacturing;
-                        let minutes = w.city.commute_minutes(r.home, f.zone);
-                        let share = telework.share_of_job(r.flags, manufacturing);
-                        (
-                            format!("{},{}", f.zone.0, f.serial),
-                            wage_of(f.wage, r.skill_milli),
-                            format!("{minutes:.3}"),
-                            telework.teleworks(r.flags, manufacturing),
-                            minutes * (1.0 - share),
-                        )
-                    }
-                    None => (",".to_string(), 0, String::new(), false, 0.0),
-                };
+            line.clear();
+            cells::int(&mut line, w.month);
+            line.push(',');
+            cells::int(&mut line, i);
+            line.push(',');
+            cells::int(&mut line, r.home.0);
+            line.push(',');
+            let (wage, commute, teleworks, workday_min) = match w.firms.list.get(r.employer.index())
+            {
+                Some(f) => {
+                    let manufacturing = w.sectors[f.sector as usize].manufacturing;
+                    let minutes = w.city.commute_minutes(r.home, f.zone);
+                    let share = telework.share_of_job(r.flags, manufacturing);
+                    cells::int(&mut line, f.zone.0);
+                    line.push(',');
+                    cells::int(&mut line, f.serial);
+                    (
+                        wage_of(f.wage, r.skill_milli),
+                        Some(minutes),
+                        telework.teleworks(r.flags, manufacturing),
+                        minutes * (1.0 - share),
+                    )
+                }
+                None => {
+                    line.push(',');
+                    (0, None, false, 0.0)
+                }
+            };
             let unemployed = r.employer.is_none();
             let wb = wellbeing(p, real_consumption, workday_min, unemployed, ilp);
-            line.clear();
-            line.push_str(&format!(
-                "{},{i},{},{work},{},{},{},{},{commute},{},{},{},{wb:.6}\n",
-                w.month,
-                r.home.0,
-                yuan_text(wage as i128),
-                yuan_text(r.income as i128),
-                yuan_text(r.wealth as i128),
-                yuan_text(home_rent as i128),
-                u8::from(teleworks),
-                u8::from(ilp),
-                u8::from(founder[k]),
-            ));
+            for cents in [wage, r.income, r.wealth, home_rent] {
+                line.push(',');
+                cells::yuan(&mut line, cents);
+            }
+            line.push(',');
+            if let Some(minutes) = commute {
+                cells::fixed(&mut line, minutes, 3);
+            }
+            for flag in [teleworks, ilp, founder[k]] {
+                line.push(',');
+                cells::int(&mut line, u8::from(flag));
+            }
+            line.push(',');
+            cells::fixed(&mut line, wb, 6);
+            line.push('\n');
             self.out.write_all(line.as_bytes())?;
             self.rows += 1;
         }
@@ -195,7 +210,7 @@ mod tests {
             let wealth = sim.world().residents.people[i as usize].wealth;
             assert_eq!(
                 line.split(',').nth(7),
-                Some(yuan_text(wealth as i128).as_str())
+                Some(crate::metrics::yuan_text(wealth as i128).as_str())
             );
         }
     }
