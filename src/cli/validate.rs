@@ -1,4 +1,6 @@
-//! `polis validate`: a run's stylized facts, printed and written to
+//! `polis validate`: the stylized facts of a run (its time series, zone
+//! snapshots and agent-level files) or of each point or scenario of a sweep
+//! or comparison (its runs' time series), printed and written to
 //! DIR/validation.csv.
 
 use polis::Error;
