@@ -66,6 +66,32 @@ pub fn founded_month(month: u32, age: u32) -> i64 {
     month as i64 + 1 - age as i64
 }
 
+/// The first seven cells of a row of either file: month, firm_id, sector,
+/// zone, founded_month, age_months and workers.
+fn identity(
+    line: &mut String,
+    month: u32,
+    serial: u32,
+    sector: &str,
+    zone: u16,
+    age: u32,
+    workers: u32,
+) {
+    cells::int(line, month);
+    line.push(',');
+    cells::int(line, serial);
+    line.push(',');
+    line.push_str(sector);
+    line.push(',');
+    cells::int(line, zone);
+    line.push(',');
+    cells::int(line, founded_month(month, age));
+    line.push(',');
+    cells::int(line, age);
+    line.push(',');
+    cells::int(line, workers);
+}
+
 /// Writes `firms.csv` to `firms` and `exits.csv` to `exits` as a run goes.
 #[derive(Debug)]
 pub struct FirmRecords<W: Write> {
@@ -106,19 +132,16 @@ impl<W: Write> FirmRecords<W> {
         let mut line = String::with_capacity(256);
         for e in &w.counters.exited {
             line.clear();
-            cells::int(&mut line, month);
-            line.push(',');
-            cells::int(&mut line, e.serial);
-            line.push(',');
-            line.push_str(&w.sectors[e.sector as usize].name);
-            line.push(',');
-            cells::int(&mut line, e.zone.0);
-            line.push(',');
-            cells::int(&mut line, founded_month(month, e.age));
-            line.push(',');
-            cells::int(&mut line, e.age);
-            line.push(',');
-            cells::int(&mut line, e.employees);
+            let sector = &w.sectors[e.sector as usize].name;
+            identity(
+                &mut line,
+                month,
+                e.serial,
+                sector,
+                e.zone.0,
+                e.age,
+                e.employees,
+            );
             line.push(',');
             line.push_str(e.cause.name());
             line.push('\n');
@@ -130,19 +153,16 @@ impl<W: Write> FirmRecords<W> {
         }
         for f in &w.firms.list {
             line.clear();
-            cells::int(&mut line, month);
-            line.push(',');
-            cells::int(&mut line, f.serial);
-            line.push(',');
-            line.push_str(&w.sectors[f.sector as usize].name);
-            line.push(',');
-            cells::int(&mut line, f.zone.0);
-            line.push(',');
-            cells::int(&mut line, founded_month(month, f.age));
-            line.push(',');
-            cells::int(&mut line, f.age);
-            line.push(',');
-            cells::int(&mut line, f.employees);
+            let sector = &w.sectors[f.sector as usize].name;
+            identity(
+                &mut line,
+                month,
+                f.serial,
+                sector,
+                f.zone.0,
+                f.age,
+                f.employees,
+            );
             line.push(',');
             cells::yuan(&mut line, f.wage);
             line.push(',');

@@ -180,29 +180,13 @@ pub fn write_run(
     remove_stale_temporaries(dir, &stale);
     // The old manifest goes first: until the new one is written, the folder
     // has none, and no reader takes the new data for the old run's.
-    match std::fs::remove_file(&manifest_path) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-            return Err(Error::Io {
-                path: manifest_path.display().to_string(),
-                source: e,
-            });
-        }
-        _ => {}
-    }
+    remove_if_present(&manifest_path)?;
     // Files an earlier run streamed and this one does not are no longer the
     // run's: they go, so the folder holds one run.
     for f in STREAMED_FILES {
         let path = dir.join(f);
         if !ours(&path) {
-            match std::fs::remove_file(&path) {
-                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                    return Err(Error::Io {
-                        path: path.display().to_string(),
-                        source: e,
-                    });
-                }
-                _ => {}
-            }
+            remove_if_present(&path)?;
         }
     }
     let mut paths = vec![dir.join("timeseries.csv"), dir.join("zones.csv")];
@@ -217,6 +201,17 @@ pub fn write_run(
     atomic_write(&manifest_path, &json)?;
     paths.push(manifest_path);
     Ok(paths)
+}
+
+/// Removes `path`; a file that is not there is fine.
+fn remove_if_present(path: &Path) -> Result<(), Error> {
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::Io {
+            path: path.display().to_string(),
+            source: e,
+        }),
+        _ => Ok(()),
+    }
 }
 
 /// Estimated peak memory of a run of this scenario, bytes: the residents'

@@ -9,9 +9,16 @@ use super::support::{polis, write};
 /// folder: the folder, and the run's output folder in it.
 fn run_small(residents: u32, months: u32) -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().expect("a temporary folder");
-    let text = format!("[simulation]\nresidents = {residents}\nmonths = {months}\n");
-    let scenario = write(tmp.path(), "s.toml", &text);
     let out = tmp.path().join("out");
+    run_into(tmp.path(), &out, residents, months, "");
+    (tmp, out)
+}
+
+/// Runs `residents` residents for `months` months, with `more` TOML after
+/// the `[simulation]` table, into `out`.
+fn run_into(dir: &std::path::Path, out: &std::path::Path, residents: u32, months: u32, more: &str) {
+    let text = format!("[simulation]\nresidents = {residents}\nmonths = {months}\n{more}");
+    let scenario = write(dir, "s.toml", &text);
     polis([
         "run",
         scenario.to_str().unwrap(),
@@ -20,7 +27,6 @@ fn run_small(residents: u32, months: u32) -> (tempfile::TempDir, PathBuf) {
         "--quiet",
     ])
     .assert_code(0);
-    (tmp, out)
 }
 
 #[test]
@@ -97,16 +103,13 @@ fn without_agent_files_their_measures_are_empty_and_old_files_go() {
     assert!(out.join("firms.csv").exists() && out.join("residents.csv").exists());
     // The same folder, run again with the agent-level files off: the old
     // ones are no longer the run's, and are removed.
-    let text = "[simulation]\nresidents = 1500\nmonths = 24\n[output]\nfirms = \"off\"\nresidents_sample = 0.0\n";
-    let scenario = write(tmp.path(), "off.toml", text);
-    polis([
-        "run",
-        scenario.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--quiet",
-    ])
-    .assert_code(0);
+    run_into(
+        tmp.path(),
+        &out,
+        1500,
+        24,
+        "[output]\nfirms = \"off\"\nresidents_sample = 0.0\n",
+    );
     for gone in ["firms.csv", "exits.csv", "residents.csv"] {
         assert!(
             !out.join(gone).exists(),
