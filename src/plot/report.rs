@@ -94,6 +94,9 @@ pub fn report(source: &Source) -> Result<String, PlotError> {
     let files = [
         "timeseries.csv",
         "zones.csv",
+        "firms.csv",
+        "exits.csv",
+        "residents.csv",
         "runs.csv",
         "summary.csv",
         "compare.csv",
