@@ -370,6 +370,11 @@ impl Scenario {
                 .involving(["city.height"]),
             );
         }
+        // A city of no zones is out of range (said above), and has no
+        // density or land uses to check.
+        if zones == 0 {
+            return;
+        }
         let area = zones as f64 * self.city.zone_km * self.city.zone_km;
         let density = sim.residents as f64 / area;
         if density > MAX_DENSITY {

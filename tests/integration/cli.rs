@@ -360,3 +360,19 @@ fn a_closed_pipe_ends_quietly_without_a_panic() {
         output.status
     );
 }
+
+/// A city of no zones is refused as out of range, not a panic (found by the
+/// loader fuzz test).
+#[test]
+fn a_city_of_no_zones_is_refused_not_a_panic() {
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let path = tmp.path().join("flat.toml");
+    std::fs::write(&path, "[city]\nwidth = 0\n").expect("written");
+    let outcome = run_bad(&path, &[]);
+    assert_eq!(outcome.code, Some(2), "{}", outcome.describe());
+    assert!(
+        outcome.stderr.contains("city.width") && !outcome.stderr.contains("panicked"),
+        "{}",
+        outcome.describe()
+    );
+}
