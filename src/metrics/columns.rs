@@ -256,7 +256,7 @@ pub const COLUMNS: &[Column] = &[
         unit: "yuan",
         format: Format::Yuan,
         meaning: "All money in the city, cents (written in yuan, exactly).",
-        computed: "all money in the city: residents' wealth and receivables + firms' cash + government balance + platforms' cash; constant over a run except that it grows by exactly `venture_funding` each month (stock-flow check)",
+        computed: "all money in the city: residents' wealth and receivables + firms' cash + government balance + platforms' cash + the bank's equity; constant over a run except that it grows by exactly `venture_funding` and by the change of `loans` each month (stock-flow check)",
         value: |r| Value::Cents(r.money_total),
     },
     Column {
@@ -338,6 +338,38 @@ pub const COLUMNS: &[Column] = &[
         meaning: "Employment-weighted mean productivity of firms, with the IMP gain (units per efficiency unit per month).",
         computed: "employment-weighted mean over firms of their productivity, times (1 + the IMP gain) for members while the IMP is on; 0 if nobody is employed",
         value: |r| Value::Number(r.mean_productivity),
+    },
+    Column {
+        name: "loans",
+        unit: "yuan",
+        format: Format::Yuan,
+        meaning: "Bank loans outstanding, cents (written in yuan, exactly).",
+        computed: "the bank's loans at the end of the month, equal to the sum of the firms' debts (checked every month); 0 while `bank.enabled` is false",
+        value: |r| Value::Cents(r.loans),
+    },
+    Column {
+        name: "bank_equity",
+        unit: "yuan",
+        format: Format::Yuan,
+        meaning: "The bank's equity, cents (written in yuan, exactly).",
+        computed: "the bank's capital at set-up plus the interest it earned, less write-offs and what it remitted to the government; 0 while `bank.enabled` is false",
+        value: |r| Value::Cents(r.bank_equity),
+    },
+    Column {
+        name: "policy_rate",
+        unit: "share/year",
+        format: Format::Decimals(6),
+        meaning: "The policy rate this month's loans were charged (plus the spread).",
+        computed: "the Taylor rule of the previous month's close (MODEL.md 3.15): neutral rate + inflation over the last 12 months + response x (inflation - target) - response x (unemployment - natural rate), at least 0; the neutral rate plus the target in the first month; 0 while `bank.enabled` is false",
+        value: |r| Value::Number(r.policy_rate),
+    },
+    Column {
+        name: "defaults",
+        unit: "firms",
+        format: Format::Integer,
+        meaning: "Firms that closed this month owing the bank more than their cash.",
+        computed: "closing firms (insolvent, idle or cut) whose cash did not repay their debt, the rest written off by the bank",
+        value: |r| Value::Number(r.defaults as f64),
     },
 ];
 

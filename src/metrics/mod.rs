@@ -93,6 +93,14 @@ pub struct Row {
     pub innovations: u64,
     /// Employment-weighted mean productivity of firms, with the IMP gain (units per efficiency unit per month).
     pub mean_productivity: f64,
+    /// Loans outstanding at the end of the month, cents (written in yuan, exactly).
+    pub loans: i128,
+    /// The bank's equity, cents (written in yuan, exactly).
+    pub bank_equity: i128,
+    /// The policy rate set at this month's close, per year.
+    pub policy_rate: f64,
+    /// Firms that closed this month owing the bank more than their cash.
+    pub defaults: u64,
     /// Output by sector at set-up prices, yuan/month (sector order).
     pub output_by_sector: Vec<f64>,
     /// Share of employment by sector (sector order).
@@ -348,6 +356,7 @@ pub(crate) fn row_from(w: &World, p: &Scenario, tally: Tally) -> (Row, Accounts)
             Holder::Firms => totals.cash,
             Holder::Government => w.government.balance,
             Holder::Platforms => w.platforms_money(),
+            Holder::Bank => w.bank.equity,
         };
     }
     let row = Row {
@@ -418,6 +427,11 @@ pub(crate) fn row_from(w: &World, p: &Scenario, tally: Tally) -> (Row, Accounts)
         } else {
             0.0
         },
+        loans: w.bank.loans as i128,
+        bank_equity: w.bank.equity as i128,
+        // The rate this month's loans were charged (the close sets the next).
+        policy_rate: w.bank.policy_rate,
+        defaults: w.counters.defaults as u64,
         output_by_sector: w
             .counters
             .real_output_by_sector

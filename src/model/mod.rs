@@ -18,6 +18,7 @@
 //! | well-being | [`wellbeing`] | metrics |
 //! | telework | [`telework`] | labour, housing, metrics |
 
+pub mod bank;
 pub mod firms;
 pub mod founding;
 pub mod goods;

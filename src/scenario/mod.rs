@@ -21,9 +21,9 @@ use serde::{Deserialize, Serialize};
 
 pub use load::Loaded;
 pub use params::{
-    CityParams, EntrepreneurshipParams, FirmParams, FirmsOutput, GovernmentParams, IlpParams,
-    ImpParams, InnovationParams, MeiParams, OutputParams, ParamInfo, ResidentParams, SectorParams,
-    SimulationParams, ZoningParams,
+    BankParams, CityParams, EntrepreneurshipParams, FirmParams, FirmsOutput, GovernmentParams,
+    IlpParams, ImpParams, InnovationParams, MeiParams, OutputParams, ParamInfo, ResidentParams,
+    SectorParams, SimulationParams, ZoningParams,
 };
 
 /// `[platforms]`: the two platform tables.
@@ -90,6 +90,9 @@ pub struct Scenario {
     /// Taxes and transfers.
     #[serde(default)]
     pub government: GovernmentParams,
+    /// The bank and its policy rate.
+    #[serde(default)]
+    pub bank: BankParams,
     /// What a run writes besides `timeseries.csv`.
     #[serde(default)]
     pub output: OutputParams,
@@ -307,6 +310,7 @@ impl Scenario {
             .range_violations("platforms.ilp.", &mut ranges);
         self.mei.range_violations("mei.", &mut ranges);
         self.innovation.range_violations("innovation.", &mut ranges);
+        self.bank.range_violations("bank.", &mut ranges);
         self.output.range_violations("output.", &mut ranges);
         let mut out: Vec<Problem> = ranges
             .into_iter()

@@ -442,6 +442,40 @@ param_table! {
 }
 
 param_table! {
+    /// `[bank]`: one bank that lends firms working capital, creating the
+    /// deposits it lends; the policy rate follows a Taylor rule.
+    BankParams, "bank" {
+        /// Whether the bank lends (off: money is a fixed stock, as before credit was built).
+        enabled: bool = false, unit "-", range 0 => 0,
+            source "off until the credit economy is calibrated (the baseline's money stock stays fixed)";
+        /// The real neutral rate of the Taylor rule.
+        neutral_rate: f64 = 0.02, unit "share/year", range 0.0 => 0.5,
+            source "Taylor (1993): 2%";
+        /// The inflation target of the Taylor rule.
+        inflation_target: f64 = 0.03, unit "share/year", range 0.0 => 0.5,
+            source "the People's Bank of China's CPI target: around 3% (Government Work Reports)";
+        /// Response of the policy rate to inflation above target, beyond one for one.
+        inflation_response: f64 = 0.5, unit "-", range 0.0 => 10.0,
+            source "Taylor (1993): 0.5 (1.5 in all)";
+        /// Response of the policy rate to unemployment above its natural rate.
+        unemployment_response: f64 = 1.0, unit "-", range 0.0 => 10.0,
+            source "Taylor's 0.5 on the output gap times an Okun coefficient of about 2";
+        /// The unemployment rate at which the rule neither eases nor tightens.
+        natural_unemployment: f64 = 0.05, unit "share", range 0.0 => 1.0,
+            source "China's surveyed urban unemployment target: about 5.5% (Government Work Reports)";
+        /// Loan rate over the policy rate.
+        loan_spread: f64 = 0.02, unit "share/year", range 0.0 => 0.5,
+            source "the 1-year Loan Prime Rate runs about 1.5-2 points over the 7-day policy repo rate (not checked here)";
+        /// Capital the bank holds against its loans; it lends no more while below it.
+        capital_ratio: f64 = 0.105, unit "share of loans", range 0.0 => 1.0,
+            source "Basel III minimum total capital with the conservation buffer, 10.5% (China's regulation for non-systemic banks)";
+        /// Most a firm may owe, in months of its wage bill and workplace rent.
+        credit_months: f64 = 3.0, unit "months of costs", range 0.0 => 120.0,
+            source "a working-capital line covering a quarter's operating costs";
+    }
+}
+
+param_table! {
     /// `[platforms.imp]`: the Intelligent Manufacturing Platform, an industrial
     /// internet platform (COSMOPlat in the seeds) that firms join for a fee.
     ImpParams, "platforms.imp" {

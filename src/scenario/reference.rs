@@ -4,8 +4,8 @@
 //! Schema and docs/PARAMETERS.md are rendered from it.
 
 use crate::scenario::params::{
-    CityParams, EntrepreneurshipParams, FirmParams, GovernmentParams, IlpParams, ImpParams,
-    InnovationParams, MeiParams, OutputParams, ParamInfo, ResidentParams, SectorParams,
+    BankParams, CityParams, EntrepreneurshipParams, FirmParams, GovernmentParams, IlpParams,
+    ImpParams, InnovationParams, MeiParams, OutputParams, ParamInfo, ResidentParams, SectorParams,
     SimulationParams, ZoningParams,
 };
 
@@ -75,6 +75,7 @@ pub fn tables() -> Vec<(&'static str, &'static [ParamInfo])> {
         ("platforms.ilp", IlpParams::REFERENCE),
         ("mei", MeiParams::REFERENCE),
         ("innovation", InnovationParams::REFERENCE),
+        ("bank", BankParams::REFERENCE),
         ("output", OutputParams::REFERENCE),
         ("sectors.NAME", SectorParams::REFERENCE),
     ]

@@ -12,11 +12,43 @@ use crate::model::firms::Exit;
 use crate::par;
 use crate::world::{Exited, Firm, FirmId, Flows, Holder, World};
 
-/// Winds a closing firm up: returns its cash, which goes to its owner, and
-/// leaves it none.
+/// What winding a firm up moved: its cash repays its debt first
+/// (`repaid`, money destroyed), the rest goes to its owner (`payout`), and
+/// the debt its cash cannot cover is written off by the bank.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct WoundUp {
+    /// Cash paid to the owner, cents.
+    pub payout: i64,
+    /// Debt repaid from the cash, cents.
+    pub repaid: i64,
+    /// Debt written off, cents.
+    pub written_off: i64,
+}
+
+impl WoundUp {
+    /// These amounts as the flows of firms, residents and the bank, and the
+    /// credit they destroy.
+    pub(crate) fn flows(self) -> Flows {
+        let mut flows = Flows::default();
+        flows[Holder::Firms] -= self.payout + self.repaid;
+        flows[Holder::Residents] += self.payout;
+        flows[Holder::Bank] -= self.written_off;
+        flows.credit -= self.repaid + self.written_off;
+        flows
+    }
+}
+
+/// Winds a closing firm up, leaving it no cash and no debt.
 #[inline]
-pub(crate) fn wind_up(f: &mut Firm) -> i64 {
-    std::mem::take(&mut f.cash)
+pub(crate) fn wind_up(f: &mut Firm) -> WoundUp {
+    let cash = std::mem::take(&mut f.cash);
+    let debt = std::mem::take(&mut f.debt);
+    let repaid = crate::model::bank::repayment(cash, 0, debt);
+    WoundUp {
+        payout: cash - repaid,
+        repaid,
+        written_off: debt - repaid,
+    }
 }
 
 /// Drops the firms marked in `closed` (one flag per firm) from `list`; the
@@ -38,10 +70,12 @@ pub fn close_firms(w: &mut World, close: &[bool]) -> Flows {
     for (f, &close) in w.firms.list.iter_mut().zip(close) {
         if close {
             w.counters.exited.push(Exited::of(f, Exit::CapacityCut));
-            let payout = wind_up(f);
-            w.residents.receivable[f.owner.0 as usize] += payout;
-            flows[Holder::Firms] -= payout;
-            flows[Holder::Residents] += payout;
+            let wound = wind_up(f);
+            w.residents.receivable[f.owner.0 as usize] += wound.payout;
+            w.bank.loans -= wound.repaid + wound.written_off;
+            w.bank.equity -= wound.written_off;
+            w.counters.defaults += u32::from(wound.written_off > 0);
+            flows.add(wound.flows());
             closed += 1;
         }
     }

@@ -19,6 +19,7 @@
 
 use rayon::prelude::*;
 
+use crate::model::bank as model_bank;
 use crate::model::firms::{self, Exit};
 use crate::par;
 use crate::rng::StepCtx;
@@ -45,6 +46,13 @@ fn pay_in<const S: usize>(w: &mut World, p: &Scenario, _ctx: StepCtx) -> Flows {
     let g = &p.government;
     let fp = &p.firms;
     let rent_share = p.city.commercial_rent_share;
+    let bank = &p.bank;
+    // The bank lends this month if its equity covered its capital ratio at
+    // the start of the month (so that every firm's answer is the same
+    // whatever the order firms are paid in).
+    let lending =
+        bank.enabled && model_bank::may_lend(w.bank.equity, w.bank.loans, bank.capital_ratio);
+    let loan_rate = w.bank.policy_rate + bank.loan_spread;
     let mut flows = Flows::default();
 
     // Firms: pay or close. Dividends and payouts go to owners' receivables.
@@ -75,6 +83,11 @@ fn pay_in<const S: usize>(w: &mut World, p: &Scenario, _ctx: StepCtx) -> Flows {
             let mut range = FirmRange {
                 exits: 0,
                 idle_exits: 0,
+                defaults: 0,
+                lent: 0,
+                destroyed: 0,
+                interest: 0,
+                written_off: 0,
                 exited: Vec::new(),
                 owed: par::ByChunk::new(n_residents, chunk),
                 firms: 0,
@@ -83,14 +96,34 @@ fn pay_in<const S: usize>(w: &mut World, p: &Scenario, _ctx: StepCtx) -> Flows {
             };
             for (f, closed) in firms.iter_mut().zip(closed) {
                 let rent = workplace_rent[f.zone.index()] * f.employees as i64;
-                let costs = f.wage_bill + rent;
+                let interest = model_bank::interest(f.debt, loan_rate);
+                let costs = f.wage_bill + rent + interest;
+                // A firm short of cash borrows the shortfall while the bank
+                // lends and its credit line allows; otherwise it closes.
+                if f.cash < costs
+                    && let Some(loan) = model_bank::working_capital(
+                        f.cash,
+                        costs,
+                        f.debt,
+                        bank.credit_months,
+                        lending,
+                    )
+                {
+                    f.cash += loan;
+                    f.debt += loan;
+                    range.firms += loan;
+                    range.lent += loan;
+                }
                 if let Some(exit) = firms::exit(f.cash, costs, f.months_idle, fp.idle_exit_months) {
                     range.idle_exits += (exit == Exit::Idle) as u32;
                     range.exited.push(Exited::of(f, exit));
-                    let payout = wind_up(f);
-                    range.owed.push(f.owner.0, payout);
-                    range.firms -= payout;
-                    range.residents += payout;
+                    let wound = wind_up(f);
+                    range.owed.push(f.owner.0, wound.payout);
+                    range.firms -= wound.payout + wound.repaid;
+                    range.residents += wound.payout;
+                    range.destroyed += wound.repaid + wound.written_off;
+                    range.written_off += wound.written_off;
+                    range.defaults += u32::from(wound.written_off > 0);
                     *closed = true;
                     range.exits += 1;
                     continue;
@@ -99,7 +132,14 @@ fn pay_in<const S: usize>(w: &mut World, p: &Scenario, _ctx: StepCtx) -> Flows {
                 f.profit = profit;
                 let tax = firms::profit_tax(profit, g.profit_tax);
                 f.cash -= costs + tax;
+                range.interest += interest;
                 let buffer = firms::cash_buffer(costs, fp.cash_buffer_months);
+                // Cash above the buffer repays the debt before dividends.
+                let repaid = model_bank::repayment(f.cash, buffer, f.debt);
+                f.cash -= repaid;
+                f.debt -= repaid;
+                range.firms -= repaid;
+                range.destroyed += repaid;
                 let dividend = firms::dividend(f.cash, buffer, profit, tax, fp.dividend_share);
                 f.cash -= dividend;
                 if dividend != 0 {
@@ -121,6 +161,12 @@ fn pay_in<const S: usize>(w: &mut World, p: &Scenario, _ctx: StepCtx) -> Flows {
         flows[Holder::Residents] += range.residents;
         firm_taxes_and_rent += range.taxes_and_rent;
         w.counters.idle_exits += range.idle_exits;
+        w.counters.defaults += range.defaults;
+        // Credit: loans made, repaid and written off; interest to the bank.
+        w.bank.loans += range.lent - range.destroyed;
+        w.bank.equity += range.interest - range.written_off;
+        flows.credit += range.lent - range.destroyed;
+        flows[Holder::Bank] += range.interest - range.written_off;
         w.counters.exited.extend(&range.exited);
         owed.push(range.owed);
     }
@@ -228,6 +274,7 @@ fn pay_in<const S: usize>(w: &mut World, p: &Scenario, _ctx: StepCtx) -> Flows {
         w.mean_wage = wages / employed;
     }
     w.government.benefit = (g.benefit_share * w.mean_wage as f64).floor() as i64;
+    flows.add(crate::step::bank::remit(w, p));
     flows
 }
 
@@ -246,6 +293,16 @@ struct FirmRange {
     residents: i64,
     /// Workplace rent and profit tax paid to the government, cents.
     taxes_and_rent: i64,
+    /// Firms that closed owing the bank more than their cash.
+    defaults: u32,
+    /// New loans, cents.
+    lent: i64,
+    /// Debt repaid or written off, cents.
+    destroyed: i64,
+    /// Interest paid to the bank, cents.
+    interest: i64,
+    /// Debt written off, cents.
+    written_off: i64,
 }
 
 #[cfg(test)]

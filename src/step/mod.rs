@@ -6,6 +6,7 @@
 //! returns [`Flows`], which the ledger checks at once; at the end of the month
 //! the ledger recounts every account.
 
+mod bank;
 mod entrepreneurship;
 mod error;
 mod events;
@@ -262,7 +263,11 @@ impl Simulation {
             Some(tally) => metrics::row_from(&self.world, &self.scenario, tally),
             None => metrics::row_and_accounts(&self.world, &self.scenario),
         };
-        self.world.ledger.close_month(month, totals)?;
+        let (loans, debts) = (self.world.bank.loans, self.world.firms.debt());
+        self.world.ledger.close_month(month, totals, loans, debts)?;
+        if self.scenario.bank.enabled {
+            crate::step::bank::observe(&mut self.world, &self.scenario, &row);
+        }
         if let Some((column, value)) = row.out_of_limits() {
             return Err(StepError::Overflow {
                 month,

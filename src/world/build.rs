@@ -10,8 +10,8 @@ use crate::scenario::Scenario;
 use crate::world::city::Commutes;
 use crate::world::residents::ResidentId;
 use crate::world::{
-    Accounts, City, Firm, FirmId, Firms, Government, Holder, Ledger, MonthCounters, Platforms,
-    Resident, Residents, Sector, World, Zone, ZoneId, output_of, yuan_to_cents,
+    Accounts, Bank, City, Firm, FirmId, Firms, Government, Holder, Ledger, MonthCounters,
+    Platforms, Resident, Residents, Sector, World, Zone, ZoneId, output_of, yuan_to_cents,
 };
 
 impl World {
@@ -48,6 +48,7 @@ impl World {
                 balance,
                 benefit: 0,
             },
+            bank: Bank::default(),
             platforms: Platforms::default(),
             ledger: Ledger::default(),
             counters: MonthCounters::default(),
@@ -65,6 +66,17 @@ impl World {
             world.residents.len(),
         ) as u32;
         world.refresh(s);
+        if s.bank.enabled {
+            // The bank's capital at set-up: its capital ratio of the firms'
+            // cash, room to lend about as much as the firms hold.
+            let capital = (s.bank.capital_ratio * world.firms.money() as f64) as i64;
+            world.bank = Bank {
+                capital,
+                equity: capital,
+                policy_rate: s.bank.neutral_rate + s.bank.inflation_target,
+                ..Bank::default()
+            };
+        }
         world.ledger = Ledger::open(world.account_totals());
         world
     }
@@ -78,6 +90,7 @@ impl World {
                 Holder::Firms => self.firms.money(),
                 Holder::Government => self.government.balance,
                 Holder::Platforms => self.platforms_money(),
+                Holder::Bank => self.bank.equity,
             };
         }
         totals

@@ -86,9 +86,12 @@ pub struct Firm {
     pub revenue: i64,
     /// This month's wage bill, cents.
     pub wage_bill: i64,
-    /// This month's operating profit: revenue less the wage bill and the
-    /// workplace rent, before profit tax, cents (set when the firm pays).
+    /// This month's operating profit: revenue less the wage bill, the
+    /// workplace rent and interest, before profit tax, cents (set when the
+    /// firm pays).
     pub profit: i64,
+    /// What the firm owes the bank, cents.
+    pub debt: i64,
     /// Goods in stock, units.
     pub inventory: f64,
     /// Expected monthly demand, units.
@@ -160,6 +163,7 @@ impl Firm {
             revenue: 0,
             wage_bill: 0,
             profit: 0,
+            debt: 0,
             inventory: 0.0,
             expected_demand: 0.0,
             productivity,
@@ -246,5 +250,10 @@ impl Firms {
     /// Total cash, cents.
     pub fn money(&self) -> i64 {
         self.list.iter().map(|f| f.cash).sum()
+    }
+
+    /// Total debt to the bank, cents.
+    pub fn debt(&self) -> i64 {
+        self.list.iter().map(|f| f.debt).sum()
     }
 }

@@ -9,7 +9,7 @@ use std::ops::{Index, IndexMut};
 
 use crate::rng::Phase;
 
-/// A class of money holder in the city. Adding a holder (a bank) is one
+/// A class of money holder in the city. Adding a holder (a fund) is one
 /// more entry here, in [`Holder::ALL`] and in `World::account_totals`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Holder {
@@ -21,15 +21,18 @@ pub enum Holder {
     Government,
     /// Platforms' cash.
     Platforms,
+    /// The bank's equity.
+    Bank,
 }
 
 impl Holder {
     /// Every holder, in the order of [`Accounts`].
-    pub const ALL: [Holder; 4] = [
+    pub const ALL: [Holder; 5] = [
         Holder::Residents,
         Holder::Firms,
         Holder::Government,
         Holder::Platforms,
+        Holder::Bank,
     ];
     /// The number of holders.
     pub const COUNT: usize = Holder::ALL.len();
@@ -41,6 +44,7 @@ impl Holder {
             Holder::Firms => "firms' cash",
             Holder::Government => "government balance",
             Holder::Platforms => "platforms' cash",
+            Holder::Bank => "bank equity",
         }
     }
 }
@@ -77,6 +81,9 @@ pub struct Flows {
     pub change: Accounts,
     /// Money paid in from outside the city (positive) or out of it (negative).
     pub external: i64,
+    /// Money created by lending (positive) or destroyed by repayment and
+    /// write-offs (negative): the change of the bank's loans.
+    pub credit: i64,
 }
 
 impl Index<Holder> for Flows {
@@ -113,6 +120,7 @@ impl Flows {
             self[h] += o[h];
         }
         self.external += o.external;
+        self.credit += o.credit;
     }
 
     fn internal_sum(&self) -> i64 {
@@ -143,6 +151,8 @@ pub struct Ledger {
     pub external_in: i64,
     /// All money paid out of the city since set-up, cents.
     pub external_out: i64,
+    /// The bank's loans at the last recount, cents.
+    pub opening_loans: i64,
 }
 
 impl Ledger {
@@ -161,14 +171,15 @@ impl Ledger {
         phase: Phase,
         flows: Flows,
     ) -> Result<(), LedgerViolation> {
-        if flows.internal_sum() != flows.external {
+        if flows.internal_sum() != flows.external + flows.credit {
             return Err(LedgerViolation {
                 month,
                 phase: format!("{phase:?}"),
                 detail: format!(
-                    "the phase moved {} cents inside the city but recorded {} cents across its boundary ({flows:?})",
+                    "the phase moved {} cents inside the city but recorded {} cents across its boundary and {} cents of credit ({flows:?})",
                     flows.internal_sum(),
-                    flows.external
+                    flows.external,
+                    flows.credit
                 ),
             });
         }
@@ -182,8 +193,27 @@ impl Ledger {
     }
 
     /// Recounts the accounts at the end of a month; fails if any class holds
-    /// other than its opening balance plus its recorded flows.
-    pub fn close_month(&mut self, month: u32, totals: Accounts) -> Result<(), LedgerViolation> {
+    /// other than its opening balance plus its recorded flows, or if the
+    /// bank's `loans` are not the firms' `debts` or differ from last
+    /// month's by other than the credit recorded.
+    pub fn close_month(
+        &mut self,
+        month: u32,
+        totals: Accounts,
+        loans: i64,
+        debts: i64,
+    ) -> Result<(), LedgerViolation> {
+        let expected_loans = self.opening_loans + self.month_flows.credit;
+        if loans != debts || loans != expected_loans {
+            return Err(LedgerViolation {
+                month,
+                phase: "month-end recount".into(),
+                detail: format!(
+                    "the bank's loans are {loans} cents, the firms owe {debts}, and the phases recorded loans of {expected_loans}"
+                ),
+            });
+        }
+        self.opening_loans = loans;
         for h in Holder::ALL {
             let expected = self.opening[h] + self.month_flows[h];
             if totals[h] != expected {
@@ -212,7 +242,7 @@ mod tests {
 
     #[test]
     fn unbalanced_phase_is_named() {
-        let mut l = Ledger::open(Accounts([100, 0, 0, 0]));
+        let mut l = Ledger::open(Accounts([100, 0, 0, 0, 0]));
         let bad = Flows::default()
             .with(Holder::Residents, -10)
             .with(Holder::Firms, 9);
@@ -222,16 +252,16 @@ mod tests {
 
     #[test]
     fn unrecorded_change_is_caught_at_the_recount() {
-        let mut l = Ledger::open(Accounts([100, 50, 0, 0]));
+        let mut l = Ledger::open(Accounts([100, 50, 0, 0, 0]));
         l.record(
             1,
             Phase::Goods,
             Flows::transfer(Holder::Residents, Holder::Firms, 10),
         )
         .unwrap();
-        assert!(l.close_month(1, Accounts([90, 60, 0, 0])).is_ok());
+        assert!(l.close_month(1, Accounts([90, 60, 0, 0, 0]), 0, 0).is_ok());
         let err = l
-            .close_month(2, Accounts([90, 61, 0, 0]))
+            .close_month(2, Accounts([90, 61, 0, 0, 0]), 0, 0)
             .unwrap_err()
             .to_string();
         assert!(
@@ -249,6 +279,41 @@ mod tests {
         };
         l.record(1, Phase::Entrepreneurship, inflow).unwrap();
         assert_eq!(l.external_in, 500);
-        assert!(l.close_month(1, Accounts([0, 500, 0, 0])).is_ok());
+        assert!(l.close_month(1, Accounts([0, 500, 0, 0, 0]), 0, 0).is_ok());
+    }
+
+    #[test]
+    fn credit_creates_money_and_the_loans_are_recounted() {
+        let mut l = Ledger::open(Accounts([100, 0, 0, 0, 10]));
+        // A loan of 40 to firms: money grows by the credit.
+        let loan = Flows {
+            credit: 40,
+            ..Flows::default().with(Holder::Firms, 40)
+        };
+        l.record(1, Phase::Incomes, loan).unwrap();
+        // Interest of 2 to the bank, and a write-off of 5 from its equity.
+        let more = Flows {
+            credit: -5,
+            ..Flows::transfer(Holder::Firms, Holder::Bank, 2).with(Holder::Bank, -5)
+        };
+        l.record(1, Phase::Incomes, more).unwrap();
+        // Money moved without credit to match is refused.
+        let bad = Flows::default().with(Holder::Firms, 40);
+        assert!(l.record(1, Phase::Incomes, bad).is_err());
+        assert!(
+            l.close_month(1, Accounts([100, 38, 0, 0, 7]), 35, 35)
+                .is_ok()
+        );
+        // Loans that are not the firms' debts, or not last month's plus
+        // the credit recorded: a violation.
+        let err = l
+            .close_month(2, Accounts([100, 38, 0, 0, 7]), 35, 34)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("loans"), "{err}");
+        assert!(
+            l.close_month(2, Accounts([100, 38, 0, 0, 7]), 36, 36)
+                .is_err()
+        );
     }
 }

@@ -37,6 +37,24 @@ pub struct Government {
     pub benefit: i64,
 }
 
+/// The bank (`[bank]`): it lends firms working capital, creating deposits,
+/// and holds equity against its loans. Its money in the ledger is its
+/// equity; its loans are credit, checked against the firms' debts.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Bank {
+    /// Loans outstanding, cents (the sum of the firms' debts).
+    pub loans: i64,
+    /// Equity, cents: capital at set-up, plus interest, less write-offs and
+    /// what it remits to the government.
+    pub equity: i64,
+    /// Equity at set-up, cents: the least it keeps before remitting profit.
+    pub capital: i64,
+    /// The policy rate, per year (the Taylor rule of the last month's close).
+    pub policy_rate: f64,
+    /// The price index at each of the last 12 month ends, oldest first.
+    pub prices: Vec<f64>,
+}
+
 /// One platform (IMP or ILP): a firm-like agent with its own cash.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Platform {
@@ -228,6 +246,8 @@ pub struct MonthCounters {
     pub innovations: u32,
     /// Firms closed by a capacity cut.
     pub cut_exits: u32,
+    /// Firms that closed owing the bank (their debt written off).
+    pub defaults: u32,
     /// Household spending, cents.
     pub consumption: i64,
     /// Output valued at set-up prices, cents.
@@ -251,6 +271,8 @@ pub struct World {
     pub sectors: Vec<Sector>,
     /// The city government.
     pub government: Government,
+    /// The bank.
+    pub bank: Bank,
     /// IMP, ILP, MEI.
     pub platforms: Platforms,
     /// Money accounts check.

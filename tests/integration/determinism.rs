@@ -224,13 +224,15 @@ fn cli_output_is_identical_for_1_and_2_threads() {
 }
 
 /// Every lever switched on (platforms, incubators, innovation centres,
-/// telework) and a capacity cut: the new parallel code keeps the contract.
+/// telework), the bank lending and a capacity cut: the new parallel code
+/// keeps the contract.
 #[test]
 fn library_csv_with_every_lever_is_identical_for_1_2_and_8_threads() {
     let mut scenario =
         Scenario::load(&repo_path("scenarios/imp-ilp-mei.toml")).expect("the scenario loads");
     scenario.simulation.residents = RESIDENTS;
     scenario.simulation.months = 30;
+    scenario.bank.enabled = true;
     scenario.events.iter_mut().for_each(|e| e.month = 6);
     scenario.events.push(polis::scenario::Event {
         month: 12,
@@ -264,6 +266,8 @@ fn library_csv_with_every_lever_is_identical_for_1_2_and_8_threads() {
         "incubated_startups",
         "telework_share",
         "events",
+        "loans",
+        "defaults",
     ] {
         assert!(
             total(column) > 0.0,

@@ -70,3 +70,39 @@ fn full_baseline_rows_are_numbered_months_with_the_whole_population() {
         }
     }
 }
+
+/// With the bank lending, money is credit: every month the money stock
+/// changes by exactly the change of the loans (and the venture money paid
+/// in), the loans are the firms' debts (the ledger checks it), and firms
+/// short of cash borrow instead of closing.
+#[test]
+fn credit_money_is_accounted_for_month_by_month() {
+    let mut scenario = polis::scenario::Scenario::from_toml(
+        "[simulation]\nresidents = 5000\nmonths = 60\n[bank]\nenabled = true\n",
+        std::path::Path::new("bank.toml"),
+    )
+    .expect("valid");
+    scenario.simulation.seed = 3;
+    let mut rows = polis::run::Rows::default();
+    polis::run::run(scenario.check().expect("valid"), &mut rows).expect("no ledger violation");
+    let rows = rows.0;
+    assert!(rows.iter().any(|r| r.loans > 0), "the bank never lent");
+    assert!(
+        rows.iter().map(|r| r.defaults).sum::<u64>() > 0,
+        "no loan was ever written off"
+    );
+    for pair in rows.windows(2) {
+        let (a, b) = (&pair[0], &pair[1]);
+        assert_eq!(
+            b.money_total - a.money_total,
+            (b.loans - a.loans) + b.venture_funding,
+            "month {}: money changed by other than credit",
+            b.month
+        );
+        assert!(
+            b.policy_rate >= 0.0 && b.policy_rate < 0.5,
+            "{}",
+            b.policy_rate
+        );
+    }
+}

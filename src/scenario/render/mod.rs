@@ -31,6 +31,7 @@ fn table_doc(table: &str) -> &'static str {
         "platforms.ilp" => "the Intelligent Life Platform, used by residents",
         "mei" => "Mass Entrepreneurship and Innovation bases (incubators)",
         "innovation" => "productivity steps and their spread",
+        "bank" => "the bank: credit to firms and the policy rate",
         "output" => "what a run writes besides timeseries.csv",
         "sectors.NAME" => "one sector of production (NAME is the sector's name)",
         _ => "",
