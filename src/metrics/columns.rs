@@ -196,6 +196,14 @@ pub const COLUMNS: &[Column] = &[
         value: |r| Value::Number(r.output),
     },
     Column {
+        name: "gdp_nominal",
+        unit: "yuan/month",
+        format: Format::Decimals(2),
+        meaning: "Output valued at the producing firms' current prices, yuan/month: the city's nominal GDP (all of it consumer goods; with no investment or public purchases yet).",
+        computed: "each firm's output this month (units, with the IMP gain for members) times its price at the time it produced, summed over all firms that produced, including any that closed later in the month",
+        value: |r| Value::Number(r.gdp_nominal),
+    },
+    Column {
         name: "consumption",
         unit: "yuan/month",
         format: Format::Yuan,

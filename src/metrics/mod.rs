@@ -57,6 +57,8 @@ pub struct Row {
     pub price_index: f64,
     /// Output valued at set-up prices, yuan/month.
     pub output: f64,
+    /// Output valued at the firms' current prices, yuan/month.
+    pub gdp_nominal: f64,
     /// Household consumption spending, cents/month (written in yuan, exactly).
     pub consumption: i128,
     /// Mean one-way commute of the employed, minutes.
@@ -382,6 +384,7 @@ pub(crate) fn row_from(w: &World, p: &Scenario, tally: Tally) -> (Row, Accounts)
         },
         price_index: prices,
         output: yuan(w.counters.real_output_cents),
+        gdp_nominal: yuan(w.counters.nominal_output_cents),
         consumption: w.counters.consumption as i128,
         mean_commute_min: if commute_overflow {
             f64::INFINITY

@@ -27,7 +27,7 @@ pub fn produce(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
     let gain = w.platforms.imp.gain;
     let sectors = &w.sectors;
     // Each firm's output at set-up prices, with its sector, in firm order.
-    let values: Vec<(f64, u8)> = par::per_firm_mut(&mut w.firms.list)
+    let values: Vec<(f64, f64, u8)> = par::per_firm_mut(&mut w.firms.list)
         .map(|f| {
             f.output = output_of(
                 f.effective_productivity(gain),
@@ -36,13 +36,18 @@ pub fn produce(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
                 reference,
             );
             f.inventory += f.output;
-            (f.output * sectors[f.sector as usize].base_price, f.sector)
+            (
+                f.output * sectors[f.sector as usize].base_price,
+                f.output * f.price as f64,
+                f.sector,
+            )
         })
         .collect();
     // Sequential float sums: the grouping is fixed, so the total is too.
     let counters = &mut w.counters;
-    for &(value, sector) in &values {
+    for &(value, nominal, sector) in &values {
         counters.real_output_cents += value;
+        counters.nominal_output_cents += nominal;
         counters.real_output_by_sector[sector as usize] += value;
     }
     Flows::default()

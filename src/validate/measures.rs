@@ -182,6 +182,15 @@ pub fn of_series(header: &[String], rows: &[Vec<f64>], window: Option<[u32; 2]>)
         v.iter().sum::<f64>() / years / mean(&firms) * 100.0
     };
     let total = |name: &str| series.column(name).iter().sum::<f64>();
+    // Nominal output where the run has it (consumption is nominal too).
+    let nominal = total("gdp_nominal");
+    let consumption_share = total("consumption")
+        / if series.header.iter().any(|h| h == "gdp_nominal") {
+            nominal
+        } else {
+            total("output")
+        }
+        * 100.0;
     let firm_trend = growth_per_year(&firms, 1.0)
         .map_or(f64::NAN, |g| ((1.0 + g / 100.0).powi(10) - 1.0) * 100.0);
     let growth = |v: &[f64]| growth_per_year(v, 1.0).unwrap_or(f64::NAN);
@@ -285,9 +294,9 @@ pub fn of_series(header: &[String], rows: &[Vec<f64>], window: Option<[u32; 2]>)
         ),
         m(
             "consumption_share",
-            total("consumption") / total("output") * 100.0,
+            consumption_share,
             "% of output",
-            "household consumption over output at set-up prices, summed over the window",
+            "household consumption over nominal output (gdp_nominal; output at set-up prices for runs written before that column), summed over the window",
         ),
     ]
 }
@@ -618,6 +627,20 @@ mod tests {
         assert!((value(&ms, "startup_rate") - 120.0 / mean_firms * 100.0).abs() < 1e-9);
         assert!((value(&ms, "exit_rate") - 60.0 / mean_firms * 100.0).abs() < 1e-9);
         assert!((value(&ms, "consumption_share") - 60.0).abs() < 1e-9);
+        // With nominal output (gdp_nominal) in the run, the share is of it.
+        let mut h2 = h.clone();
+        h2.push("gdp_nominal".into());
+        let rows2: Vec<Vec<f64>> = rows
+            .iter()
+            .map(|r| {
+                let mut r = r.clone();
+                let consumption = r[10];
+                r.push(consumption / 0.8);
+                r
+            })
+            .collect();
+        let ms2 = of_series(&h2, &rows2, None);
+        assert!((value(&ms2, "consumption_share") - 80.0).abs() < 1e-9);
         // A window keeps only its months.
         let late = of_series(&h, &rows, Some([61, 120]));
         assert!((value(&late, "inflation_per_year") - 2.0).abs() < 1e-6);

@@ -252,6 +252,8 @@ pub struct MonthCounters {
     pub consumption: i64,
     /// Output valued at set-up prices, cents.
     pub real_output_cents: f64,
+    /// Output valued at the producing firms' prices this month, cents.
+    pub nominal_output_cents: f64,
     /// Output by sector valued at set-up prices, cents.
     pub real_output_by_sector: Vec<f64>,
 }
