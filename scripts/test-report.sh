@@ -4,7 +4,8 @@
 # Installs Debian's chromium and python3 if needed, builds polis, makes a
 # small run, sweep and comparison, writes report.html for each with
 # `polis report`, opens each page offline in headless Chromium (a fresh
-# profile, no network services) and takes a screenshot 1280 x 2000 pixels.
+# profile, no network services) and takes a screenshot 1280 x 4000 pixels
+# (a comparison's table of differences alone fills about the first 2,000).
 # scripts/check-screenshot.py (python3, standard library only) then checks
 # that each page rendered: not blank, many colours, and the charts' line
 # colours present. Prints PASS and exits 0, or says what failed and exits 1.
@@ -88,7 +89,7 @@ for spec in "run:1" "sweep:2" "compare:2"; do
     # The page must open offline: nothing but the file itself is loaded.
     timeout 120 chromium --headless --no-sandbox --disable-gpu --no-first-run \
         --disable-background-networking --disable-component-update --disable-sync \
-        --user-data-dir="$profile/$name" --screenshot="$shot" --window-size=1280,2000 \
+        --user-data-dir="$profile/$name" --screenshot="$shot" --window-size=1280,4000 \
         "file://$dir/report.html" >"$work/$name.chromium.log" 2>&1 || {
         cat "$work/$name.chromium.log" >&2
         fail "$name: chromium could not take a screenshot"
