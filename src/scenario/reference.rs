@@ -46,6 +46,7 @@ pub const SETUP_ONLY: &[&str] = &[
     "firms.reference_size",
     "output.firms",
     "output.residents_sample",
+    "bank.enabled",
 ];
 
 /// Sector keys that take effect only when the city is built.
