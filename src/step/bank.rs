@@ -3,7 +3,8 @@
 //! it sets next month's policy rate by the Taylor rule
 //! (`model::bank::taylor_rate`) from the year's inflation and the month's
 //! unemployment, and at the end of the incomes phase it remits to the
-//! government the equity it holds beyond what its loans need.
+//! government the equity it holds beyond what its loans need, or the
+//! government tops it up to what they require.
 
 use crate::metrics::Row;
 use crate::model::bank::taylor_rate;
@@ -40,19 +41,27 @@ pub fn observe(w: &mut World, p: &Scenario, row: &Row) {
     );
 }
 
-/// The bank (owned by the state, as China's large banks are) remits to the
-/// government its equity above the larger of its set-up capital and 1.5
-/// times its capital ratio of its loans; returns the flows.
+/// The bank is owned by the state, as China's large banks are. It remits
+/// to the government its equity above the larger of its set-up capital and
+/// 1.5 times its capital ratio of its loans, and the government tops its
+/// equity up to its capital ratio of its loans when write-offs have taken
+/// it below (as the state recapitalised its banks in 1998 and 2003-2008);
+/// returns the flows.
 pub fn remit(w: &mut World, p: &Scenario) -> Flows {
     if !p.bank.enabled {
         return Flows::default();
     }
-    let keep = w
-        .bank
-        .capital
-        .max((1.5 * p.bank.capital_ratio * w.bank.loans as f64) as i64);
-    let remit = (w.bank.equity - keep).max(0);
-    w.bank.equity -= remit;
-    w.government.balance += remit;
-    Flows::transfer(Holder::Bank, Holder::Government, remit)
+    let required = (p.bank.capital_ratio * w.bank.loans as f64).ceil() as i64;
+    let keep = w.bank.capital.max((1.5 * required as f64) as i64);
+    // Positive: remitted to the government; negative: capital injected.
+    let paid = if w.bank.equity > keep {
+        w.bank.equity - keep
+    } else if w.bank.equity < required {
+        w.bank.equity - required
+    } else {
+        0
+    };
+    w.bank.equity -= paid;
+    w.government.balance += paid;
+    Flows::transfer(Holder::Bank, Holder::Government, paid)
 }

@@ -106,3 +106,34 @@ fn credit_money_is_accounted_for_month_by_month() {
         );
     }
 }
+
+/// A century of credit money: no overflow or ledger violation, and the
+/// state keeps its bank capitalised (equity at least its capital ratio of
+/// its loans at every month end, the government topping it up after
+/// write-offs).
+#[test]
+fn a_century_of_credit_keeps_the_bank_capitalised() {
+    let scenario = polis::scenario::Scenario::from_toml(
+        "[simulation]\nresidents = 3000\nmonths = 1200\n[bank]\nenabled = true\n",
+        std::path::Path::new("century.toml"),
+    )
+    .expect("valid");
+    let ratio = scenario.bank.capital_ratio;
+    let mut rows = polis::run::Rows::default();
+    polis::run::run(scenario.check().expect("valid"), &mut rows).expect("a century runs");
+    let rows = rows.0;
+    assert_eq!(rows.len(), 1200);
+    assert!(
+        rows.iter().map(|r| r.defaults).sum::<u64>() > 0,
+        "no write-off to cover"
+    );
+    for r in &rows {
+        assert!(
+            r.bank_equity as f64 >= ratio * r.loans as f64 - 1.0,
+            "month {}: equity {} cents for loans of {}",
+            r.month,
+            r.bank_equity,
+            r.loans
+        );
+    }
+}
