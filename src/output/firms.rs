@@ -12,44 +12,11 @@
 use std::io::Write;
 
 use crate::error::Error;
-use crate::output::cells;
+use crate::output::{cells, package};
 use crate::run::Observer;
 use crate::scenario::FirmsOutput;
 use crate::step::Simulation;
 use crate::world::{FIRM_IMP, FIRM_INCUBATED, World};
-
-/// Column names of `firms.csv`, in order.
-pub const FIRMS_HEADER: [&str; 17] = [
-    "month",
-    "firm_id",
-    "sector",
-    "zone",
-    "founded_month",
-    "age_months",
-    "workers",
-    "wage",
-    "price",
-    "output_units",
-    "sales_units",
-    "revenue",
-    "inventory",
-    "cash",
-    "profit",
-    "imp_member",
-    "incubated",
-];
-
-/// Column names of `exits.csv`, in order.
-pub const EXITS_HEADER: [&str; 8] = [
-    "month",
-    "firm_id",
-    "sector",
-    "zone",
-    "founded_month",
-    "age_months",
-    "workers_before",
-    "cause",
-];
 
 /// Whether month `month` of a run of `months` months gets a firm snapshot
 /// under `setting`: every `every` months and at the last month.
@@ -105,8 +72,6 @@ pub struct FirmRecords<W: Write> {
     pub exits: W,
     /// Whether the headers are written.
     started: bool,
-    /// Rows written to each, for the manifest and tests.
-    pub rows: [u64; 2],
 }
 
 impl<W: Write> FirmRecords<W> {
@@ -118,14 +83,13 @@ impl<W: Write> FirmRecords<W> {
             firms,
             exits,
             started: false,
-            rows: [0, 0],
         }
     }
 
     fn write(&mut self, w: &World) -> std::io::Result<()> {
         if !self.started {
-            writeln!(self.firms, "{}", FIRMS_HEADER.join(","))?;
-            writeln!(self.exits, "{}", EXITS_HEADER.join(","))?;
+            writeln!(self.firms, "{}", package::header(package::FIRMS))?;
+            writeln!(self.exits, "{}", package::header(package::EXITS))?;
             self.started = true;
         }
         let month = w.month;
@@ -146,7 +110,6 @@ impl<W: Write> FirmRecords<W> {
             line.push_str(e.cause.name());
             line.push('\n');
             self.exits.write_all(line.as_bytes())?;
-            self.rows[1] += 1;
         }
         if !is_snapshot_month(month, self.months, self.setting) {
             return Ok(());
@@ -185,7 +148,6 @@ impl<W: Write> FirmRecords<W> {
             cells::int(&mut line, u8::from(f.flags & FIRM_INCUBATED != 0));
             line.push('\n');
             self.firms.write_all(line.as_bytes())?;
-            self.rows[0] += 1;
         }
         Ok(())
     }
@@ -220,12 +182,12 @@ mod tests {
         let firms = String::from_utf8(rec.firms).expect("utf-8");
         let exits = String::from_utf8(rec.exits).expect("utf-8");
         let mut lines = firms.lines();
-        assert_eq!(lines.next(), Some(FIRMS_HEADER.join(",").as_str()));
+        assert_eq!(lines.next(), Some(package::header(package::FIRMS).as_str()));
         // Snapshots at 12, 24 and the last month, each every open firm.
         let mut by_month: BTreeMap<u32, Vec<u64>> = BTreeMap::new();
         for line in lines {
             let cells: Vec<&str> = line.split(',').collect();
-            assert_eq!(cells.len(), FIRMS_HEADER.len(), "{line}");
+            assert_eq!(cells.len(), package::FIRMS.len(), "{line}");
             by_month
                 .entry(cells[0].parse().expect("month"))
                 .or_default()
@@ -243,7 +205,10 @@ mod tests {
         // A firm that exits is in no later snapshot; ids are never reused.
         let mut exited = std::collections::BTreeSet::new();
         let mut exit_lines = exits.lines();
-        assert_eq!(exit_lines.next(), Some(EXITS_HEADER.join(",").as_str()));
+        assert_eq!(
+            exit_lines.next(),
+            Some(package::header(package::EXITS).as_str())
+        );
         for line in exit_lines {
             let cells: Vec<&str> = line.split(',').collect();
             let (month, id): (u32, u64) = (cells[0].parse().unwrap(), cells[1].parse().unwrap());
@@ -259,7 +224,7 @@ mod tests {
             }
         }
         assert!(!exited.is_empty(), "some firms close in 30 months");
-        assert_eq!(rec.rows[1] as usize, exited.len());
+        assert_eq!(exits.lines().count() - 1, exited.len());
     }
 
     #[test]

@@ -13,29 +13,11 @@ use crate::metrics;
 use crate::model::labour::wage_of;
 use crate::model::telework::Telework;
 use crate::model::wellbeing::wellbeing;
-use crate::output::cells;
+use crate::output::{cells, package};
 use crate::run::Observer;
 use crate::step::Simulation;
 use crate::world::residents::FLAG_ILP;
 use crate::world::{CENTS, World};
-
-/// Column names of `residents.csv`, in order.
-pub const HEADER: [&str; 14] = [
-    "month",
-    "resident_id",
-    "home_zone",
-    "work_zone",
-    "employer_id",
-    "wage",
-    "income",
-    "wealth",
-    "rent",
-    "commute_min",
-    "teleworks",
-    "ilp_user",
-    "founder",
-    "wellbeing",
-];
 
 /// The residents of a sample of `share` of `residents` in a run with
 /// `seed`, in resident order.
@@ -59,8 +41,6 @@ pub struct ResidentSample<W: Write> {
     pub out: W,
     /// Whether the header is written.
     started: bool,
-    /// Rows written.
-    pub rows: u64,
 }
 
 impl<W: Write> ResidentSample<W> {
@@ -72,13 +52,12 @@ impl<W: Write> ResidentSample<W> {
             members: sample(seed, residents, share),
             out,
             started: false,
-            rows: 0,
         }
     }
 
     fn write(&mut self, sim: &Simulation) -> std::io::Result<()> {
         if !self.started {
-            writeln!(self.out, "{}", HEADER.join(","))?;
+            writeln!(self.out, "{}", package::header(package::RESIDENTS))?;
             self.started = true;
         }
         let (w, p): (&World, _) = (sim.world(), sim.scenario());
@@ -145,7 +124,6 @@ impl<W: Write> ResidentSample<W> {
             cells::fixed(&mut line, wb, 6);
             line.push('\n');
             self.out.write_all(line.as_bytes())?;
-            self.rows += 1;
         }
         Ok(())
     }
@@ -191,7 +169,7 @@ mod tests {
         let mut by_month: std::collections::BTreeMap<&str, Vec<&str>> = Default::default();
         for line in text.lines().skip(1) {
             let cells: Vec<&str> = line.split(',').collect();
-            assert_eq!(cells.len(), HEADER.len(), "{line}");
+            assert_eq!(cells.len(), package::RESIDENTS.len(), "{line}");
             // The unemployed have no workplace, employer or commute.
             assert_eq!(cells[3].is_empty(), cells[4].is_empty());
             assert_eq!(cells[3].is_empty(), cells[9].is_empty());
