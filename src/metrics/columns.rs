@@ -212,6 +212,22 @@ pub const COLUMNS: &[Column] = &[
         value: |r| Value::Cents(r.consumption),
     },
     Column {
+        name: "investment",
+        unit: "yuan/month",
+        format: Format::Yuan,
+        meaning: "Capital goods bought by firms, cents/month (written in yuan, exactly).",
+        computed: "what firms paid for the capital goods they ordered (MODEL.md 3.11), from the stock the households left, integer sum of cents; 0 while `firms.capital_output_months` is 0",
+        value: |r| Value::Cents(r.investment),
+    },
+    Column {
+        name: "government_purchases",
+        unit: "yuan/month",
+        format: Format::Yuan,
+        meaning: "Goods bought by the government, cents/month (written in yuan, exactly).",
+        computed: "what the government paid for its purchases (`government.purchases_share` of the trend of nominal output, MODEL.md 3.11), from the stock the households left, integer sum of cents",
+        value: |r| Value::Cents(r.government_purchases),
+    },
+    Column {
         name: "mean_commute_min",
         unit: "minutes",
         format: Format::Decimals(3),
@@ -378,6 +394,22 @@ pub const COLUMNS: &[Column] = &[
         meaning: "Firms that closed this month owing the bank more than their cash.",
         computed: "closing firms (insolvent, idle or cut) whose cash did not repay their debt, the rest written off by the bank",
         value: |r| Value::Number(r.defaults as f64),
+    },
+    Column {
+        name: "deposits",
+        unit: "yuan",
+        format: Format::Yuan,
+        meaning: "Deposits at the end of the month, cents (written in yuan, exactly): the money residents, firms, platforms and a government in surplus hold.",
+        computed: "residents' wealth and receivables + firms' cash + platforms' cash + the government's balance when positive; equals the set-up money and venture money + loans + government debt - bank equity (the ledger's identity, checked every month)",
+        value: |r| Value::Cents(r.deposits),
+    },
+    Column {
+        name: "government_debt",
+        unit: "yuan",
+        format: Format::Yuan,
+        meaning: "What the government owes the bank, cents (written in yuan, exactly).",
+        computed: "minus the government's balance when negative, else 0: its deficits are financed by the bank (MODEL.md 3.12)",
+        value: |r| Value::Cents(r.government_debt),
     },
 ];
 

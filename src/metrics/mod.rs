@@ -61,6 +61,10 @@ pub struct Row {
     pub gdp_nominal: f64,
     /// Household consumption spending, cents/month (written in yuan, exactly).
     pub consumption: i128,
+    /// Capital goods bought by firms this month, cents (written in yuan, exactly).
+    pub investment: i128,
+    /// Goods bought by the government this month, cents (written in yuan, exactly).
+    pub government_purchases: i128,
     /// Mean one-way commute of the employed, minutes.
     pub mean_commute_min: f64,
     /// 90th percentile of the one-way commute of the employed, minutes.
@@ -103,6 +107,10 @@ pub struct Row {
     pub policy_rate: f64,
     /// Firms that closed this month owing the bank more than their cash.
     pub defaults: u64,
+    /// Deposits at the end of the month, cents (written in yuan, exactly).
+    pub deposits: i128,
+    /// What the government owes the bank at the end of the month, cents (written in yuan, exactly).
+    pub government_debt: i128,
     /// Output by sector at set-up prices, yuan/month (sector order).
     pub output_by_sector: Vec<f64>,
     /// Share of employment by sector (sector order).
@@ -386,6 +394,8 @@ pub(crate) fn row_from(w: &World, p: &Scenario, tally: Tally) -> (Row, Accounts)
         output: yuan(w.counters.real_output_cents),
         gdp_nominal: yuan(w.counters.nominal_output_cents),
         consumption: w.counters.consumption as i128,
+        investment: w.counters.investment as i128,
+        government_purchases: w.counters.government_purchases as i128,
         mean_commute_min: if commute_overflow {
             f64::INFINITY
         } else if employed > 0 {
@@ -435,6 +445,11 @@ pub(crate) fn row_from(w: &World, p: &Scenario, tally: Tally) -> (Row, Accounts)
         // The rate this month's loans were charged (the close sets the next).
         policy_rate: w.bank.policy_rate,
         defaults: w.counters.defaults as u64,
+        deposits: (accounts[Holder::Residents]
+            + accounts[Holder::Firms]
+            + accounts[Holder::Platforms]
+            + accounts[Holder::Government].max(0)) as i128,
+        government_debt: (-w.government.balance).max(0) as i128,
         output_by_sector: w
             .counters
             .real_output_by_sector

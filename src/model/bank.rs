@@ -59,6 +59,23 @@ pub fn repayment(cash: i64, buffer: i64, debt: i64) -> i64 {
     (cash - buffer).clamp(0, debt.max(0))
 }
 
+/// What a firm must repay of `debt` this month on loans of `term` months:
+/// the debt over the term, rounded up to the cent (loans amortise in equal
+/// shares of what is owed), at most its `cash`; all of the debt if the
+/// term is under a month.
+#[inline]
+pub fn amortisation(debt: i64, term: f64, cash: i64) -> i64 {
+    if debt <= 0 {
+        return 0;
+    }
+    let due = if term >= 1.0 {
+        (debt as f64 / term).ceil() as i64
+    } else {
+        debt
+    };
+    due.clamp(0, cash.max(0))
+}
+
 /// Whether a bank with `equity` holding `loans` may lend more: its equity
 /// covers `capital_ratio` of its loans.
 #[inline]
@@ -105,5 +122,10 @@ mod tests {
         assert_eq!(repayment(1_000, 400, 100), 100);
         assert_eq!(repayment(300, 400, 100), 0);
         assert!(may_lend(105, 1_000, 0.105) && !may_lend(104, 1_000, 0.105));
+        // A 60-month loan of 6,000 owes 100 a month, less if cash is short.
+        assert_eq!(amortisation(6_000, 60.0, 1_000), 100);
+        assert_eq!(amortisation(6_001, 60.0, 1_000), 101);
+        assert_eq!(amortisation(6_000, 60.0, 40), 40);
+        assert_eq!(amortisation(0, 60.0, 40), 0);
     }
 }

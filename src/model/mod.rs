@@ -15,11 +15,16 @@
 //! | exit rule, profit tax, dividend | [`firms`] | incomes |
 //! | zone value, move decision, rent revision | [`housing`] | housing |
 //! | founding hazard, project capital | [`founding`] | entrepreneurship |
+//! | capital needed, its output factor and cost, investment and its finance | [`capital`] | plan, production |
+//! | trend output, government purchases, deficit rule | [`fiscal`] | goods, incomes |
+//! | policy rate, interest, credit lines, repayment | [`bank`] | plan, incomes, close |
 //! | well-being | [`wellbeing`] | metrics |
 //! | telework | [`telework`] | labour, housing, metrics |
 
 pub mod bank;
+pub mod capital;
 pub mod firms;
+pub mod fiscal;
 pub mod founding;
 pub mod goods;
 pub mod housing;

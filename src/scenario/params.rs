@@ -402,6 +402,21 @@ param_table! {
             source "keeps the largest set-up firm near a few hundred workers in the baseline";
         /// Pareto tail exponent of initial firm sizes.
         size_tail: f64 = 1.05, unit "-", range 0.2 => 10.0, source "Axtell (2001): Zipf exponent about 1";
+        /// Capital a firm needs, in months of its output valued at set-up prices (the capital-output ratio).
+        capital_output_months: f64 = 0.0, unit "months of output", range 0.0 => 1_000.0,
+            source "off (0) until the credit economy is calibrated (MODEL.md 3.16); 30, a capital-output ratio of 2.5 years (China: 2.5-3.5, Penn World Table 10; Bai, Hsieh & Qian 2006), is the value measured there";
+        /// Share of capital worn out each month.
+        depreciation: f64 = 0.0075, unit "share/month", range 0.0 => 1.0,
+            source "about 9% a year, the depreciation rate of Chinese capital estimates (Bai, Hsieh & Qian 2006; Penn World Table 10: 4-10%)";
+        /// How much a firm's output falls for want of capital: output is scaled by 1 - elasticity x (1 - capital / capital needed).
+        capital_elasticity: f64 = 0.3, unit "-", range 0.0 => 1.0,
+            source "the capital share of income, about 0.3-0.45 in China (Bai, Hsieh & Qian 2006)";
+        /// How strongly the capital wanted per unit of output answers the real loan rate: the power of the neoclassical ratio (rate at the steady state + depreciation) / (rate + depreciation); 0 ignores the rate.
+        investment_rate_elasticity: f64 = 0.3, unit "-", range 0.0 => 5.0,
+            source "Jorgenson (1963) user cost of capital gives 1 for a Cobb-Douglas technology; damped because the rule has no adjustment cost beyond `investment_adjust` (not calibrated)";
+        /// Share of the gap between capital needed and capital held that a firm orders each month, on top of replacing depreciation.
+        investment_adjust: f64 = 0.02, unit "share/month", range 0.0 => 1.0,
+            source "a capital gap closes over about four years; 0.1 (a year's time to build, Kydland & Prescott 1982) swung investment between 1% and 95% of output (MODEL.md 3.16)";
     }
 }
 
@@ -438,6 +453,15 @@ param_table! {
         /// Share of a positive government balance paid out each month as an equal transfer.
         transfer_share: f64 = 0.5, unit "share/month", range 0.0 => 1.0,
             source "the city spends land revenue on residents within a few months";
+        /// Goods the government buys each month, as a share of the trend of nominal output.
+        purchases_share: f64 = 0.0, unit "share of nominal output", range 0.0 => 0.9,
+            source "off (0) until the credit economy is calibrated (MODEL.md 3.16); 0.15 is near government final consumption, 16-17% of China's GDP (NBS, 2015-2023)";
+        /// Public debt the deficit rule lets the government run, in years of the trend of nominal output: transfers pay out the balance above minus this.
+        debt_target: f64 = 0.0, unit "years of nominal output", range 0.0 => 10.0,
+            source "off (0): the government pays out its surplus alone, as before the credit economy; 0.5 is near China's general government debt, 50-60% of GDP (IMF Fiscal Monitor 2023, official definition)";
+        /// Share of the room between public debt and the debt the rule allows that is spent each month (as transfers).
+        debt_adjust: f64 = 0.0167, unit "share/month", range 0.0 => 1.0,
+            source "deficits move debt toward its target over about five years, a plan period";
     }
 }
 
@@ -472,6 +496,12 @@ param_table! {
         /// Most a firm may owe, in months of its wage bill and workplace rent.
         credit_months: f64 = 0.5, unit "months of costs", range 0.0 => 120.0,
             source "calibrated with the bank on: the stock of firms is stationary (-1.7%/decade, 95% interval -7.7 to +4.2; 3 replicates, 120 months) with entry 8.2% and exit 7.6% a year; 3 months (a quarter's costs) makes it grow 28%/decade with exits of 4.3%";
+        /// Most a firm may owe against its capital, as a share of the capital's value at current prices (on top of its credit line).
+        loan_to_value: f64 = 0.1, unit "share of capital value", range 0.0 => 1.0,
+            source "Chinese banks lend 50-70% of collateral value on equipment and property; with 0.25 to 0.5 loans grew faster than output for 30 years, so 0.1 until the credit economy is calibrated (MODEL.md 3.16)";
+        /// Term of a firm's loans: each month it repays its debt over this many months.
+        loan_term_months: f64 = 36.0, unit "months", range 0.0 => 600.0,
+            source "medium-term loans of one to five years are most of Chinese firms' bank credit (PBoC credit statistics)";
     }
 }
 

@@ -30,6 +30,7 @@ pub fn observe(w: &mut World, p: &Scenario, row: &Row) {
         }
         _ => b.inflation_target,
     };
+    bank.inflation = inflation;
     bank.policy_rate = taylor_rate(
         b.neutral_rate,
         inflation,

@@ -403,7 +403,9 @@ fn trade_in<const S: usize>(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows 
         });
     spent_total += second_round(w, p, ctx, &index, &leftovers, chunk);
     w.counters.consumption = spent_total;
-    Flows::transfer(Holder::Residents, Holder::Firms, spent_total)
+    let mut flows = Flows::transfer(Holder::Residents, Holder::Firms, spent_total);
+    flows.add(crate::step::demand::buy(w, p));
+    flows
 }
 
 /// Each firm's share of every order it serves (the rationing rule,

@@ -134,8 +134,10 @@ fn pay_in<const S: usize>(w: &mut World, p: &Scenario, _ctx: StepCtx) -> Flows {
                 f.cash -= costs + tax;
                 range.interest += interest;
                 let buffer = firms::cash_buffer(costs, fp.cash_buffer_months);
-                // Cash above the buffer repays the debt before dividends.
-                let repaid = model_bank::repayment(f.cash, buffer, f.debt);
+                // The loans' instalment, then cash above the buffer, repay
+                // the debt before dividends.
+                let due = model_bank::amortisation(f.debt, bank.loan_term_months, f.cash);
+                let repaid = due + model_bank::repayment(f.cash - due, buffer, f.debt - due);
                 f.cash -= repaid;
                 f.debt -= repaid;
                 range.firms -= repaid;
@@ -176,11 +178,13 @@ fn pay_in<const S: usize>(w: &mut World, p: &Scenario, _ctx: StepCtx) -> Flows {
     flows[Holder::Government] += firm_taxes_and_rent;
 
     let n = w.residents.len() as i64;
-    let transfer = if w.government.balance > 0 {
-        (w.government.balance as f64 * g.transfer_share / n as f64).floor() as i64
-    } else {
-        0
-    };
+    let transfer = crate::model::fiscal::transfers(
+        w.government.balance,
+        w.government.output_trend,
+        g.transfer_share,
+        g.debt_target,
+        g.debt_adjust,
+    ) / n;
     let benefit = w.government.benefit;
     let zones = &w.city.zones;
     // Per firm before the exits: its wage offer and its number after them,

@@ -7,6 +7,7 @@
 //! the ledger recounts every account.
 
 mod bank;
+mod demand;
 mod entrepreneurship;
 mod error;
 mod events;
@@ -268,6 +269,11 @@ impl Simulation {
         if self.scenario.bank.enabled {
             crate::step::bank::observe(&mut self.world, &self.scenario, &row);
         }
+        let government = &mut self.world.government;
+        government.output_trend = crate::model::fiscal::output_trend(
+            government.output_trend,
+            self.world.counters.nominal_output_cents,
+        );
         if let Some((column, value)) = row.out_of_limits() {
             return Err(StepError::Overflow {
                 month,

@@ -27,14 +27,40 @@
 
 use rayon::prelude::*;
 
+use crate::model::bank as model_bank;
+use crate::model::capital;
 use crate::model::firms::{self, WageMove};
 use crate::rng::{self, Phase, StepCtx};
 use crate::scenario::Scenario;
+use crate::step::demand::CapitalGoods;
 use crate::world::{FIRM_IMP, Flows, World, labour_for, output_of};
 
 /// Updates every firm's plan for the month. Moves no money.
 pub fn plan(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
     let fp = &p.firms;
+    let bank = &p.bank;
+    let capital_goods = CapitalGoods::of(w);
+    let capital_on = fp.capital_output_months > 0.0;
+    // The bank lends this month if its equity covers its capital ratio now
+    // (the same answer for every firm).
+    let lending =
+        bank.enabled && model_bank::may_lend(w.bank.equity, w.bank.loans, bank.capital_ratio);
+    let loan_rate = w.bank.policy_rate + bank.loan_spread;
+    // The capital wanted per unit of output falls as the real loan rate
+    // rises above its steady-state value (the neutral rate plus the
+    // spread): how the policy rate reaches demand.
+    let months = if bank.enabled {
+        fp.capital_output_months
+            * capital::rate_scale(
+                loan_rate - w.bank.inflation,
+                bank.neutral_rate + bank.loan_spread,
+                12.0 * fp.depreciation,
+            )
+            .powf(fp.investment_rate_elasticity)
+    } else {
+        fp.capital_output_months
+    };
+    let base_prices: Vec<f64> = w.sectors.iter().map(|s| s.base_price).collect();
     let rent_share = p.city.commercial_rent_share;
     let zones = &w.city.zones;
     // The market wage per efficiency unit: last month's wage bills over the
@@ -122,7 +148,14 @@ pub fn plan(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
         // the current staff (one worker if none).
         let staff = f.employees.max(1) as f64;
         let made = output_of(productivity, skill * staff, returns, reference).max(1e-9);
-        let unit_cost = firms::unit_cost(f.wage, skill, rent, staff, made);
+        let base_price = base_prices[f.sector as usize];
+        let unit_cost = firms::unit_cost(f.wage, skill, rent, staff, made)
+            + capital::capital_cost_per_unit(
+                fp.depreciation,
+                fp.capital_output_months,
+                base_price,
+                capital_goods.price,
+            );
         if rng::chance(&mut rng, fp.price_change_prob) {
             let step = fp.price_step * rng::unit(&mut rng);
             let markup = firms::revised_markup(
@@ -134,6 +167,52 @@ pub fn plan(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
             );
             f.price = firms::price_at(markup, unit_cost);
         }
+
+        // Capital goods for the staff it plans: replace what wears out and
+        // close part of the gap, paid from cash above the buffer and
+        // loans against the capital.
+        if !capital_on {
+            return;
+        }
+        let planned = (f.employees + f.vacancies).saturating_sub(f.layoffs) as f64;
+        let needed = capital::capital_needed(
+            output_of(
+                f.labour_productivity(imp_gain),
+                skill * planned,
+                returns,
+                reference,
+            ),
+            base_price,
+            months,
+        );
+        let order = capital::investment_order(
+            f.capital,
+            needed,
+            fp.depreciation,
+            fp.investment_adjust,
+            capital_goods.price,
+        );
+        let costs = (cost_per_worker * f.employees as f64) as i64;
+        let capital_value = f.capital * capital_goods.price;
+        let worth = capital::worth_borrowing(f.profit, capital_value, loan_rate);
+        let limit = if lending && worth {
+            capital::investment_credit_limit(
+                (bank.credit_months * costs as f64) as i64,
+                bank.loan_to_value,
+                capital_value,
+            )
+        } else {
+            0.0
+        };
+        let (own, loan) = capital::investment_finance(
+            order,
+            f.cash,
+            firms::cash_buffer(costs, fp.cash_buffer_months),
+            f.debt,
+            limit,
+        );
+        f.investment = own + loan;
+        f.investment_credit = loan;
     });
     Flows::default()
 }

@@ -15,6 +15,7 @@
 
 use rayon::prelude::*;
 
+use crate::model::capital;
 use crate::par;
 use crate::rng::{Phase, StepCtx};
 use crate::scenario::Scenario;
@@ -27,8 +28,25 @@ pub fn produce(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
     let gain = w.platforms.imp.gain;
     let sectors = &w.sectors;
     // Each firm's output at set-up prices, with its sector, in firm order.
+    let fp = &p.firms;
     let values: Vec<(f64, f64, u8)> = par::per_firm_mut(&mut w.firms.list)
         .map(|f| {
+            // Capital wears out; what is left sets what the staff can make.
+            if fp.capital_output_months > 0.0 {
+                f.capital *= 1.0 - fp.depreciation;
+                let needed = capital::capital_needed(
+                    output_of(
+                        f.labour_productivity(gain),
+                        f.skill_milli_sum as f64 / 1000.0,
+                        returns,
+                        reference,
+                    ),
+                    sectors[f.sector as usize].base_price,
+                    fp.capital_output_months,
+                );
+                f.capital_factor =
+                    capital::capital_factor(f.capital, needed, fp.capital_elasticity) as f32;
+            }
             f.output = output_of(
                 f.effective_productivity(gain),
                 f.skill_milli_sum as f64 / 1000.0,

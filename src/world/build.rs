@@ -37,6 +37,7 @@ impl World {
             // The sales-weighted mean, as the price index measures it later.
             sector.base_price = if count > 0.0 { sum / count } else { 1.0 };
         }
+        price_in_capital(s, &mut firms, &mut sectors);
         let balance = seed_wealth(s, &city, &mut residents, &firms);
         let mut world = World {
             month: 0,
@@ -47,6 +48,7 @@ impl World {
             government: Government {
                 balance,
                 benefit: 0,
+                output_trend: 0.0,
             },
             bank: Bank::default(),
             platforms: Platforms::default(),
@@ -66,6 +68,14 @@ impl World {
             world.residents.len(),
         ) as u32;
         world.refresh(s);
+        // Output at set-up prices is the trend the government's purchases
+        // start from.
+        world.government.output_trend = world
+            .firms
+            .list
+            .iter()
+            .map(|f| f.price as f64 * f.output)
+            .sum();
         if s.bank.enabled {
             // The bank's capital at set-up: its capital ratio of the firms'
             // cash, room to lend about as much as the firms hold.
@@ -74,6 +84,7 @@ impl World {
                 capital,
                 equity: capital,
                 policy_rate: s.bank.neutral_rate + s.bank.inflation_target,
+                inflation: s.bank.inflation_target,
                 ..Bank::default()
             };
         }
@@ -612,6 +623,45 @@ fn settle_firms(s: &Scenario, city: &City, firms: &mut Firms) {
         f.revenue = (f.price as f64 * f.output).round() as i64;
         let costs = f.wage as f64 * eff.max(1.0) + rent_per_worker * f.employees.max(1) as f64;
         f.cash = (costs * p.initial_cash_months).round() as i64;
+    }
+}
+
+/// With capital on (`firms.capital_output_months` > 0): each firm holds the
+/// capital its output needs, and its price also marks up the capital that
+/// wears out making a unit, at the sector's set-up price. A sector's set-up
+/// price b then solves b = m x (c + depreciation x months x b) for the mean
+/// markup m and labour cost c, so prices rise by 1 / (1 - m x depreciation
+/// x months) over the labour-cost prices (and the sector's base price is
+/// recomputed from them).
+fn price_in_capital(s: &Scenario, firms: &mut Firms, sectors: &mut [Sector]) {
+    let p = &s.firms;
+    if p.capital_output_months <= 0.0 {
+        return;
+    }
+    let markup = (p.markup_lower + p.markup_upper) / 2.0;
+    let wear = markup * p.depreciation * p.capital_output_months;
+    let scale = if wear < 0.9 { 1.0 / (1.0 - wear) } else { 10.0 };
+    for f in &mut firms.list {
+        let base = sectors[f.sector as usize].base_price * scale;
+        let added = (wear * base).round() as i64;
+        f.price = (f.price + added).clamp(1, crate::world::firms::MAX_PRICE);
+        f.revenue = (f.price as f64 * f.output).round() as i64;
+    }
+    for (k, sector) in sectors.iter_mut().enumerate() {
+        let (sum, count) = firms
+            .list
+            .iter()
+            .filter(|f| f.sector as usize == k)
+            .fold((0.0, 0.0), |(s, c), f| {
+                (s + f.price as f64 * f.output, c + f.output)
+            });
+        if count > 0.0 {
+            sector.base_price = sum / count;
+        }
+    }
+    for f in &mut firms.list {
+        let base = sectors[f.sector as usize].base_price;
+        f.capital = crate::model::capital::capital_needed(f.output, base, p.capital_output_months);
     }
 }
 

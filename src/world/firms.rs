@@ -92,6 +92,13 @@ pub struct Firm {
     pub profit: i64,
     /// What the firm owes the bank, cents.
     pub debt: i64,
+    /// Capital goods ordered this month, cents at current prices (set by
+    /// the plan, paid in the goods market).
+    pub investment: i64,
+    /// The part of `investment` the firm may borrow, cents.
+    pub investment_credit: i64,
+    /// Capital held, cents at set-up prices (real).
+    pub capital: f64,
     /// Goods in stock, units.
     pub inventory: f64,
     /// Expected monthly demand, units.
@@ -120,6 +127,9 @@ pub struct Firm {
     pub serial: u32,
     /// Months since founding.
     pub age: u32,
+    /// What the firm's capital lets it make of its labour's output (1 when
+    /// it holds the capital its output needs; `model::capital::capital_factor`).
+    pub capital_factor: f32,
     /// Consecutive months fully staffed.
     pub months_full: u16,
     /// Consecutive months with neither workers nor sales.
@@ -164,6 +174,9 @@ impl Firm {
             wage_bill: 0,
             profit: 0,
             debt: 0,
+            investment: 0,
+            investment_credit: 0,
+            capital: 0.0,
             inventory: 0.0,
             expected_demand: 0.0,
             productivity,
@@ -178,6 +191,7 @@ impl Firm {
             owner,
             serial,
             age: 0,
+            capital_factor: 1.0,
             months_full: 0,
             months_idle: 0,
             zone,
@@ -187,14 +201,22 @@ impl Firm {
     }
 
     /// Productivity including the IMP gain of a member (`gain` is 0 when the
-    /// platform is off).
+    /// platform is off): what its labour would make with the capital it
+    /// needs.
     #[inline]
-    pub fn effective_productivity(&self, imp_gain: f64) -> f64 {
+    pub fn labour_productivity(&self, imp_gain: f64) -> f64 {
         if self.flags & FIRM_IMP != 0 {
             self.productivity * (1.0 + imp_gain)
         } else {
             self.productivity
         }
+    }
+
+    /// [`Firm::labour_productivity`] times what the firm's capital lets it
+    /// make of it (`capital_factor`).
+    #[inline]
+    pub fn effective_productivity(&self, imp_gain: f64) -> f64 {
+        self.labour_productivity(imp_gain) * self.capital_factor as f64
     }
 }
 

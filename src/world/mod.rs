@@ -35,6 +35,9 @@ pub struct Government {
     pub balance: i64,
     /// Unemployment benefit paid this month to each unemployed resident, cents.
     pub benefit: i64,
+    /// The trend of monthly nominal output, cents (`model::fiscal::output_trend`):
+    /// what purchases and the deficit rule scale with.
+    pub output_trend: f64,
 }
 
 /// The bank (`[bank]`): it lends firms working capital, creating deposits,
@@ -53,6 +56,9 @@ pub struct Bank {
     pub policy_rate: f64,
     /// The price index at each of the last 12 month ends, oldest first.
     pub prices: Vec<f64>,
+    /// Inflation over the last 12 months as the last close measured it
+    /// (the target until a year has passed), per year.
+    pub inflation: f64,
 }
 
 /// One platform (IMP or ILP): a firm-like agent with its own cash.
@@ -250,6 +256,10 @@ pub struct MonthCounters {
     pub defaults: u32,
     /// Household spending, cents.
     pub consumption: i64,
+    /// Capital goods bought by firms, cents.
+    pub investment: i64,
+    /// Goods bought by the government, cents.
+    pub government_purchases: i64,
     /// Output valued at set-up prices, cents.
     pub real_output_cents: f64,
     /// Output valued at the producing firms' prices this month, cents.

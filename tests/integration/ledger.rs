@@ -139,3 +139,53 @@ fn a_century_of_credit_keeps_the_bank_capitalised() {
         );
     }
 }
+
+/// The credit economy switched on (MODEL.md 3.16: capital and investment,
+/// government purchases, a deficit rule): every month the money stock
+/// changes by exactly the change of the loans (investment loans are new
+/// money too), the deposits equal the money stock plus the government's
+/// debt less the bank's equity, and firms and the government buy goods, so
+/// household consumption is less than the output.
+#[test]
+fn the_credit_economy_keeps_every_cent() {
+    let text = "[simulation]\nresidents = 5000\nmonths = 120\n\
+                [bank]\nenabled = true\n\
+                [firms]\ncapital_output_months = 30.0\n\
+                [government]\npurchases_share = 0.15\ndebt_target = 0.5\n";
+    let scenario =
+        polis::scenario::Scenario::from_toml(text, std::path::Path::new("credit.toml"))
+            .expect("valid");
+    let mut rows = polis::run::Rows::default();
+    polis::run::run(scenario.check().expect("valid"), &mut rows).expect("no ledger violation");
+    let rows = rows.0;
+    let (invested, bought): (i128, i128) = rows
+        .iter()
+        .map(|r| (r.investment, r.government_purchases))
+        .fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
+    assert!(invested > 0 && bought > 0, "{invested} {bought}");
+    let (consumed, output): (f64, f64) = rows
+        .iter()
+        .map(|r| (r.consumption as f64 / 100.0, r.gdp_nominal))
+        .fold((0.0, 0.0), |a, b| (a.0 + b.0, a.1 + b.1));
+    assert!(
+        consumed < 0.9 * output,
+        "households bought {consumed} of {output}"
+    );
+    for pair in rows.windows(2) {
+        let (a, b) = (&pair[0], &pair[1]);
+        assert_eq!(
+            b.money_total - a.money_total,
+            (b.loans - a.loans) + b.venture_funding,
+            "month {}: money changed by other than credit",
+            b.month
+        );
+    }
+    for r in &rows {
+        assert_eq!(
+            r.deposits,
+            r.money_total + r.government_debt - r.bank_equity,
+            "month {}",
+            r.month
+        );
+    }
+}
