@@ -345,6 +345,12 @@ param_table! {
         /// Well-being loss of being unemployed.
         wellbeing_unemployed: f64 = 0.5, unit "log points", range 0.0 => 10.0,
             source "Winkelmann & Winkelmann (1998): unemployment hurts beyond the income loss";
+        /// Reservation wage of a newly unemployed resident above the benefit: a job's worth after income tax and commuting must exceed benefit x (1 + this).
+        reservation_margin: f64 = 0.05, unit "share of benefit", range 0.0 => 10.0,
+            source "Mortensen (1977): the reservation wage is the benefit plus the worth of searching on; Krueger & Mueller (2016) find it starts high";
+        /// Monthly fall of the reservation wage over a spell of unemployment.
+        reservation_decline: f64 = 0.04, unit "share/month", range 0.0 => 1.0,
+            source "Krueger & Mueller (2016): reported reservation wages fall 2.5-7% a year, more slowly than a calibrated search model says they should; much faster here, as the model's benefit never runs out (China's runs out after 12-24 months and is capped below the minimum wage), and 4% keeps the baseline's unemployment within 3-12%";
     }
 }
 

@@ -10,9 +10,11 @@
 //!    match quality uniform within +/- `match_spread` of the wage (the
 //!    non-wage side of a job, which makes people accept longer commutes), and
 //!    rank them by wage x (1 + match) minus the money cost of the days
-//!    commuted (teleworkers commute fewer days). The
-//!    unemployed apply to the best one that pays more than it costs; the
-//!    employed apply only if it beats their job by `job_switch_gain`.
+//!    commuted (teleworkers commute fewer days), the wage taken after income
+//!    tax. The unemployed apply to the best one if it is worth more than
+//!    their reservation wage (the benefit plus `reservation_margin`, falling
+//!    by `reservation_decline` a month unemployed); the employed apply only
+//!    if it beats their job by `job_switch_gain`.
 //! 3. Matching: applications are sorted by (firm, lottery ticket, resident)
 //!    and each firm accepts them in that order up to its vacancies. The
 //!    result is the same for any thread count.
@@ -55,11 +57,14 @@ pub fn match_jobs(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
     let job_quotes = w.job_quotes();
     let telework = Telework::new(p);
     let ilp_on = w.platforms.ilp.enabled;
-    // Wage with the match's worth, less the cost of the days commuted.
+    // Wage after income tax with the match's worth, less the cost of the
+    // days commuted (time valued at the net wage).
     let commutes = Commutes::new(city, &p.city);
+    let keep = labour::net_share(p.government.income_tax);
+    let benefit = w.government.benefit;
     let net = |i: usize, r: &Resident, f: FirmId, fit: f64| {
         let (wage, firm) = job_quotes[f.index()];
-        let wage = wage_of(wage, r.skill_milli) as f64;
+        let wage = wage_of(wage, r.skill_milli) as f64 * keep;
         let home_days = telework.share(i, r.flags & FLAG_ILP != 0, firm.serial, firm.manufacturing);
         let commute_cost = commutes.cost_cents(city, r.home, firm.zone, wage);
         labour::job_value(wage, fit, home_days, commute_cost)
@@ -183,7 +188,13 @@ pub fn match_jobs(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
                     from = to;
                     let now =
                         (!r.employer.is_none()).then(|| net(i, r, r.employer, r.job_match as f64));
-                    let bar = labour::acceptance_bar(now, rp.job_switch_gain);
+                    let reservation = labour::reservation_wage(
+                        benefit,
+                        rp.reservation_margin,
+                        rp.reservation_decline,
+                        r.months_unemployed,
+                    );
+                    let bar = labour::acceptance_bar(now, rp.job_switch_gain, reservation);
                     if best.1.is_none() || !labour::accepts(best.0, bar) {
                         continue;
                     }

@@ -179,6 +179,38 @@ fn imp_membership_grows_and_raises_members_productivity_and_output() {
     );
 }
 
+/// The unemployed refuse offers worth less than their reservation wage, tied
+/// to the benefit; a job is valued after income tax. So a higher benefit and
+/// a higher income tax both raise unemployment.
+#[test]
+fn a_higher_benefit_or_income_tax_raises_unemployment() {
+    let base = scenario("baseline", 48);
+    let with = |f: &dyn Fn(&mut Scenario)| {
+        let mut s = base.clone();
+        f(&mut s);
+        s
+    };
+    let unemployment = |r: &Row| r.unemployment_rate;
+    let (low, high) = (
+        with(&|s| s.government.benefit_share = 0.2),
+        with(&|s| s.government.benefit_share = 0.8),
+    );
+    assert_beyond_noise(
+        "unemployment rate, benefit 80% against 20% of the mean wage, months 13-48",
+        paired(&low, &high, 13, 48, unemployment),
+        1.0,
+    );
+    let (low, high) = (
+        with(&|s| s.government.income_tax = 0.1),
+        with(&|s| s.government.income_tax = 0.3),
+    );
+    assert_beyond_noise(
+        "unemployment rate, income tax 30% against 10%, months 13-48",
+        paired(&low, &high, 13, 48, unemployment),
+        1.0,
+    );
+}
+
 /// ILP adoption follows the closed-form Bass curve F(t) = (1 - e^-(p+q)t)
 /// / (1 + (q/p) e^-(p+q)t) within 2 points, month by month, for the
 /// shipped (p, q) and for two other pairs: a slow start with strong
