@@ -26,17 +26,7 @@ impl World {
         assign_suppliers(&mut residents, &firms, sectors.len(), seed);
         settle_firms(s, &city, &mut firms);
         let mut sectors = sectors;
-        for (k, sector) in sectors.iter_mut().enumerate() {
-            let (sum, count) = firms
-                .list
-                .iter()
-                .filter(|f| f.sector as usize == k)
-                .fold((0.0, 0.0), |(s, c), f| {
-                    (s + f.price as f64 * f.output, c + f.output)
-                });
-            // The sales-weighted mean, as the price index measures it later.
-            sector.base_price = if count > 0.0 { sum / count } else { 1.0 };
-        }
+        set_base_prices(&firms, &mut sectors);
         price_in_capital(s, &mut firms, &mut sectors);
         let balance = seed_wealth(s, &city, &mut residents, &firms);
         let mut world = World {
@@ -626,6 +616,22 @@ fn settle_firms(s: &Scenario, city: &City, firms: &mut Firms) {
     }
 }
 
+/// Each sector's base price: the output-weighted mean of its firms' set-up
+/// prices, as the price index measures prices later (1 for a sector
+/// without output).
+fn set_base_prices(firms: &Firms, sectors: &mut [Sector]) {
+    for (k, sector) in sectors.iter_mut().enumerate() {
+        let (sum, count) = firms
+            .list
+            .iter()
+            .filter(|f| f.sector as usize == k)
+            .fold((0.0, 0.0), |(s, c), f| {
+                (s + f.price as f64 * f.output, c + f.output)
+            });
+        sector.base_price = if count > 0.0 { sum / count } else { 1.0 };
+    }
+}
+
 /// With capital on (`firms.capital_output_months` > 0): each firm holds the
 /// capital its output needs, and its price also marks up the capital that
 /// wears out making a unit, at the sector's set-up price. A sector's set-up
@@ -647,18 +653,7 @@ fn price_in_capital(s: &Scenario, firms: &mut Firms, sectors: &mut [Sector]) {
         f.price = (f.price + added).clamp(1, crate::world::firms::MAX_PRICE);
         f.revenue = (f.price as f64 * f.output).round() as i64;
     }
-    for (k, sector) in sectors.iter_mut().enumerate() {
-        let (sum, count) = firms
-            .list
-            .iter()
-            .filter(|f| f.sector as usize == k)
-            .fold((0.0, 0.0), |(s, c), f| {
-                (s + f.price as f64 * f.output, c + f.output)
-            });
-        if count > 0.0 {
-            sector.base_price = sum / count;
-        }
-    }
+    set_base_prices(firms, sectors);
     for f in &mut firms.list {
         let base = sectors[f.sector as usize].base_price;
         f.capital = crate::model::capital::capital_needed(f.output, base, p.capital_output_months);
