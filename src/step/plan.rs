@@ -125,7 +125,11 @@ pub fn plan(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
             band_upper * f.expected_demand,
         );
         let (lower, upper) = band;
-        let productivity = f.effective_productivity(imp_gain);
+        // Staff and unit cost are planned at the labour's productivity with
+        // the capital it needs: a firm short of capital makes less (3.16)
+        // but does not hire more to make up for it (capital and labour are
+        // not substitutes in the short run), and prices at normal cost.
+        let productivity = f.labour_productivity(imp_gain);
         let wanted_output = (f.expected_demand + (lower + upper) / 2.0 - f.inventory).max(0.0);
         let wanted = (labour_for(wanted_output, productivity, returns, reference) / skill).ceil();
         let rent = zones[f.zone.index()].rent as f64 * rent_share;

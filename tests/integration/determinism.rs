@@ -307,3 +307,35 @@ fn library_csv_of_a_big_city_is_identical_for_1_2_and_8_threads() {
     );
     same_at_2_and_8_threads(&scenario, &one, "a big city");
 }
+
+/// The credit economy (`scenarios/credit-economy.toml`: the bank, capital
+/// and investment, government purchases and the deficit rule) keeps the
+/// contract, with each of its parts at work.
+#[test]
+fn library_csv_of_the_credit_economy_is_identical_for_1_2_and_8_threads() {
+    let mut scenario =
+        Scenario::load(&repo_path("scenarios/credit-economy.toml")).expect("the scenario loads");
+    scenario.simulation.residents = RESIDENTS;
+    scenario.simulation.months = 36;
+    let one = csv_with_threads(&scenario, 1);
+    same_at_2_and_8_threads(&scenario, &one, "the credit economy");
+    let text = String::from_utf8_lossy(&one);
+    let header: Vec<&str> = text.lines().next().unwrap_or("").split(',').collect();
+    for column in ["loans", "investment", "government_purchases"] {
+        let k = header
+            .iter()
+            .position(|h| *h == column)
+            .unwrap_or_else(|| panic!("no column {column}"));
+        let total: f64 = text
+            .lines()
+            .skip(1)
+            .map(|l| {
+                l.split(',')
+                    .nth(k)
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(0.0)
+            })
+            .sum();
+        assert!(total > 0.0, "`{column}` stays zero: the part did not run");
+    }
+}
