@@ -23,10 +23,11 @@ const RESIDENTS: u32 = 5_000;
 /// 36 (`capacity-cut.toml`; `second-tier-city.toml`'s of month 60 do not fire).
 const MONTHS: u32 = 36;
 /// The shipped scenarios held, each run at `RESIDENTS` and `MONTHS`.
-const SCENARIOS: [&str; 7] = [
+const SCENARIOS: [&str; 8] = [
     "baseline",
     "capacity-cut",
     "commute-reduction",
+    "credit-economy",
     "imp-ilp-mei",
     "megacity",
     "second-tier-city",
