@@ -1,4 +1,8 @@
-//! Rules of entrepreneurship: who founds a firm and what it costs.
+//! Rules of entrepreneurship: who founds a firm, what it costs, and who
+//! pays for what. Founding has two parts: the startup cost, sunk
+//! (registration, licences, fit-out; paid to the government as fees), and the
+//! starting capital, the new firm's cash to pay its first staff (from the
+//! founder, or lent by the bank when it is on).
 
 use crate::world::firms::MAX_PRICE;
 
@@ -12,7 +16,7 @@ pub fn startup_cost(months: f64, mean_wage: i64) -> i64 {
 /// The founding hazard: a resident founds a firm this month when its
 /// `coin` (uniform in [0, 1)) falls below `entrepreneurship.founding_hazard`
 /// times `boost` (`mei.hazard_multiplier` in a zone with an MEI base, else
-/// 1) times its `aptitude`, and it can pay its share of the capital.
+/// 1) times its `aptitude`, and it can pay its share of the outlay.
 #[inline(always)]
 pub fn founds(coin: f64, hazard: f64, boost: f64, aptitude: f32) -> bool {
     coin < hazard * boost * aptitude as f64
@@ -27,7 +31,8 @@ pub fn project_scale(sigma: f64, z: f64) -> f64 {
     (sigma * z - sigma * sigma / 2.0).exp()
 }
 
-/// A project's capital, cents: the startup `cost` times its `scale`,
+/// A project's money, cents: an amount `cost` (its startup cost, or its
+/// starting capital) times its `scale`,
 /// rounded, at least 1 cent.
 #[inline(always)]
 pub fn project_capital(cost: i64, scale: f64) -> i64 {
@@ -39,6 +44,59 @@ pub fn project_capital(cost: i64, scale: f64) -> i64 {
 #[inline(always)]
 pub fn subsidy(capital: i64, share: f64) -> i64 {
     (capital as f64 * share).round() as i64
+}
+
+/// A new firm's starting capital, cents: `entrepreneurship.starting_capital_months`
+/// of the wage bill it plans (`staff` workers of skill 1 at its sector's
+/// mean wage offer `wage`, cents), rounded, at least 0.
+#[inline(always)]
+pub fn starting_capital(months: f64, staff: u32, wage: i64) -> i64 {
+    (months * staff as f64 * wage as f64).round().max(0.0) as i64
+}
+
+/// Who pays what when a firm is founded, cents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Outlay {
+    /// The founder pays this from its wealth.
+    pub own: i64,
+    /// The government pays this (an MEI subsidy).
+    pub subsidy: i64,
+    /// The startup cost, paid to the government as fees.
+    pub fees: i64,
+    /// The new firm's cash (its starting capital).
+    pub capital: i64,
+    /// The part of the capital the bank lends the firm (new money, the
+    /// firm's debt).
+    pub loan: i64,
+}
+
+impl Outlay {
+    /// What founder and government put up: the fees and the capital not
+    /// lent.
+    #[inline(always)]
+    pub fn total(&self) -> i64 {
+        self.own + self.subsidy
+    }
+}
+
+/// Splits a founding: the sunk startup `cost` (cents, the project's cost)
+/// goes to the government as fees; the starting `capital` (cents) goes to
+/// the firm, lent by the bank if `borrow`, else put up by the founder; an
+/// incubator pays `subsidy_share` of what the founder would put up
+/// (`subsidy`). So the founder pays own = (cost + capital - loan) - subsidy,
+/// and own + subsidy + loan = fees + capital: every cent has a source.
+#[inline(always)]
+pub fn outlay(cost: i64, capital: i64, borrow: bool, subsidy_share: f64) -> Outlay {
+    let loan = if borrow { capital } else { 0 };
+    let put_up = cost + capital - loan;
+    let public = subsidy(put_up, subsidy_share);
+    Outlay {
+        own: put_up - public,
+        subsidy: public,
+        fees: cost,
+        capital,
+        loan,
+    }
 }
 
 /// A new firm's price, cents: its sector's mean `price` less
@@ -116,6 +174,45 @@ mod tests {
         assert_eq!(subsidy(capital, 0.4), 1_500_000);
         assert_eq!(subsidy(capital, 0.0), 0);
         assert_eq!(subsidy(capital, 1.0), capital);
+    }
+
+    #[test]
+    fn starting_capital_is_months_of_the_planned_wage_bill() {
+        assert_eq!(starting_capital(3.0, 3, 1_000_000), 9_000_000);
+        assert_eq!(starting_capital(0.0, 3, 1_000_000), 0);
+        assert_eq!(starting_capital(0.5, 1, 3), 2, "rounded");
+    }
+
+    #[test]
+    fn the_cost_is_sunk_and_the_capital_funds_the_firm() {
+        // No bank, no incubator: the founder pays cost and capital.
+        let o = outlay(600, 9_000, false, 0.0);
+        assert_eq!(
+            (o.own, o.subsidy, o.fees, o.capital, o.loan),
+            (9_600, 0, 600, 9_000, 0)
+        );
+        // With the bank: the capital is lent; the founder pays the cost only.
+        let o = outlay(600, 9_000, true, 0.0);
+        assert_eq!((o.own, o.fees, o.capital, o.loan), (600, 600, 9_000, 9_000));
+        // An incubator pays its share of what the founder would put up.
+        let o = outlay(600, 9_000, false, 0.5);
+        assert_eq!((o.own, o.subsidy), (4_800, 4_800));
+        // Every case balances: what is put up and lent is what is paid out.
+        for borrow in [false, true] {
+            for share in [0.0, 0.3, 1.0] {
+                let o = outlay(1_234, 5_677, borrow, share);
+                assert_eq!(o.own + o.subsidy + o.loan, o.fees + o.capital);
+                assert_eq!(o.total(), o.own + o.subsidy);
+                assert!(o.own >= 0 && o.subsidy >= 0);
+            }
+        }
+        // A cheaper start costs the founder less but leaves the firm the same cash.
+        let (dear, cheap) = (
+            outlay(12_000, 9_000, false, 0.0),
+            outlay(500, 9_000, false, 0.0),
+        );
+        assert!(cheap.own < dear.own);
+        assert_eq!(cheap.capital, dear.capital);
     }
 
     #[test]

@@ -429,11 +429,11 @@ param_table! {
 param_table! {
     /// `[entrepreneurship]`: founding firms.
     EntrepreneurshipParams, "entrepreneurship" {
-        /// Money a founder puts into a new firm, in months of the mean wage (the startup threshold).
+        /// The startup cost a founder pays (sunk: registration, licences, fit-out; paid to the government as fees), in months of the mean wage (the startup threshold).
         startup_cost_months: f64 = 12.0, unit "months of mean wage", range 0.0 => 1_000.0,
-            source "a small firm's first months of payroll and equipment";
+            source "registration, licences, premises and fit-out a small firm cannot resell: about a year of a wage before China's 2014 registration reform";
         /// Monthly founding hazard of a resident of aptitude 1 who can pay the cost.
-        founding_hazard: f64 = 0.0006, unit "1/month", range 0.0 => 1.0,
+        founding_hazard: f64 = 0.0011, unit "1/month", range 0.0 => 1.0,
             source "calibrated: 8-10% of firms a year are new (US BDS, 2010s)";
         /// Dispersion of startup projects' scale: a project needs the startup cost times a lognormal scale of mean 1 and this log-sd.
         project_scale_sigma: f64 = 1.0, unit "log points", range 0.0 => 5.0,
@@ -442,6 +442,9 @@ param_table! {
         startup_staff: u32 = 3, unit "workers", range 1 => 10_000, source "most startups are small";
         /// Price of a startup relative to its sector's mean, to win customers.
         startup_discount: f64 = 0.03, unit "share of price", range 0.0 => 0.9, source "entry pricing";
+        /// A new firm's starting capital (its first cash), in months of the wage bill it plans (`startup_staff` at its sector's mean wage offer); put up by the founder, or lent by the bank when it is on.
+        starting_capital_months: f64 = 3.0, unit "months of planned wage bill", range 0.0 => 1_000.0,
+            source "small firms hold one to three months of costs (JPMorgan Chase Institute 2016), as `firms.cash_buffer_months`";
     }
 }
 

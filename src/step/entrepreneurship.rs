@@ -2,23 +2,32 @@
 //!
 //! A resident founds a firm with a monthly hazard of `founding_hazard` x its
 //! aptitude (x `mei.hazard_multiplier` in a zone with an MEI base) when its
-//! wealth covers its project's capital: the startup cost
-//! (`startup_cost_months` of the mean wage) times the project's scale, a
-//! lognormal draw of mean 1 and log-sd `project_scale_sigma` (projects
-//! differ; this is what makes the startup rate respond to the cost smoothly
-//! rather than all at once).
-//! MEI bases offer `slots_per_base` incubator places a month to this month's
-//! would-be founders, best aptitude first (ties by resident id). An
-//! incubated founder pays only `1 - subsidy_share` of the capital (the
-//! government pays the rest into the firm), so MEI also lets founders who
-//! could not afford the full cost start; its firm gets `training_gain` more
-//! productivity; and this month's `venture_fund` is paid in from outside the
-//! city, shared equally by this month's incubated firms (a recorded inflow).
-//! A founder pays its share into the new firm's cash and owns the firm.
+//! wealth covers what it must put up. Founding costs two things:
+//! - the startup cost, sunk: `startup_cost_months` of the mean wage times
+//!   the project's scale, a lognormal draw of mean 1 and log-sd
+//!   `project_scale_sigma` (projects differ; this is what makes the startup
+//!   rate respond to the cost smoothly rather than all at once). It is paid
+//!   to the government as fees (registration, licences, land and fit-out
+//!   charges), which it spends like its other revenue;
+//! - the starting capital, `starting_capital_months` of the wage bill the
+//!   firm plans, which becomes the firm's cash. With the bank on and
+//!   lending, the bank lends it to the firm (a founding loan, the firm's
+//!   debt); otherwise the founder puts it up.
+//!
+//! So a cheaper start lowers the threshold without leaving the new firm
+//! without cash. MEI bases offer `slots_per_base` incubator places a month
+//! to this month's would-be founders, best aptitude first (ties by resident
+//! id). An incubated founder pays only `1 - subsidy_share` of what it would
+//! put up (the government pays the rest), so MEI also lets founders who
+//! could not afford the full outlay start; its firm gets `training_gain`
+//! more productivity; and this month's `venture_fund` is paid in from
+//! outside the city, shared equally by this month's incubated firms (a
+//! recorded inflow). The founder owns the firm.
 //! Decisions are drawn in parallel; firms are created in resident order.
 
 use rayon::prelude::*;
 
+use crate::model::bank as model_bank;
 use crate::model::founding;
 use crate::par;
 use crate::rng::{Phase, StepCtx};
@@ -32,7 +41,9 @@ struct Founding {
     sector: u8,
     zone: ZoneId,
     aptitude: f32,
-    /// The project's capital: the startup cost times the project's scale.
+    /// The project's startup cost (sunk): the cost times its scale.
+    cost: i64,
+    /// The firm's starting capital.
     capital: i64,
     can_pay_full: bool,
     incubated: bool,
@@ -46,6 +57,14 @@ pub fn found_firms(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
     let slots = w.platforms.places.mei_bases.len() * mei.slots_per_base as usize;
     let subsidy_share = if slots > 0 { mei.subsidy_share } else { 0.0 };
     let sigma = e.project_scale_sigma;
+    // The bank lends founding loans this month if its equity covered its
+    // capital ratio at the start of the phase (the same answer for every
+    // founder, as in the incomes phase).
+    let bank = &p.bank;
+    let lending =
+        bank.enabled && model_bank::may_lend(w.bank.equity, w.bank.loans, bank.capital_ratio);
+    // A new firm starts at its sector's means over the firms open now.
+    let templates = sector_templates(w);
     let open: Vec<f64> = w
         .sectors
         .iter()
@@ -97,14 +116,25 @@ pub fn found_firms(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
             return None;
         }
         let mut rng = keys.rng(i as u64);
-        // Projects differ in scale (lognormal, mean 1): the capital needed.
+        // Projects differ in scale (lognormal, mean 1): the cost sunk.
         let scale = founding::project_scale(sigma, crate::rng::normal(&mut rng));
-        let capital = founding::project_capital(cost, scale);
-        let own = capital - founding::subsidy(capital, subsidy_share);
-        if r.wealth < own.max(1) {
+        let project_cost = founding::project_capital(cost, scale);
+        let sector = pick(&sector_cumulative, &mut rng)?;
+        // A bigger project also needs more starting capital.
+        let capital = founding::project_capital(
+            founding::starting_capital(
+                e.starting_capital_months,
+                e.startup_staff,
+                templates[sector].0,
+            ),
+            scale,
+        );
+        // The least it must put up: with an incubator's subsidy.
+        let least = founding::outlay(project_cost, capital, lending, subsidy_share).own;
+        if r.wealth < least.max(1) {
             return None;
         }
-        let sector = pick(&sector_cumulative, &mut rng)?;
+        let full = founding::outlay(project_cost, capital, lending, 0.0).own;
         // Founders open where they live when the zoning allows the sector.
         let home_ok = city.zones[r.home.index()]
             .land_use
@@ -120,8 +150,9 @@ pub fn found_firms(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
             sector: sector as u8,
             zone,
             aptitude,
+            cost: project_cost,
             capital,
-            can_pay_full: r.wealth >= capital,
+            can_pay_full: r.wealth >= full,
             incubated: false,
         })
     };
@@ -163,29 +194,32 @@ pub fn found_firms(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
     } else {
         0
     };
-    let templates = sector_templates(w);
     let mut flows = Flows::default();
     let mut venture_paid = 0i64;
+    let mut subsidies = 0i64;
     let mut k_incubated = 0i64;
     for f in &foundings {
         let (wage, price, productivity) = templates[f.sector as usize];
         let expected = e.startup_staff as f64 * productivity;
-        let (own, public, venture) = if f.incubated {
+        let (share, venture) = if f.incubated {
             // The fund is shared equally; the first firms take the remainder cents.
-            let share = fund / incubated + i64::from(k_incubated < fund % incubated);
+            let venture = fund / incubated + i64::from(k_incubated < fund % incubated);
             k_incubated += 1;
-            let subsidy = founding::subsidy(f.capital, subsidy_share);
-            (f.capital - subsidy, subsidy, share)
+            (subsidy_share, venture)
         } else {
-            (f.capital, 0, 0)
+            (0.0, 0)
         };
-        w.residents.people[f.resident as usize].wealth -= own;
-        flows[Holder::Residents] -= own;
-        flows[Holder::Government] -= public;
-        flows[Holder::Firms] += own + public + venture;
+        let o = founding::outlay(f.cost, f.capital, lending, share);
+        w.residents.people[f.resident as usize].wealth -= o.own;
+        flows[Holder::Residents] -= o.own;
+        flows[Holder::Government] += o.fees - o.subsidy;
+        flows[Holder::Firms] += o.capital + venture;
         flows.external += venture;
+        flows.credit += o.loan;
         venture_paid += venture;
-        w.government.balance -= public;
+        subsidies += o.subsidy;
+        w.government.balance += o.fees - o.subsidy;
+        w.bank.loans += o.loan;
         let training = if f.incubated {
             1.0 + mei.training_gain
         } else {
@@ -199,7 +233,8 @@ pub fn found_firms(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
             wage,
             productivity * training,
         );
-        firm.cash = own + public + venture;
+        firm.cash = o.capital + venture;
+        firm.debt = o.loan;
         firm.price = founding::entry_price(price, e.startup_discount);
         firm.expected_demand = expected;
         firm.sales = expected;
@@ -210,7 +245,7 @@ pub fn found_firms(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
     w.counters.startups += foundings.len() as u32;
     w.counters.incubated += incubated as u32;
     w.counters.venture += venture_paid;
-    w.counters.subsidies -= flows[Holder::Government];
+    w.counters.subsidies += subsidies;
     flows
 }
 

@@ -123,6 +123,35 @@ fn a_lower_startup_cost_raises_the_startup_rate() {
     );
 }
 
+/// The startup cost is sunk and the starting capital is separate, so a
+/// start as cheap as half a month's wage (from month 12) brings in many more
+/// founders without leaving their firms without cash: the stock of firms at
+/// year 10 does not fall below the baseline's.
+#[test]
+fn a_cheap_start_raises_startups_and_keeps_the_stock_of_firms() {
+    let mut base = scenario("baseline", 120);
+    base.events.clear();
+    let mut cheap = base.clone();
+    let mut cut = scenario("startup-threshold", 120).events[0].clone();
+    cut.set.insert(
+        "entrepreneurship.startup_cost_months".into(),
+        toml::Value::Float(0.5),
+    );
+    cheap.events.push(cut);
+    assert_beyond_noise(
+        "startups a month, months 13-120",
+        paired(&base, &cheap, 13, 120, |r| r.startups as f64),
+        1.0,
+    );
+    let (mean, se, level) = paired(&base, &cheap, 120, 120, |r| r.firms as f64);
+    eprintln!("firms in month 120: {mean:+.1} (s.e. {se:.1}) from {level:.1}");
+    assert!(
+        mean > 0.0,
+        "a cheaper start lowered the stock of firms at year 10 by {:.1}",
+        -mean
+    );
+}
+
 #[test]
 fn imp_membership_grows_and_raises_members_productivity_and_output() {
     let mut off = scenario("baseline", 48);
