@@ -174,6 +174,34 @@ pub fn staffing(
     }
 }
 
+/// The staffing of an IMP member (while the IMP is on): the platform's
+/// order data let it staff to its forecast, so where [`staffing`] leaves an
+/// over-staffed member alone (`plan` with neither vacancies nor layoffs:
+/// stock inside the band), the member still lays off
+/// `firms.labour_adjust` of its surplus over `wanted` (rounded up) while its
+/// stock is not short (at least `lower`). Its gain lets it make its
+/// expected sales with fewer workers, and it sheds the rest gradually
+/// rather than waiting for stock to pile up above the band.
+#[inline(always)]
+pub fn member_staffing(
+    plan: Staffing,
+    employees: u32,
+    wanted: f64,
+    inventory: f64,
+    lower: f64,
+    labour_adjust: f64,
+) -> Staffing {
+    let surplus = employees as f64 - wanted;
+    if plan == Staffing::default() && surplus > 0.0 && inventory >= lower {
+        Staffing {
+            vacancies: 0,
+            layoffs: ((labour_adjust * surplus).ceil() as u32).min(employees),
+        }
+    } else {
+        plan
+    }
+}
+
 /// Unit cost, cents a unit: the month's wage per worker (`wage` times mean
 /// `skill`) plus workplace `rent` per worker, times `staff`, over the units
 /// `made`.
@@ -291,6 +319,35 @@ pub fn dividend(cash: i64, buffer: i64, profit: i64, tax: i64, share: f64) -> i6
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn members_shed_surplus_staff_inside_the_band() {
+        let band = (10.0, 30.0);
+        // In the band and over-staffed: the normal rule waits ...
+        let plan = staffing(10, 7.0, 20.0, band, 1_000_000, 1_000.0, 0.5);
+        assert_eq!(plan, Staffing::default());
+        // ... a member sheds half the surplus of 3, rounded up.
+        let s = member_staffing(plan, 10, 7.0, 20.0, band.0, 0.5);
+        assert_eq!((s.vacancies, s.layoffs), (0, 2));
+        // Stock short: it keeps its staff.
+        assert_eq!(
+            member_staffing(plan, 10, 7.0, 5.0, band.0, 0.5),
+            Staffing::default()
+        );
+        // Not over-staffed: nothing to shed.
+        assert_eq!(
+            member_staffing(plan, 10, 12.0, 20.0, band.0, 0.5),
+            Staffing::default()
+        );
+        // The normal rule's decision stands when it made one.
+        let hire = Staffing {
+            vacancies: 2,
+            layoffs: 0,
+        };
+        assert_eq!(member_staffing(hire, 10, 7.0, 20.0, band.0, 0.5), hire);
+        // Never more than the staff.
+        assert_eq!(member_staffing(plan, 3, 0.0, 20.0, band.0, 1.0).layoffs, 3);
+    }
 
     #[test]
     fn output_grows_with_labour_less_than_proportionally_below_constant_returns() {

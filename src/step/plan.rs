@@ -21,7 +21,9 @@
 //!
 //! - IMP members plan with their platform gain in productivity and a band
 //!   narrowed to `forecast_band` of its width around its middle (better
-//!   demand forecasts).
+//!   demand forecasts), and staff to their forecast: an over-staffed member
+//!   whose stock is not short sheds part of its surplus even inside the
+//!   band, so its gain lets it make its sales with fewer workers.
 //!
 //! Each firm writes only itself, so the phase is a parallel loop.
 
@@ -143,6 +145,19 @@ pub fn plan(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
             cost_per_worker,
             fp.labour_adjust,
         );
+        // IMP members staff to their forecast: surplus staff go gradually.
+        let staffing = if member {
+            firms::member_staffing(
+                staffing,
+                f.employees,
+                wanted,
+                f.inventory,
+                lower,
+                fp.labour_adjust,
+            )
+        } else {
+            staffing
+        };
         f.vacancies = staffing.vacancies;
         f.layoffs = staffing.layoffs;
         f.hires = 0;
