@@ -21,52 +21,44 @@ use crate::model::fiscal;
 use crate::scenario::Scenario;
 use crate::world::{Firm, Flows, Holder, World};
 
-/// What the capital goods of a city are: each sector's share of every
-/// cent spent on capital (its budget share), and their price level (the
-/// sectors' mean posted prices over set-up prices, weighted by those
-/// shares; 1 at set-up).
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct CapitalGoods {
-    /// Per sector, its share of spending on capital goods.
-    pub shares: Vec<f64>,
-    /// The price level of capital goods.
-    pub price: f64,
+/// Each sector's share of every cent spent on capital goods: its budget
+/// share (equal shares if the budget shares sum to 0).
+pub(crate) fn capital_shares(w: &World) -> Vec<f64> {
+    let k = w.sectors.len();
+    let shares: Vec<f64> = w.sectors.iter().map(|s| s.budget_share).collect();
+    let total: f64 = shares.iter().sum();
+    if total > 0.0 {
+        shares.into_iter().map(|s| s / total).collect()
+    } else {
+        vec![1.0 / k.max(1) as f64; k]
+    }
 }
 
-impl CapitalGoods {
-    /// The capital goods of `w` as its firms' posted prices stand.
-    pub(crate) fn of(w: &World) -> CapitalGoods {
-        let k = w.sectors.len();
-        let mut shares: Vec<f64> = w.sectors.iter().map(|s| s.budget_share).collect();
-        let total: f64 = shares.iter().sum();
-        if total > 0.0 {
-            shares.iter_mut().for_each(|s| *s /= total);
-        } else {
-            shares = vec![1.0 / k.max(1) as f64; k];
-        }
-        // Mean posted price per sector: integer sums, the same on any
-        // number of threads.
-        let mut sums = vec![(0i128, 0u64); k];
-        for f in &w.firms.list {
-            let s = &mut sums[f.sector as usize];
-            s.0 += f.price as i128;
-            s.1 += 1;
-        }
-        let price = shares
-            .iter()
-            .zip(&sums)
-            .zip(&w.sectors)
-            .map(|((&share, &(sum, n)), sector)| {
-                let ratio = if n > 0 && sector.base_price > 0.0 {
-                    sum as f64 / n as f64 / sector.base_price
-                } else {
-                    1.0
-                };
-                share * ratio
-            })
-            .sum();
-        CapitalGoods { shares, price }
+/// The price level of capital goods as the firms' posted prices stand:
+/// each sector's mean posted price over its set-up price, weighted by
+/// [`capital_shares`] (1 at set-up).
+pub(crate) fn capital_price(w: &World) -> f64 {
+    // Mean posted price per sector: integer sums, the same on any number
+    // of threads.
+    let mut sums = vec![(0i128, 0u64); w.sectors.len()];
+    for f in &w.firms.list {
+        let s = &mut sums[f.sector as usize];
+        s.0 += f.price as i128;
+        s.1 += 1;
     }
+    capital_shares(w)
+        .iter()
+        .zip(&sums)
+        .zip(&w.sectors)
+        .map(|((&share, &(sum, n)), sector)| {
+            let ratio = if n > 0 && sector.base_price > 0.0 {
+                sum as f64 / n as f64 / sector.base_price
+            } else {
+                1.0
+            };
+            share * ratio
+        })
+        .sum()
 }
 
 /// The government's purchases and the firms' capital goods: orders
@@ -75,8 +67,11 @@ impl CapitalGoods {
 /// between holders).
 pub(crate) fn buy(w: &mut World, p: &Scenario) -> Flows {
     let k = w.sectors.len();
-    let capital_goods = CapitalGoods::of(w);
     let purchases = fiscal::purchases(w.government.output_trend, p.government.purchases_share);
+    if purchases == 0 && w.firms.list.iter().all(|f| f.investment <= 0) {
+        return Flows::default();
+    }
+    let shares = capital_shares(w);
     // Orders by sector, cents: the government's, and the firms' capital
     // goods (each firm's order split by the capital goods' shares).
     let budget_shares: Vec<f64> = w.sectors.iter().map(|s| s.budget_share).collect();
@@ -91,14 +86,10 @@ pub(crate) fn buy(w: &mut World, p: &Scenario) -> Flows {
             }
         })
         .collect();
-    let investing = w.firms.list.iter().any(|f| f.investment > 0);
-    if purchases == 0 && !investing {
-        return Flows::default();
-    }
     let mut private = vec![0i64; k];
     for f in &w.firms.list {
         if f.investment > 0 {
-            for (s, &share) in capital_goods.shares.iter().enumerate() {
+            for (s, &share) in shares.iter().enumerate() {
                 private[s] += split(f.investment, share);
             }
         }
@@ -132,7 +123,7 @@ pub(crate) fn buy(w: &mut World, p: &Scenario) -> Flows {
     let mut firm_paid = vec![0i64; w.firms.len()];
     for (i, f) in w.firms.list.iter().enumerate() {
         if f.investment > 0 {
-            for (s, &share) in capital_goods.shares.iter().enumerate() {
+            for (s, &share) in shares.iter().enumerate() {
                 let pay = served(split(f.investment, share), s);
                 paid[s] += pay;
                 firm_paid[i] += pay;
@@ -167,7 +158,7 @@ pub(crate) fn buy(w: &mut World, p: &Scenario) -> Flows {
         if f.investment > 0 {
             // The capital a firm's payment bought, sector by sector.
             let mut added = 0.0;
-            for (s, &share) in capital_goods.shares.iter().enumerate() {
+            for (s, &share) in shares.iter().enumerate() {
                 added += served(split(f.investment, share), s) as f64 * real_per_cent[s];
             }
             f.capital += added;

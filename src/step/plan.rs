@@ -34,15 +34,20 @@ use crate::model::capital;
 use crate::model::firms::{self, WageMove};
 use crate::rng::{self, Phase, StepCtx};
 use crate::scenario::Scenario;
-use crate::step::demand::CapitalGoods;
 use crate::world::{FIRM_IMP, Flows, World, labour_for, output_of};
 
 /// Updates every firm's plan for the month. Moves no money.
 pub fn plan(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
     let fp = &p.firms;
     let bank = &p.bank;
-    let capital_goods = CapitalGoods::of(w);
     let capital_on = fp.capital_output_months > 0.0;
+    // The price level of capital goods (a pass over firms: only with
+    // capital on).
+    let capital_price = if capital_on {
+        crate::step::demand::capital_price(w)
+    } else {
+        1.0
+    };
     // The bank lends this month if its equity covers its capital ratio now
     // (the same answer for every firm).
     let lending =
@@ -173,7 +178,7 @@ pub fn plan(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
                 fp.depreciation,
                 fp.capital_output_months,
                 base_price,
-                capital_goods.price,
+                capital_price,
             );
         if rng::chance(&mut rng, fp.price_change_prob) {
             let step = fp.price_step * rng::unit(&mut rng);
@@ -209,10 +214,10 @@ pub fn plan(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
             needed,
             fp.depreciation,
             fp.investment_adjust,
-            capital_goods.price,
+            capital_price,
         );
         let costs = (cost_per_worker * f.employees as f64) as i64;
-        let capital_value = f.capital * capital_goods.price;
+        let capital_value = f.capital * capital_price;
         let worth = capital::worth_borrowing(f.profit, capital_value, loan_rate);
         let limit = if lending && worth {
             capital::investment_credit_limit(
