@@ -202,6 +202,35 @@ pub fn member_staffing(
     }
 }
 
+/// How many firms a capacity cut closes: with the sector's firms ordered
+/// least productive first and `outputs` their last month's output (their
+/// capacity in use), the shortest prefix whose output reaches `share` of the
+/// total, less its last firm if that leaves the closed share nearer to
+/// `share` (a cut of whole firms). Firms that made nothing are in the
+/// prefix if a firm after them is. A sector that made nothing: the share of
+/// its firms, rounded.
+pub fn capacity_cut(outputs: &[f64], share: f64) -> usize {
+    // Sequential sum in the given order: the same for any thread count.
+    let total: f64 = outputs.iter().sum();
+    if total <= 0.0 {
+        return (outputs.len() as f64 * share).round() as usize;
+    }
+    let target = share * total;
+    let mut closed = 0.0;
+    for (k, &out) in outputs.iter().enumerate() {
+        if closed + out >= target {
+            // Take this firm only if that lands nearer the target.
+            return if closed + out - target <= target - closed {
+                k + 1
+            } else {
+                k
+            };
+        }
+        closed += out;
+    }
+    outputs.len()
+}
+
 /// Unit cost, cents a unit: the month's wage per worker (`wage` times mean
 /// `skill`) plus workplace `rent` per worker, times `staff`, over the units
 /// `made`.
@@ -319,6 +348,25 @@ pub fn dividend(cash: i64, buffer: i64, profit: i64, tax: i64, share: f64) -> i6
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_capacity_cut_closes_a_share_of_output_not_of_firms() {
+        // Least productive first: small firms at the bottom.
+        let outputs = [5.0, 5.0, 10.0, 30.0, 50.0];
+        // 20% of 100: the first three firms make exactly 20.
+        assert_eq!(capacity_cut(&outputs, 0.2), 3);
+        // 12%: 10 is 2 short, 20 is 8 over; two firms.
+        assert_eq!(capacity_cut(&outputs, 0.12), 2);
+        // 17%: 20 is 3 over, 10 is 7 short; three firms.
+        assert_eq!(capacity_cut(&outputs, 0.17), 3);
+        assert_eq!(capacity_cut(&outputs, 0.0), 0);
+        assert_eq!(capacity_cut(&outputs, 1.0), 5);
+        // Idle firms at the bottom go with the first firm that produced.
+        assert_eq!(capacity_cut(&[0.0, 0.0, 10.0, 10.0], 0.5), 3);
+        // A sector that made nothing: a share of its firms.
+        assert_eq!(capacity_cut(&[0.0; 10], 0.2), 2);
+        assert_eq!(capacity_cut(&[], 0.2), 0);
+    }
 
     #[test]
     fn members_shed_surplus_staff_inside_the_band() {

