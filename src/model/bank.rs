@@ -59,6 +59,15 @@ pub fn repayment(cash: i64, buffer: i64, debt: i64) -> i64 {
     (cash - buffer).clamp(0, debt.max(0))
 }
 
+/// What a firm repays of `debt` ahead of its instalments: its cash above
+/// `buffer`, but no more than the month's `retained` profit (after tax and
+/// the instalment). A firm retires debt from what it earns, not from the
+/// starting capital it borrowed to hold.
+#[inline]
+pub fn prepayment(cash: i64, buffer: i64, debt: i64, retained: i64) -> i64 {
+    repayment(cash, buffer, debt).min(retained.max(0))
+}
+
 /// What a firm must repay of `debt` this month on loans of `term` months:
 /// the debt over the term, rounded up to the cent (loans amortise in equal
 /// shares of what is owed), at most its `cash`; all of the debt if the
@@ -121,6 +130,10 @@ mod tests {
         assert_eq!(repayment(1_000, 400, 5_000), 600);
         assert_eq!(repayment(1_000, 400, 100), 100);
         assert_eq!(repayment(300, 400, 100), 0);
+        // Ahead of the instalments only out of the month's retained profit.
+        assert_eq!(prepayment(1_000, 400, 5_000, 250), 250);
+        assert_eq!(prepayment(1_000, 400, 5_000, 900), 600);
+        assert_eq!(prepayment(1_000, 400, 5_000, -50), 0);
         assert!(may_lend(105, 1_000, 0.105) && !may_lend(104, 1_000, 0.105));
         // A 60-month loan of 6,000 owes 100 a month, less if cash is short.
         assert_eq!(amortisation(6_000, 60.0, 1_000), 100);

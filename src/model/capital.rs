@@ -100,8 +100,9 @@ pub fn investment_credit_limit(credit_line: i64, loan_to_value: f64, capital_val
     credit_line as f64 + loan_to_value * capital_value.max(0.0)
 }
 
-/// Whether a firm borrows for capital at `loan_rate` a year: when its
-/// return on capital, the last month's `profit` (cents) over the value of
+/// Whether a firm borrows for capital at `loan_rate` a year (the plan
+/// phase passes the real rate, the loan rate less inflation): when its return on
+/// capital, the last month's `profit` (cents) over the value of
 /// its `capital_value` (cents at current prices), times 12, exceeds the
 /// rate. A firm with no capital yet (a startup) borrows if it made a profit.
 /// This is what gives the policy rate its hold on demand: a higher rate

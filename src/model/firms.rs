@@ -96,6 +96,15 @@ pub fn revised_wage(wage: i64, mv: WageMove, step: f64) -> i64 {
     }
 }
 
+/// The monthly factor by which wage offers rise with expected inflation:
+/// `share` (`firms.wage_indexation`) of the `expected` yearly inflation,
+/// compounded monthly. Wage setters expect the central bank's target when
+/// it is credible (Poledna et al. 2023 index wages to expected inflation).
+#[inline(always)]
+pub fn indexation(expected: f64, share: f64) -> f64 {
+    (1.0 + share * expected).max(0.0).powf(1.0 / 12.0)
+}
+
 /// `value * factor`, rounded, within 1 cent and [`MAX_WAGE`].
 #[inline(always)]
 pub fn scale(value: i64, factor: f64) -> i64 {
@@ -348,6 +357,16 @@ pub fn dividend(cash: i64, buffer: i64, profit: i64, tax: i64, share: f64) -> i6
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn offers_rise_with_expected_inflation_compounded_monthly() {
+        assert_eq!(indexation(0.0, 1.0), 1.0);
+        assert_eq!(indexation(0.03, 0.0), 1.0);
+        let month = indexation(0.03, 1.0);
+        assert!((month.powi(12) - 1.03).abs() < 1e-12);
+        let half = indexation(0.03, 0.5);
+        assert!((half.powi(12) - 1.015).abs() < 1e-12);
+    }
 
     #[test]
     fn a_capacity_cut_closes_a_share_of_output_not_of_firms() {

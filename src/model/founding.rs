@@ -92,13 +92,14 @@ impl Outlay {
 
 /// Splits a founding: the sunk startup `cost` (cents, the project's cost)
 /// goes to the government as fees; the starting `capital` (cents) goes to
-/// the firm, lent by the bank if `borrow`, else put up by the founder; an
-/// incubator pays `subsidy_share` of what the founder would put up
-/// (`subsidy`). So the founder pays own = (cost + capital - loan) - subsidy,
-/// and own + subsidy + loan = fees + capital: every cent has a source.
+/// the firm, `loan_share` of it lent by the bank (rounded; 0 when the bank
+/// does not lend) and the rest put up by the founder; an incubator pays
+/// `subsidy_share` of what the founder would put up (`subsidy`). So the
+/// founder pays own = (cost + capital - loan) - subsidy, and own + subsidy
+/// + loan = fees + capital: every cent has a source.
 #[inline(always)]
-pub fn outlay(cost: i64, capital: i64, borrow: bool, subsidy_share: f64) -> Outlay {
-    let loan = if borrow { capital } else { 0 };
+pub fn outlay(cost: i64, capital: i64, loan_share: f64, subsidy_share: f64) -> Outlay {
+    let loan = ((capital as f64 * loan_share).round() as i64).clamp(0, capital.max(0));
     let put_up = cost + capital - loan;
     let public = subsidy(put_up, subsidy_share);
     Outlay {
@@ -206,21 +207,24 @@ mod tests {
     #[test]
     fn the_cost_is_sunk_and_the_capital_funds_the_firm() {
         // No bank, no incubator: the founder pays cost and capital.
-        let o = outlay(600, 9_000, false, 0.0);
+        let o = outlay(600, 9_000, 0.0, 0.0);
         assert_eq!(
             (o.own, o.subsidy, o.fees, o.capital, o.loan),
             (9_600, 0, 600, 9_000, 0)
         );
-        // With the bank: the capital is lent; the founder pays the cost only.
-        let o = outlay(600, 9_000, true, 0.0);
+        // With the bank lending all of it: the founder pays the cost only.
+        let o = outlay(600, 9_000, 1.0, 0.0);
         assert_eq!((o.own, o.fees, o.capital, o.loan), (600, 600, 9_000, 9_000));
+        // Lending 40%: the founder puts up the cost and 60% of the capital.
+        let o = outlay(600, 9_000, 0.4, 0.0);
+        assert_eq!((o.own, o.loan), (6_000, 3_600));
         // An incubator pays its share of what the founder would put up.
-        let o = outlay(600, 9_000, false, 0.5);
+        let o = outlay(600, 9_000, 0.0, 0.5);
         assert_eq!((o.own, o.subsidy), (4_800, 4_800));
         // Every case balances: what is put up and lent is what is paid out.
-        for borrow in [false, true] {
+        for loan_share in [0.0, 0.37, 1.0] {
             for share in [0.0, 0.3, 1.0] {
-                let o = outlay(1_234, 5_677, borrow, share);
+                let o = outlay(1_234, 5_677, loan_share, share);
                 assert_eq!(o.own + o.subsidy + o.loan, o.fees + o.capital);
                 assert_eq!(o.total(), o.own + o.subsidy);
                 assert!(o.own >= 0 && o.subsidy >= 0);
@@ -228,8 +232,8 @@ mod tests {
         }
         // A cheaper start costs the founder less but leaves the firm the same cash.
         let (dear, cheap) = (
-            outlay(12_000, 9_000, false, 0.0),
-            outlay(500, 9_000, false, 0.0),
+            outlay(12_000, 9_000, 0.0, 0.0),
+            outlay(500, 9_000, 0.0, 0.0),
         );
         assert!(cheap.own < dear.own);
         assert_eq!(cheap.capital, dear.capital);

@@ -16,6 +16,21 @@ pub fn budget(income: i64, wealth: i64, propensity_income: f64, propensity_wealt
     wanted.min(wealth as f64).clamp(0.0, MAX_BUDGET)
 }
 
+/// A resident's propensity to consume out of income: `propensity`
+/// (`residents.propensity_income`, the share at the mean) times its
+/// disposable `income` over the city's `mean` to the power of minus
+/// `gradient` (`residents.saving_gradient`), at most 1. The rich save a
+/// larger share of what they earn (Dynan, Skinner & Zeldes 2004), which is
+/// what makes wealth more unequal than income. A gradient of 0, or no
+/// income, gives `propensity`.
+#[inline(always)]
+pub fn propensity_at(propensity: f64, income: i64, mean: f64, gradient: f64) -> f64 {
+    if gradient == 0.0 || income <= 0 || mean <= 0.0 {
+        return propensity;
+    }
+    (propensity * (income as f64 / mean).powf(-gradient)).min(1.0)
+}
+
 /// What a shopper living `km` from a firm compares, cents a unit: the
 /// firm's `price` plus the cost of the trip, `residents.shopping_cost_per_km`
 /// of the price a kilometre; goods `delivered` (an IMP member's, to an ILP
@@ -74,6 +89,24 @@ pub fn units_bought(paid: i64, price: i64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_rich_consume_a_smaller_share_of_their_income() {
+        // At the mean income, or with no gradient, the propensity itself.
+        assert_eq!(propensity_at(0.7, 1_000, 1_000.0, 0.45), 0.7);
+        assert_eq!(propensity_at(0.7, 4_000, 1_000.0, 0.0), 0.7);
+        // Four times the mean: 0.7 x 4^-0.5 = 0.35.
+        assert!((propensity_at(0.7, 4_000, 1_000.0, 0.5) - 0.35).abs() < 1e-12);
+        // A quarter of the mean would be 1.4: at most all of it.
+        assert_eq!(propensity_at(0.7, 250, 1_000.0, 0.5), 1.0);
+        // No income, or no mean: the propensity.
+        assert_eq!(propensity_at(0.7, 0, 1_000.0, 0.5), 0.7);
+        assert_eq!(propensity_at(0.7, 500, 0.0, 0.5), 0.7);
+        // So the stationary wealth, (1 - c) / propensity_wealth months of
+        // income, rises with income: wealth is more unequal than income.
+        let months = |y: i64| (1.0 - propensity_at(0.7, y, 1_000.0, 0.45)) / 0.05;
+        assert!(months(500) < months(1_000) && months(1_000) < months(3_000));
+    }
 
     #[test]
     fn the_budget_grows_with_income_and_wealth_and_never_exceeds_wealth() {

@@ -304,6 +304,9 @@ param_table! {
         /// Share of monthly disposable income consumed.
         propensity_income: f64 = 0.7, unit "share", range 0.0 => 1.0,
             source "Caiani et al. (2016) use 0.9; lowered for China's high household saving rate";
+        /// How fast the propensity to consume out of income falls with income: the propensity is `propensity_income` times (income / mean income) to the power of minus this (0: the same for all).
+        saving_gradient: f64 = 0.0, unit "-", range 0.0 => 5.0,
+            source "off (0) until the credit economy is calibrated; saving rates rise from near 0 in the bottom quintile of permanent income to 25-50% in the top (Dynan, Skinner & Zeldes 2004); China's urban saving rates rise likewise by income quintile (NBS household survey)";
         /// Share of wealth consumed each month.
         propensity_wealth: f64 = 0.05, unit "share/month", range 0.0 => 1.0,
             source "Caiani et al. (2016)-style wealth effect";
@@ -376,6 +379,9 @@ param_table! {
             source "firms benchmark pay against the going wage; keeps unseen vacancies from ratcheting wages up";
         /// Months fully staffed before the wage offer is cut.
         full_staff_months: u32 = 24, unit "months", range 1 => 1_000, source "Lengnick (2013): 24";
+        /// Share of expected inflation (the bank's inflation target while it is on; none while money is a fixed stock) built into every wage offer each month.
+        wage_indexation: f64 = 1.0, unit "share", range 0.0 => 1.0,
+            source "wage setters expect the central bank's target when it is credible (Poledna et al. 2023 index wages to expected inflation); no anchor without the bank";
         /// Chance a firm may change its price in a month (Calvo).
         price_change_prob: f64 = 0.75, unit "1/month", range 0.0 => 1.0, source "Lengnick (2013): 0.75";
         /// Largest random step of a price change.
@@ -514,6 +520,9 @@ param_table! {
         /// Term of a firm's loans: each month it repays its debt over this many months.
         loan_term_months: f64 = 36.0, unit "months", range 0.0 => 600.0,
             source "medium-term loans of one to five years are most of Chinese firms' bank credit (PBoC credit statistics)";
+        /// Share of a new firm's starting capital the bank lends (the founder puts up the rest).
+        founding_loan_share: f64 = 0.4, unit "share of starting capital", range 0.0 => 1.0,
+            source "outside debt, mostly bank loans, is about 40% of new firms' first-year capital (Robb & Robinson 2014, Kauffman Firm Survey)";
     }
 }
 

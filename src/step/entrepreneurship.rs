@@ -11,8 +11,9 @@
 //!   charges), which it spends like its other revenue;
 //! - the starting capital, `starting_capital_months` of the wage bill the
 //!   firm plans, which becomes the firm's cash. With the bank on and
-//!   lending, the bank lends it to the firm (a founding loan, the firm's
-//!   debt); otherwise the founder puts it up.
+//!   lending, the bank lends `bank.founding_loan_share` of it to the firm
+//!   (a founding loan, the firm's debt) and the founder puts up the rest;
+//!   otherwise the founder puts up all of it.
 //!
 //! So a cheaper start lowers the threshold without leaving the new firm
 //! without cash. MEI bases offer `slots_per_base` incubator places a month
@@ -65,6 +66,11 @@ pub fn found_firms(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
     let bank = &p.bank;
     let lending =
         bank.enabled && model_bank::may_lend(w.bank.equity, w.bank.loans, bank.capital_ratio);
+    let loan_share = if lending {
+        bank.founding_loan_share
+    } else {
+        0.0
+    };
     // A new firm starts at its sector's means over the firms open now.
     let templates = sector_templates(w);
     let open: Vec<f64> = w
@@ -132,11 +138,11 @@ pub fn found_firms(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
             scale,
         );
         // The least it must put up: with an incubator's subsidy.
-        let least = founding::outlay(project_cost, capital, lending, subsidy_share).own;
+        let least = founding::outlay(project_cost, capital, loan_share, subsidy_share).own;
         if r.wealth < least.max(1) {
             return None;
         }
-        let full = founding::outlay(project_cost, capital, lending, 0.0).own;
+        let full = founding::outlay(project_cost, capital, loan_share, 0.0).own;
         // Founders open where they live when the zoning allows the sector.
         let home_ok = city.zones[r.home.index()]
             .land_use
@@ -214,7 +220,7 @@ pub fn found_firms(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
         } else {
             (0.0, 0)
         };
-        let o = founding::outlay(f.cost, f.capital, lending, share);
+        let o = founding::outlay(f.cost, f.capital, loan_share, share);
         w.residents.people[f.resident as usize].wealth -= o.own;
         flows[Holder::Residents] -= o.own;
         flows[Holder::Government] += o.fees - o.subsidy;

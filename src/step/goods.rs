@@ -149,11 +149,29 @@ fn trade_in<const S: usize>(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows 
     // A resident's budget in a sector. It is computed again in the second
     // pass rather than stored: in a big city the store costs more memory
     // traffic than the arithmetic.
+    // The mean disposable income the propensity to consume is measured
+    // against (an integer sum: the same on any number of threads; a pass
+    // over residents only when the propensity falls with income).
+    let mean_income = if rp.saving_gradient != 0.0 && n > 0 {
+        w.residents
+            .people
+            .par_iter()
+            .map(|r| r.income as i128)
+            .sum::<i128>() as f64
+            / n as f64
+    } else {
+        0.0
+    };
     let budget_of = |r: &crate::world::Resident| -> f64 {
         goods::budget(
             r.income,
             r.wealth,
-            rp.propensity_income,
+            goods::propensity_at(
+                rp.propensity_income,
+                r.income,
+                mean_income,
+                rp.saving_gradient,
+            ),
             rp.propensity_wealth,
         )
     };

@@ -134,15 +134,19 @@ fn pay_in<const S: usize>(w: &mut World, p: &Scenario, _ctx: StepCtx) -> Flows {
                 f.cash -= costs + tax;
                 range.interest += interest;
                 let buffer = firms::cash_buffer(costs, fp.cash_buffer_months);
-                // The loans' instalment, then cash above the buffer, repay
-                // the debt before dividends.
+                // The loans' instalment, then the month's profit above the
+                // buffer, repay the debt before dividends.
                 let due = model_bank::amortisation(f.debt, bank.loan_term_months, f.cash);
-                let repaid = due + model_bank::repayment(f.cash - due, buffer, f.debt - due);
+                let early =
+                    model_bank::prepayment(f.cash - due, buffer, f.debt - due, profit - tax - due);
+                let repaid = due + early;
                 f.cash -= repaid;
                 f.debt -= repaid;
                 range.firms -= repaid;
                 range.destroyed += repaid;
-                let dividend = firms::dividend(f.cash, buffer, profit, tax, fp.dividend_share);
+                // Dividends come out of what the month's profit leaves.
+                let dividend =
+                    firms::dividend(f.cash, buffer, profit - repaid, tax, fp.dividend_share);
                 f.cash -= dividend;
                 if dividend != 0 {
                     range.owed.push(f.owner.0, dividend);

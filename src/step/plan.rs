@@ -12,7 +12,9 @@
 //!   market wage (a vacancy nobody saw is not cured by pay); cut by such a step after a month in which it turned
 //!   applicants away, or after `full_staff_months` fully staffed (Lengnick's
 //!   rule, with the turned-away signal added so that wages answer
-//!   unemployment within months rather than years).
+//!   unemployment within months rather than years). With the bank on,
+//!   every offer also rises each month by `wage_indexation` of the
+//!   inflation target (expectations anchored by the central bank).
 //! - Price (Calvo): with probability `price_change_prob` the firm reprices at
 //!   its markup over current unit cost, the markup raised by a random step up
 //!   to `price_step` when stock is short, cut when it is long, and kept within
@@ -81,6 +83,15 @@ pub fn plan(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
         f64::INFINITY
     };
     let raise_cap = market_wage * (1.0 + fp.wage_premium_cap);
+    // Every offer also rises with the inflation wage setters expect.
+    let indexation = firms::indexation(
+        if bank.enabled {
+            bank.inflation_target
+        } else {
+            0.0
+        },
+        fp.wage_indexation,
+    );
     let imp_on = w.platforms.imp.enabled;
     let imp_gain = w.platforms.imp.gain;
     let forecast_band = p.platforms.imp.forecast_band;
@@ -110,6 +121,9 @@ pub fn plan(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
         f.months_full = months_full;
         if wage_move != WageMove::Keep {
             f.wage = firms::revised_wage(f.wage, wage_move, fp.wage_step * rng::unit(&mut rng));
+        }
+        if indexation != 1.0 {
+            f.wage = firms::scale(f.wage, indexation);
         }
 
         // Staff for expected demand plus a mid-band stock.
@@ -218,7 +232,9 @@ pub fn plan(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
         );
         let costs = (cost_per_worker * f.employees as f64) as i64;
         let capital_value = f.capital * capital_price;
-        let worth = capital::worth_borrowing(f.profit, capital_value, loan_rate);
+        // Capital goods gain in price with inflation: their return is
+        // weighed against the real loan rate.
+        let worth = capital::worth_borrowing(f.profit, capital_value, loan_rate - w.bank.inflation);
         let limit = if lending && worth {
             capital::investment_credit_limit(
                 (bank.credit_months * costs as f64) as i64,
