@@ -100,22 +100,6 @@ pub fn investment_credit_limit(credit_line: i64, loan_to_value: f64, capital_val
     credit_line as f64 + loan_to_value * capital_value.max(0.0)
 }
 
-/// Whether a firm borrows for capital at `loan_rate` a year (the plan
-/// phase passes the real rate, the loan rate less inflation): when its return on
-/// capital, the last month's `profit` (cents) over the value of
-/// its `capital_value` (cents at current prices), times 12, exceeds the
-/// rate. A firm with no capital yet (a startup) borrows if it made a profit.
-/// This is what gives the policy rate its hold on demand: a higher rate
-/// leaves fewer projects worth borrowing for (the user cost of capital,
-/// Jorgenson 1963).
-#[inline]
-pub fn worth_borrowing(profit: i64, capital_value: f64, loan_rate: f64) -> bool {
-    if capital_value <= 0.0 {
-        return profit > 0;
-    }
-    12.0 * profit as f64 / capital_value > loan_rate
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -154,15 +138,6 @@ mod tests {
         assert!((rate_scale(0.09, 0.04, 0.09) - 0.13 / 0.18).abs() < 1e-12);
         assert!((rate_scale(-0.03, 0.04, 0.09) - 0.13 / 0.09).abs() < 1e-12);
         assert_eq!(rate_scale(0.0, 0.0, 0.0), 1.0);
-    }
-
-    #[test]
-    fn firms_borrow_when_capital_returns_more_than_the_loan_rate() {
-        // 100 a month on 10,000 of capital: 12% a year.
-        assert!(worth_borrowing(100, 10_000.0, 0.10));
-        assert!(!worth_borrowing(100, 10_000.0, 0.12));
-        assert!(!worth_borrowing(-5, 10_000.0, 0.0));
-        assert!(worth_borrowing(1, 0.0, 0.5) && !worth_borrowing(0, 0.0, 0.0));
     }
 
     #[test]

@@ -185,7 +185,17 @@ pub fn plan(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
         // Price: Calvo adjustment inside the markup band over unit cost, at
         // the current staff (one worker if none).
         let staff = f.employees.max(1) as f64;
-        let made = output_of(productivity, skill * staff, returns, reference).max(1e-9);
+        // The unit cost is the one it makes at: a firm short of capital
+        // makes less with its staff, and prices that in (diminishing
+        // returns to labour while capital is fixed: the short-run supply
+        // curve slopes up).
+        let made = output_of(
+            f.effective_productivity(imp_gain),
+            skill * staff,
+            returns,
+            reference,
+        )
+        .max(1e-9);
         let base_price = base_prices[f.sector as usize];
         let unit_cost = firms::unit_cost(f.wage, skill, rent, staff, made)
             + capital::capital_cost_per_unit(
@@ -232,10 +242,7 @@ pub fn plan(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
         );
         let costs = (cost_per_worker * f.employees as f64) as i64;
         let capital_value = f.capital * capital_price;
-        // Capital goods gain in price with inflation: their return is
-        // weighed against the real loan rate.
-        let worth = capital::worth_borrowing(f.profit, capital_value, loan_rate - w.bank.inflation);
-        let limit = if lending && worth {
+        let limit = if lending {
             capital::investment_credit_limit(
                 (bank.credit_months * costs as f64) as i64,
                 bank.loan_to_value,
