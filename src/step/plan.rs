@@ -216,23 +216,15 @@ pub fn plan(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
             f.price = firms::price_at(markup, unit_cost);
         }
 
-        // Capital goods for the staff it plans: replace what wears out and
+        // Capital goods for the sales it expects: replace what wears out and
         // close part of the gap, paid from cash above the buffer and
         // loans against the capital.
         if !capital_on {
             return;
         }
-        let planned = (f.employees + f.vacancies).saturating_sub(f.layoffs) as f64;
-        let needed = capital::capital_needed(
-            output_of(
-                f.labour_productivity(imp_gain),
-                skill * planned,
-                returns,
-                reference,
-            ),
-            base_price,
-            months,
-        );
+        // Capacity for the output it expects to sell (smoothed demand),
+        // not for this month's staff plan, which swings with its stock.
+        let needed = capital::capital_needed(f.expected_demand, base_price, months);
         let order = capital::investment_order(
             f.capital,
             needed,
