@@ -34,6 +34,21 @@ pub fn interest(debt: i64, rate: f64) -> i64 {
     (debt as f64 * rate / 12.0).ceil() as i64
 }
 
+/// A month's interest on a resident's deposit of `wealth` cents at `rate`
+/// a year, rounded down to the cent (nothing on no or negative wealth).
+#[inline]
+pub fn deposit_interest(wealth: i64, rate: f64) -> i64 {
+    if wealth <= 0 || rate <= 0.0 {
+        return 0;
+    }
+    let cents = (wealth as f64 * rate / 12.0).floor();
+    if cents.is_finite() {
+        cents.min(i64::MAX as f64 / 4.0) as i64
+    } else {
+        0
+    }
+}
+
 /// What a firm that cannot pay `costs` from `cash` borrows: the shortfall,
 /// if its debt after it stays within `credit_months` of its costs and the
 /// bank is lending; `None` when it may not borrow (and so closes).
@@ -119,6 +134,11 @@ mod tests {
         assert_eq!(interest(1_200_000, 0.06), 6_000);
         assert_eq!(interest(1, 0.06), 1);
         assert_eq!(interest(0, 0.06), 0);
+        // Deposits earn interest rounded down; nothing on debts.
+        assert_eq!(deposit_interest(1_200_000, 0.03), 3_000);
+        assert_eq!(deposit_interest(1_000, 0.03), 2);
+        assert_eq!(deposit_interest(-5_000, 0.03), 0);
+        assert_eq!(deposit_interest(5_000, 0.0), 0);
         // A shortfall of 300 within a limit of 3 x 1,000: borrowed.
         assert_eq!(working_capital(700, 1_000, 0, 3.0, true), Some(300));
         // Enough cash: nothing to borrow.

@@ -520,6 +520,9 @@ param_table! {
         /// Term of a firm's loans: each month it repays its debt over this many months.
         loan_term_months: f64 = 36.0, unit "months", range 0.0 => 600.0,
             source "medium-term loans of one to five years are most of Chinese firms' bank credit (PBoC credit statistics)";
+        /// Interest the bank pays on residents' deposits, as a share of the policy rate (0: none).
+        deposit_rate_share: f64 = 0.0, unit "share of policy rate", range 0.0 => 1.0,
+            source "off (0) until the credit economy is calibrated; China's one-year deposit benchmark rate, 1.5%, is 0.6-0.75 of the 7-day reverse repo rate of 2.0-2.5% (PBoC, 2016-2023)";
         /// Share of a new firm's starting capital the bank lends (the founder puts up the rest).
         founding_loan_share: f64 = 0.4, unit "share of starting capital", range 0.0 => 1.0,
             source "outside debt, mostly bank loans, is about 40% of new firms' first-year capital (Robb & Robinson 2014, Kauffman Firm Survey)";

@@ -190,6 +190,13 @@ fn pay_in<const S: usize>(w: &mut World, p: &Scenario, _ctx: StepCtx) -> Flows {
         g.debt_adjust,
     ) / n;
     let benefit = w.government.benefit;
+    // Residents' deposits earn a share of the policy rate while the bank
+    // is on (paid from its equity, 3.15).
+    let deposit_rate = if bank.enabled {
+        bank.deposit_rate_share * w.bank.policy_rate
+    } else {
+        0.0
+    };
     let zones = &w.city.zones;
     // Per firm before the exits: its wage offer and its number after them,
     // side by side, so that paying a worker reads one cache line (the firm
@@ -210,7 +217,7 @@ fn pay_in<const S: usize>(w: &mut World, p: &Scenario, _ctx: StepCtx) -> Flows {
         .zip(w.residents.receivable.par_chunks_mut(chunk))
         .map(|((people, suppliers), receivable)| {
             let sectors = sector_count::<S>(sectors);
-            let mut t = [0i64; 7];
+            let mut t = [0i64; 8];
             for j in 0..people.len() {
                 if far {
                     par::prefetch_employer(&jobs, people, j);
@@ -236,7 +243,9 @@ fn pay_in<const S: usize>(w: &mut World, p: &Scenario, _ctx: StepCtx) -> Flows {
                     t[2] += benefit;
                     r.months_unemployed = r.months_unemployed.saturating_add(1);
                 }
-                gross += transfer + receivable[j];
+                let interest = model_bank::deposit_interest(r.wealth, deposit_rate);
+                t[7] += interest;
+                gross += transfer + receivable[j] + interest;
                 t[3] += transfer;
                 t[5] += receivable[j];
                 receivable[j] = 0;
@@ -254,7 +263,7 @@ fn pay_in<const S: usize>(w: &mut World, p: &Scenario, _ctx: StepCtx) -> Flows {
             }
             vec![t]
         })
-        .reduce(|| vec![[0i64; 7]], par::add_bins)[0];
+        .reduce(|| vec![[0i64; 8]], par::add_bins)[0];
     let [
         wages,
         income_tax,
@@ -263,12 +272,17 @@ fn pay_in<const S: usize>(w: &mut World, p: &Scenario, _ctx: StepCtx) -> Flows {
         rents,
         received,
         employed,
+        deposit_interest,
     ] = totals;
 
     // Wage bills left the firms above; here wages reach residents (net of
     // tax). Receivables were counted as residents' money when booked, so
     // paying them out moves nothing between classes.
     flows[Holder::Residents] += wages - income_tax + benefits + transfers - rents;
+    // Deposit interest: from the bank's equity to residents.
+    flows[Holder::Residents] += deposit_interest;
+    flows[Holder::Bank] -= deposit_interest;
+    w.bank.equity -= deposit_interest;
     flows[Holder::Government] += income_tax + rents - benefits - transfers;
     let _ = received;
     w.government.balance += firm_taxes_and_rent + income_tax + rents - benefits - transfers;
