@@ -162,18 +162,19 @@ fn trade_in<const S: usize>(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows 
     } else {
         0.0
     };
+    let graded = rp.saving_gradient != 0.0;
     let budget_of = |r: &crate::world::Resident| -> f64 {
-        goods::budget(
-            r.income,
-            r.wealth,
+        let propensity = if graded {
             goods::propensity_at(
                 rp.propensity_income,
                 r.income,
                 mean_income,
                 rp.saving_gradient,
-            ),
-            rp.propensity_wealth,
-        )
+            )
+        } else {
+            rp.propensity_income
+        };
+        goods::budget(r.income, r.wealth, propensity, rp.propensity_wealth)
     };
     // Price plus travel; an ILP user buys an IMP member's goods delivered.
     // What a shopper compares, packed in 8 bytes a firm (price in cents, at

@@ -197,6 +197,23 @@ fn pay_in<const S: usize>(w: &mut World, p: &Scenario, _ctx: StepCtx) -> Flows {
     } else {
         0.0
     };
+    // Booked to the residents' receivables, which the pass below pays out
+    // with their other income (a pass of its own only when interest is
+    // paid).
+    let deposit_interest: i64 = if deposit_rate > 0.0 {
+        w.residents
+            .people
+            .par_iter()
+            .zip(w.residents.receivable.par_iter_mut())
+            .map(|(r, owed)| {
+                let interest = model_bank::deposit_interest(r.wealth, deposit_rate);
+                *owed += interest;
+                interest
+            })
+            .sum()
+    } else {
+        0
+    };
     let zones = &w.city.zones;
     // Per firm before the exits: its wage offer and its number after them,
     // side by side, so that paying a worker reads one cache line (the firm
@@ -217,7 +234,7 @@ fn pay_in<const S: usize>(w: &mut World, p: &Scenario, _ctx: StepCtx) -> Flows {
         .zip(w.residents.receivable.par_chunks_mut(chunk))
         .map(|((people, suppliers), receivable)| {
             let sectors = sector_count::<S>(sectors);
-            let mut t = [0i64; 8];
+            let mut t = [0i64; 7];
             for j in 0..people.len() {
                 if far {
                     par::prefetch_employer(&jobs, people, j);
@@ -243,9 +260,7 @@ fn pay_in<const S: usize>(w: &mut World, p: &Scenario, _ctx: StepCtx) -> Flows {
                     t[2] += benefit;
                     r.months_unemployed = r.months_unemployed.saturating_add(1);
                 }
-                let interest = model_bank::deposit_interest(r.wealth, deposit_rate);
-                t[7] += interest;
-                gross += transfer + receivable[j] + interest;
+                gross += transfer + receivable[j];
                 t[3] += transfer;
                 t[5] += receivable[j];
                 receivable[j] = 0;
@@ -263,7 +278,7 @@ fn pay_in<const S: usize>(w: &mut World, p: &Scenario, _ctx: StepCtx) -> Flows {
             }
             vec![t]
         })
-        .reduce(|| vec![[0i64; 8]], par::add_bins)[0];
+        .reduce(|| vec![[0i64; 7]], par::add_bins)[0];
     let [
         wages,
         income_tax,
@@ -272,7 +287,6 @@ fn pay_in<const S: usize>(w: &mut World, p: &Scenario, _ctx: StepCtx) -> Flows {
         rents,
         received,
         employed,
-        deposit_interest,
     ] = totals;
 
     // Wage bills left the firms above; here wages reach residents (net of
