@@ -146,13 +146,11 @@ fn trade_in<const S: usize>(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows 
     let (firms, city) = (&w.firms.list, &w.city);
     let n = w.residents.len();
     let chunk = par::chunk_len(n);
-    // A resident's budget in a sector. It is computed again in the second
-    // pass rather than stored: in a big city the store costs more memory
-    // traffic than the arithmetic.
     // The mean disposable income the propensity to consume is measured
     // against (an integer sum: the same on any number of threads; a pass
     // over residents only when the propensity falls with income).
-    let mean_income = if rp.saving_gradient != 0.0 && n > 0 {
+    let graded = rp.saving_gradient != 0.0;
+    let mean_income = if graded && n > 0 {
         w.residents
             .people
             .par_iter()
@@ -162,7 +160,9 @@ fn trade_in<const S: usize>(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows 
     } else {
         0.0
     };
-    let graded = rp.saving_gradient != 0.0;
+    // A resident's budget in a sector. It is computed again in the second
+    // pass rather than stored: in a big city the store costs more memory
+    // traffic than the arithmetic.
     let budget_of = |r: &crate::world::Resident| -> f64 {
         let propensity = if graded {
             goods::propensity_at(

@@ -146,10 +146,11 @@ pub fn plan(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
             band_upper * f.expected_demand,
         );
         let (lower, upper) = band;
-        // Staff and unit cost are planned at the labour's productivity with
-        // the capital it needs: a firm short of capital makes less (3.16)
-        // but does not hire more to make up for it (capital and labour are
-        // not substitutes in the short run), and prices at normal cost.
+        // Staff are planned at the labour's productivity with the capital
+        // it needs: a firm short of capital makes less (3.16) but does not
+        // hire more to make up for it (capital and labour are not
+        // substitutes in the short run); its price, below, covers the cost
+        // of what it does make.
         let productivity = f.labour_productivity(imp_gain);
         let wanted_output = (f.expected_demand + (lower + upper) / 2.0 - f.inventory).max(0.0);
         let wanted = (labour_for(wanted_output, productivity, returns, reference) / skill).ceil();

@@ -166,14 +166,7 @@ fn the_credit_economy_keeps_every_cent() {
         "households bought {consumed} of {output}"
     );
     money_changes_by_credit_alone(&rows);
-    for r in &rows {
-        assert_eq!(
-            r.deposits,
-            r.money_total + r.government_debt - r.bank_equity,
-            "month {}",
-            r.month
-        );
-    }
+    deposits_are_money_plus_public_debt_less_equity(&rows);
 }
 
 /// Every month the money stock changes by exactly the change of the loans
@@ -211,7 +204,19 @@ fn deposit_interest_keeps_every_cent() {
     };
     let (with, without) = (run(0.7), run(0.0));
     money_changes_by_credit_alone(&with);
-    for r in &with {
+    deposits_are_money_plus_public_debt_less_equity(&with);
+    assert!(
+        with.iter()
+            .zip(&without)
+            .any(|(a, b)| a.gini_wealth != b.gini_wealth),
+        "deposit interest changed nothing"
+    );
+}
+
+/// Every month the deposits equal the money stock plus the government's
+/// debt less the bank's equity.
+fn deposits_are_money_plus_public_debt_less_equity(rows: &[polis::metrics::Row]) {
+    for r in rows {
         assert_eq!(
             r.deposits,
             r.money_total + r.government_debt - r.bank_equity,
@@ -219,10 +224,4 @@ fn deposit_interest_keeps_every_cent() {
             r.month
         );
     }
-    assert!(
-        with.iter()
-            .zip(&without)
-            .any(|(a, b)| a.gini_wealth != b.gini_wealth),
-        "deposit interest changed nothing"
-    );
 }
