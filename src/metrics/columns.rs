@@ -104,7 +104,7 @@ pub const COLUMNS: &[Column] = &[
         unit: "residents",
         format: Format::Integer,
         meaning: "Residents with a job.",
-        computed: "residents with an employer at the end of the month",
+        computed: "residents with an employer at the end of the month, plus the government's public employees (`government.public_employment_share`; none by default)",
         value: |r| Value::Number(r.employed as f64),
     },
     Column {
@@ -199,8 +199,8 @@ pub const COLUMNS: &[Column] = &[
         name: "gdp_nominal",
         unit: "yuan/month",
         format: Format::Decimals(2),
-        meaning: "Output valued at the producing firms' current prices, yuan/month: the city's nominal GDP (all of it consumer goods; with no investment or public purchases yet).",
-        computed: "each firm's output this month (units, with the IMP gain for members) times its price at the time it produced, summed over all firms that produced, including any that closed later in the month",
+        meaning: "Output valued at the producing firms' current prices, plus public services at cost, yuan/month: the city's nominal GDP.",
+        computed: "each firm's output this month (units, with the IMP gain for members) times its price at the time it produced, summed over all firms that produced, including any that closed later in the month; plus the wages the government paid its public employees this month (none by default)",
         value: |r| Value::Number(r.gdp_nominal),
     },
     Column {

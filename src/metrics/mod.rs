@@ -326,11 +326,14 @@ pub(crate) fn row_from(w: &World, p: &Scenario, tally: Tally) -> (Row, Accounts)
     let home_zone = acc.trips.first().map_or(0, |t| t[0] as i64 + t[1] as i64);
     // Well-being: the grouped log real consumption, and the other terms of
     // every resident summed (the commute's from the minutes above).
+    // Public employees are employed but not in the commute figures: they
+    // work where they live (3.12).
+    let public = w.government.public_staff;
     let wellbeing_total = wellbeing_sum(
         p,
         acc.log_consumption_micro as f64 / MICRO,
         workday_minutes,
-        (n as u64 - employed) as f64,
+        (n as u64).saturating_sub(employed + public) as f64,
         acc.users as f64,
     );
     let p90 = {
@@ -372,9 +375,9 @@ pub(crate) fn row_from(w: &World, p: &Scenario, tally: Tally) -> (Row, Accounts)
     let row = Row {
         month: w.month,
         population: n as u64,
-        employed,
+        employed: employed + public,
         unemployment_rate: if n > 0 {
-            1.0 - employed as f64 / n as f64
+            1.0 - (employed + public) as f64 / n as f64
         } else {
             0.0
         },

@@ -106,7 +106,7 @@ impl<W: Write> ResidentSample<W> {
                     (0, None, false, 0.0)
                 }
             };
-            let unemployed = r.employer.is_none();
+            let unemployed = r.unemployed();
             let wb = wellbeing(p, real_consumption, workday_min, unemployed, ilp);
             for cents in [wage, r.income, r.wealth, home_rent] {
                 line.push(',');

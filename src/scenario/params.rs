@@ -471,6 +471,9 @@ param_table! {
         /// Share of a positive government balance paid out each month as an equal transfer.
         transfer_share: f64 = 0.5, unit "share/month", range 0.0 => 1.0,
             source "the city spends land revenue on residents within a few months";
+        /// Share of residents the government employs (drawn at set-up; they do not search and are paid the mean wage scaled by their skill).
+        public_employment_share: f64 = 0.0, unit "share of residents", range 0.0 => 0.9,
+            source "off (0) until the credit economy is calibrated; public administration, education, health and social work employ about a tenth of China's urban workers (NBS, China Statistical Yearbook, urban non-private units)";
         /// Goods the government buys each month, as a share of the trend of nominal output.
         purchases_share: f64 = 0.0, unit "share of nominal output", range 0.0 => 0.9,
             source "off (0) until the credit economy is calibrated (MODEL.md 3.16); 0.15 is near government final consumption, 16-17% of China's GDP (NBS, 2015-2023)";

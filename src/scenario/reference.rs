@@ -47,6 +47,7 @@ pub const SETUP_ONLY: &[&str] = &[
     "output.firms",
     "output.residents_sample",
     "bank.enabled",
+    "government.public_employment_share",
 ];
 
 /// Sector keys that take effect only when the city is built.

@@ -27,7 +27,7 @@ use crate::scenario::Scenario;
 use crate::step::exits::{Renumber, retain_open, wind_up};
 use crate::step::labour::wage_of;
 use crate::step::sector_count;
-use crate::world::residents::FLAG_MUST_MOVE;
+use crate::world::residents::{FLAG_MUST_MOVE, FLAG_PUBLIC};
 use crate::world::{Exited, FirmId, Flows, Holder, World};
 
 /// Pays the month's incomes and closes failed firms.
@@ -190,6 +190,7 @@ fn pay_in<const S: usize>(w: &mut World, p: &Scenario, _ctx: StepCtx) -> Flows {
         g.debt_adjust,
     ) / n;
     let benefit = w.government.benefit;
+    let public_wage = w.mean_wage;
     // Residents' deposits earn a share of the policy rate while the bank
     // is on (paid from its equity, 3.15).
     let deposit_rate = if bank.enabled {
@@ -234,7 +235,7 @@ fn pay_in<const S: usize>(w: &mut World, p: &Scenario, _ctx: StepCtx) -> Flows {
         .zip(w.residents.receivable.par_chunks_mut(chunk))
         .map(|((people, suppliers), receivable)| {
             let sectors = sector_count::<S>(sectors);
-            let mut t = [0i64; 7];
+            let mut t = [0i64; 8];
             for j in 0..people.len() {
                 if far {
                     par::prefetch_employer(&jobs, people, j);
@@ -256,9 +257,19 @@ fn pay_in<const S: usize>(w: &mut World, p: &Scenario, _ctx: StepCtx) -> Flows {
                     }
                 }
                 if r.employer.is_none() {
-                    gross += benefit;
-                    t[2] += benefit;
-                    r.months_unemployed = r.months_unemployed.saturating_add(1);
+                    if r.flags & FLAG_PUBLIC != 0 {
+                        // A public employee: the government pays last
+                        // month's mean wage scaled by its skill.
+                        let wage = wage_of(public_wage, r.skill_milli);
+                        let tax = (wage as f64 * g.income_tax) as i64; // floor: wage >= 0
+                        t[7] += wage;
+                        t[1] += tax;
+                        gross += wage - tax;
+                    } else {
+                        gross += benefit;
+                        t[2] += benefit;
+                        r.months_unemployed = r.months_unemployed.saturating_add(1);
+                    }
                 }
                 gross += transfer + receivable[j];
                 t[3] += transfer;
@@ -278,7 +289,7 @@ fn pay_in<const S: usize>(w: &mut World, p: &Scenario, _ctx: StepCtx) -> Flows {
             }
             vec![t]
         })
-        .reduce(|| vec![[0i64; 7]], par::add_bins)[0];
+        .reduce(|| vec![[0i64; 8]], par::add_bins)[0];
     let [
         wages,
         income_tax,
@@ -287,19 +298,23 @@ fn pay_in<const S: usize>(w: &mut World, p: &Scenario, _ctx: StepCtx) -> Flows {
         rents,
         received,
         employed,
+        public_wages,
     ] = totals;
 
     // Wage bills left the firms above; here wages reach residents (net of
     // tax). Receivables were counted as residents' money when booked, so
     // paying them out moves nothing between classes.
-    flows[Holder::Residents] += wages - income_tax + benefits + transfers - rents;
+    flows[Holder::Residents] += wages + public_wages - income_tax + benefits + transfers - rents;
     // Deposit interest: from the bank's equity to residents.
     flows[Holder::Residents] += deposit_interest;
     flows[Holder::Bank] -= deposit_interest;
     w.bank.equity -= deposit_interest;
-    flows[Holder::Government] += income_tax + rents - benefits - transfers;
+    flows[Holder::Government] += income_tax + rents - benefits - transfers - public_wages;
     let _ = received;
-    w.government.balance += firm_taxes_and_rent + income_tax + rents - benefits - transfers;
+    w.government.balance +=
+        firm_taxes_and_rent + income_tax + rents - benefits - transfers - public_wages;
+    // Public services enter nominal output at their cost, the wages paid.
+    w.counters.nominal_output_cents += public_wages as f64;
 
     // Close failed firms (the residents' references were renumbered above).
     if exits > 0 {

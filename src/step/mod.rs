@@ -312,6 +312,60 @@ mod tests {
         Scenario::from_toml(text, Path::new("t.toml")).expect("valid test scenario")
     }
 
+    /// Public employees are drawn at set-up (about the share asked for),
+    /// never take a firm's job or draw the benefit, count as employed, and
+    /// their wages, paid by the government, keep the ledger whole.
+    #[test]
+    fn public_employees_are_employed_by_the_government_alone() {
+        let text = "[simulation]\nresidents = 4000\nmonths = 12\n\
+                    [government]\npublic_employment_share = 0.2\n";
+        let mut sim = Simulation::new(small(text).check().expect("valid"));
+        let public = sim.world().government.public_staff;
+        // 800 expected; a binomial sd of about 25.
+        assert!((700..=900).contains(&public), "{public} public employees");
+        for _ in 0..12 {
+            let row = sim.step().expect("no ledger violation");
+            let w = sim.world();
+            let firm_workers: u64 = w.firms.list.iter().map(|f| f.employees as u64).sum();
+            assert_eq!(row.employed, firm_workers + public, "month {}", row.month);
+            for r in &w.residents.people {
+                if r.flags & crate::world::residents::FLAG_PUBLIC != 0 {
+                    assert!(r.employer.is_none() && !r.unemployed());
+                    assert_eq!(r.months_unemployed, 0);
+                }
+            }
+            let flagged = w
+                .residents
+                .people
+                .iter()
+                .filter(|r| r.flags & crate::world::residents::FLAG_PUBLIC != 0)
+                .count() as u64;
+            assert_eq!(flagged, public);
+        }
+        // Without the share nobody is public, and everyone else starts in
+        // the same job: the public draws have a stream of their own.
+        let (with, without) = (
+            Simulation::new(small(text).check().expect("valid")),
+            Simulation::new(
+                small("[simulation]\nresidents = 4000\nmonths = 12\n")
+                    .check()
+                    .expect("valid"),
+            ),
+        );
+        assert_eq!(without.world().government.public_staff, 0);
+        for (a, b) in with
+            .world()
+            .residents
+            .people
+            .iter()
+            .zip(&without.world().residents.people)
+        {
+            if a.flags & crate::world::residents::FLAG_PUBLIC == 0 {
+                assert_eq!(a.employer, b.employer);
+            }
+        }
+    }
+
     /// A firm's draws are keyed by its permanent serial: when an earlier
     /// firm closes, the others' R&D successes (with the productivity they
     /// bring) are the same as before.
@@ -560,7 +614,7 @@ mod housing_tests {
                 });
                 let real = consumption as f64 / CENTS as f64 / row.price_index;
                 let user = r.flags & FLAG_ILP != 0;
-                sum += metrics::wellbeing(p, real, commute, r.employer.is_none(), user);
+                sum += metrics::wellbeing(p, real, commute, r.unemployed(), user);
             }
             let mean = sum / w.residents.len() as f64;
             assert!(

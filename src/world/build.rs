@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use crate::rng::{self, AgentRng, Phase, PhaseKeys, index, stream, unit};
 use crate::scenario::Scenario;
 use crate::world::city::Commutes;
-use crate::world::residents::ResidentId;
+use crate::world::residents::{FLAG_PUBLIC, ResidentId};
 use crate::world::{
     Accounts, Bank, City, Firm, FirmId, Firms, Government, Holder, Ledger, MonthCounters,
     Platforms, Resident, Residents, Sector, World, Zone, ZoneId, output_of, yuan_to_cents,
@@ -39,6 +39,7 @@ impl World {
                 balance,
                 benefit: 0,
                 output_trend: 0.0,
+                public_staff: 0,
             },
             bank: Bank::default(),
             platforms: Platforms::default(),
@@ -47,6 +48,12 @@ impl World {
             mean_wage: yuan_to_cents(s.firms.initial_wage),
             telework_jobs: f64::NAN,
         };
+        world.government.public_staff = world
+            .residents
+            .people
+            .iter()
+            .filter(|r| r.flags & FLAG_PUBLIC != 0)
+            .count() as u64;
         world.government.benefit =
             (s.government.benefit_share * yuan_to_cents(s.firms.initial_wage) as f64) as i64;
         world.platforms.imp.owner = index(
@@ -444,6 +451,7 @@ fn assign_jobs(s: &Scenario, city: &City, residents: &mut Residents, firms: &mut
     // Resident i's stream decides whether it starts unemployed, then the
     // sector it looks for work in, then its offers.
     let offers = s.residents.job_offers as usize;
+    let public_share = s.government.public_employment_share;
     let far = crate::par::far(firms.len());
     let chunk = crate::par::chunk_len(residents.len());
     residents
@@ -462,8 +470,17 @@ fn assign_jobs(s: &Scenario, city: &City, residents: &mut Residents, firms: &mut
             for (b, block) in people.chunks_mut(BLOCK).enumerate() {
                 for (j, r) in block.iter_mut().enumerate() {
                     let i = c * chunk + b * BLOCK + j;
-                    let mut rng = keys.rng((3 << 40) + i as u64);
                     (sector[j], count[j]) = (None, 0);
+                    // A public employee, from a stream of its own (drawn
+                    // only when the government employs anyone, so that the
+                    // other draws are the same either way).
+                    if public_share > 0.0
+                        && rng::chance(&mut keys.rng((7 << 40) + i as u64), public_share)
+                    {
+                        r.flags |= FLAG_PUBLIC;
+                        continue;
+                    }
+                    let mut rng = keys.rng((3 << 40) + i as u64);
                     if rng::chance(&mut rng, s.residents.initial_unemployment) {
                         r.months_unemployed = 1;
                         continue;
@@ -689,16 +706,20 @@ fn seed_wealth(s: &Scenario, city: &City, residents: &mut Residents, firms: &Fir
     }
     // The firms' wage offers, compactly: each worker reads its employer's.
     let offers: Vec<i64> = firms.list.iter().map(|f| f.wage).collect();
+    // Public employees are paid the set-up wage scaled by their skill.
+    let public_wage = |r: &crate::world::Resident| wage0 * r.skill_milli as f64 / 1000.0;
     let mut wages = 0.0;
+    let mut public_wages = 0.0;
     let mut unemployed = 0.0;
     for r in &residents.people {
         match r.employer {
+            FirmId::NONE if r.flags & FLAG_PUBLIC != 0 => public_wages += public_wage(r),
             FirmId::NONE => unemployed += 1.0,
             f => wages += offers[f.index()] as f64 * r.skill_milli as f64 / 1000.0,
         }
         revenue += city.zones[r.home.index()].rent as f64;
     }
-    revenue += g.income_tax * wages - unemployed * benefit;
+    revenue += g.income_tax * (wages + public_wages) - unemployed * benefit - public_wages;
     let transfer = (revenue / n).max(0.0);
     residents
         .people
@@ -706,6 +727,7 @@ fn seed_wealth(s: &Scenario, city: &City, residents: &mut Residents, firms: &Fir
         .zip(dividends)
         .for_each(|(r, dividend)| {
             let net = match r.employer {
+                FirmId::NONE if r.flags & FLAG_PUBLIC != 0 => public_wage(r) * (1.0 - g.income_tax),
                 FirmId::NONE => benefit,
                 f => {
                     offers[f.index()] as f64 * r.skill_milli as f64 / 1000.0 * (1.0 - g.income_tax)

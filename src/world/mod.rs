@@ -38,6 +38,8 @@ pub struct Government {
     /// The trend of monthly nominal output, cents (`model::fiscal::output_trend`):
     /// what purchases and the deficit rule scale with.
     pub output_trend: f64,
+    /// Residents employed by the government (fixed at set-up).
+    pub public_staff: u64,
 }
 
 /// The bank (`[bank]`): it lends firms working capital, creating deposits,

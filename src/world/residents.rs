@@ -27,6 +27,10 @@ pub const FLAG_TELEWORK_JOB: u8 = 1 << 2;
 /// Flag bit: `FLAG_TELEWORK_JOB` holds the draw of the current job (cleared
 /// by a hire, set by the housing pass).
 pub const FLAG_TELEWORK_DRAWN: u8 = 1 << 3;
+/// Flag bit: employed by the government (drawn at set-up with chance
+/// `government.public_employment_share`); has no employer among the firms,
+/// does not search and is paid a public wage.
+pub const FLAG_PUBLIC: u8 = 1 << 4;
 
 /// One household: the fields that most phases read.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -50,6 +54,15 @@ pub struct Resident {
     pub flags: u8,
     /// Bit s set: rationed by the sector-s supplier last month.
     pub rationed: u8,
+}
+
+impl Resident {
+    /// Whether the resident is out of work: no employer among the firms and
+    /// not a public employee.
+    #[inline(always)]
+    pub fn unemployed(&self) -> bool {
+        self.employer.is_none() && self.flags & FLAG_PUBLIC == 0
+    }
 }
 
 /// The residents' store.
