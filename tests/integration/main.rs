@@ -6,6 +6,9 @@
 //!   its money total.
 //! - [`plausible`]: the full baseline stays within observed ranges for three
 //!   seeds.
+//! - [`credit_economy`]: `scenarios/credit-economy.toml` keeps its long-run
+//!   shape (inflation, investment, the stock of firms, wealth concentration)
+//!   over 30 years for three seeds.
 //! - [`cli`]: the `polis` binary's exit codes, messages and output files.
 //! - [`bad_scenarios`]: a gallery of mistaken scenario files, each with the
 //!   message and line it must produce.
@@ -39,6 +42,7 @@ mod bad_scenarios;
 mod bench_cli;
 mod cli;
 mod commands;
+mod credit_economy;
 mod determinism;
 mod experiments;
 mod gallery;
