@@ -327,7 +327,7 @@ pub(crate) fn row_from(w: &World, p: &Scenario, tally: Tally) -> (Row, Accounts)
     // Well-being: the grouped log real consumption, and the other terms of
     // every resident summed (the commute's from the minutes above).
     // Public employees are employed but not in the commute figures: they
-    // work where they live (3.12).
+    // work where they live (MODEL.md 3.16).
     let public = w.government.public_staff;
     let wellbeing_total = wellbeing_sum(
         p,

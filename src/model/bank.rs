@@ -41,12 +41,7 @@ pub fn deposit_interest(wealth: i64, rate: f64) -> i64 {
     if wealth <= 0 || rate <= 0.0 {
         return 0;
     }
-    let cents = (wealth as f64 * rate / 12.0).floor();
-    if cents.is_finite() {
-        cents.min(i64::MAX as f64 / 4.0) as i64
-    } else {
-        0
-    }
+    super::cents(wealth as f64 * rate / 12.0)
 }
 
 /// What a firm that cannot pay `costs` from `cash` borrows: the shortfall,

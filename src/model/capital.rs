@@ -69,12 +69,7 @@ pub fn investment_order(
     capital_price: f64,
 ) -> i64 {
     let real = depreciation * capital + adjust * (needed - capital);
-    let cents = (real.max(0.0) * capital_price).floor();
-    if cents.is_finite() {
-        cents.min(i64::MAX as f64 / 4.0) as i64
-    } else {
-        0
-    }
+    super::cents(real.max(0.0) * capital_price)
 }
 
 /// How much of an investment `order` a firm can pay for: its cash above
@@ -84,11 +79,7 @@ pub fn investment_order(
 #[inline]
 pub fn investment_finance(order: i64, cash: i64, buffer: i64, debt: i64, limit: f64) -> (i64, i64) {
     let own = (cash - buffer).clamp(0, order.max(0));
-    let limit = if limit.is_finite() {
-        limit.clamp(0.0, i64::MAX as f64 / 4.0) as i64
-    } else {
-        0
-    };
+    let limit = super::cents(limit);
     (own, (order - own).min((limit - debt).max(0)))
 }
 

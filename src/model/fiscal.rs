@@ -21,12 +21,7 @@ pub fn output_trend(trend: f64, output: f64) -> f64 {
 /// of the trend of monthly nominal output.
 #[inline]
 pub fn purchases(trend: f64, share: f64) -> i64 {
-    let cents = (trend * share).floor();
-    if cents.is_finite() && cents > 0.0 {
-        cents.min(i64::MAX as f64 / 4.0) as i64
-    } else {
-        0
-    }
+    super::cents(trend * share)
 }
 
 /// What the government pays out as transfers this month, cents:
@@ -47,12 +42,7 @@ pub fn transfers(
     let allowed = debt_target * 12.0 * trend;
     let surplus = balance.max(0) as f64 * transfer_share;
     let room = (allowed + balance.min(0) as f64).max(0.0) * debt_adjust;
-    let cents = (surplus + room).floor();
-    if cents.is_finite() {
-        cents.clamp(0.0, i64::MAX as f64 / 4.0) as i64
-    } else {
-        0
-    }
+    super::cents(surplus + room)
 }
 
 #[cfg(test)]

@@ -31,3 +31,29 @@ pub mod housing;
 pub mod labour;
 pub mod telework;
 pub mod wellbeing;
+
+/// An amount in cents from a float, truncated toward zero: 0 when it is not
+/// positive or not a number, and at most 2^61, a quarter of the `i64` range
+/// (so that sums of a few such amounts cannot overflow).
+#[inline]
+pub fn cents(amount: f64) -> i64 {
+    if amount.is_finite() && amount > 0.0 {
+        amount.min(i64::MAX as f64 / 4.0) as i64
+    } else {
+        0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cents_are_whole_non_negative_and_bounded() {
+        assert_eq!(cents(12.9), 12);
+        assert_eq!(cents(-3.0), 0);
+        assert_eq!(cents(f64::NAN), 0);
+        assert_eq!(cents(f64::INFINITY), 0);
+        assert_eq!(cents(1e30), i64::MAX / 4 + 1);
+    }
+}

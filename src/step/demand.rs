@@ -72,19 +72,11 @@ pub(crate) fn buy(w: &mut World, p: &Scenario) -> Flows {
         return Flows::default();
     }
     let shares = capital_shares(w);
-    // Orders by sector, cents: the government's, and the firms' capital
-    // goods (each firm's order split by the capital goods' shares).
-    let budget_shares: Vec<f64> = w.sectors.iter().map(|s| s.budget_share).collect();
-    let share_total: f64 = budget_shares.iter().sum();
-    let public: Vec<i64> = budget_shares
+    // Orders by sector, cents: the government's and the firms' capital
+    // goods, each split by the same budget shares.
+    let public: Vec<i64> = shares
         .iter()
-        .map(|&b| {
-            if share_total > 0.0 {
-                (purchases as f64 * b / share_total).floor() as i64
-            } else {
-                0
-            }
-        })
+        .map(|&share| split(purchases, share))
         .collect();
     let mut private = vec![0i64; k];
     for f in &w.firms.list {
@@ -194,12 +186,7 @@ fn split(order: i64, share: f64) -> i64 {
 /// down).
 #[inline]
 fn stock_value(f: &Firm) -> i64 {
-    let v = (f.inventory * f.price as f64).floor();
-    if v.is_finite() && v > 0.0 {
-        v.min(i64::MAX as f64 / 4.0) as i64
-    } else {
-        0
-    }
+    crate::model::cents(f.inventory * f.price as f64)
 }
 
 /// Shares each sector's `paid` among its firms in proportion to `stock`

@@ -27,7 +27,7 @@ use crate::scenario::Scenario;
 use crate::step::exits::{Renumber, retain_open, wind_up};
 use crate::step::labour::wage_of;
 use crate::step::sector_count;
-use crate::world::residents::{FLAG_MUST_MOVE, FLAG_PUBLIC};
+use crate::world::residents::FLAG_MUST_MOVE;
 use crate::world::{Exited, FirmId, Flows, Holder, World};
 
 /// Pays the month's incomes and closes failed firms.
@@ -257,7 +257,7 @@ fn pay_in<const S: usize>(w: &mut World, p: &Scenario, _ctx: StepCtx) -> Flows {
                     }
                 }
                 if r.employer.is_none() {
-                    if r.flags & FLAG_PUBLIC != 0 {
+                    if r.public() {
                         // A public employee: the government pays last
                         // month's mean wage scaled by its skill.
                         let wage = wage_of(public_wage, r.skill_milli);

@@ -27,7 +27,7 @@ use crate::par;
 use crate::rng::{self, Odds, Phase, StepCtx};
 use crate::scenario::Scenario;
 use crate::world::city::{Commutes, Telework};
-use crate::world::residents::{FLAG_ILP, FLAG_PUBLIC, Resident};
+use crate::world::residents::{FLAG_ILP, Resident};
 use crate::world::{Firm, FirmId, Flows, World};
 
 pub use crate::model::labour::wage_of;
@@ -136,9 +136,7 @@ pub fn match_jobs(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
                     // mispredicted.
                     // Public employees do not search.
                     listed[n] = j as u32;
-                    n += (total > 0
-                        && r.flags & FLAG_PUBLIC == 0
-                        && search.hit(rng::half(coins, 1))) as usize;
+                    n += (total > 0 && !r.public() && search.hit(rng::half(coins, 1))) as usize;
                 }
                 for &j in &listed[..n] {
                     let j = j as usize;

@@ -329,17 +329,12 @@ mod tests {
             let firm_workers: u64 = w.firms.list.iter().map(|f| f.employees as u64).sum();
             assert_eq!(row.employed, firm_workers + public, "month {}", row.month);
             for r in &w.residents.people {
-                if r.flags & crate::world::residents::FLAG_PUBLIC != 0 {
+                if r.public() {
                     assert!(r.employer.is_none() && !r.unemployed());
                     assert_eq!(r.months_unemployed, 0);
                 }
             }
-            let flagged = w
-                .residents
-                .people
-                .iter()
-                .filter(|r| r.flags & crate::world::residents::FLAG_PUBLIC != 0)
-                .count() as u64;
+            let flagged = w.residents.people.iter().filter(|r| r.public()).count() as u64;
             assert_eq!(flagged, public);
         }
         // Without the share nobody is public, and everyone else starts in
@@ -360,7 +355,7 @@ mod tests {
             .iter()
             .zip(&without.world().residents.people)
         {
-            if a.flags & crate::world::residents::FLAG_PUBLIC == 0 {
+            if !a.public() {
                 assert_eq!(a.employer, b.employer);
             }
         }

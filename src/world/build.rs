@@ -48,12 +48,8 @@ impl World {
             mean_wage: yuan_to_cents(s.firms.initial_wage),
             telework_jobs: f64::NAN,
         };
-        world.government.public_staff = world
-            .residents
-            .people
-            .iter()
-            .filter(|r| r.flags & FLAG_PUBLIC != 0)
-            .count() as u64;
+        world.government.public_staff =
+            world.residents.people.iter().filter(|r| r.public()).count() as u64;
         world.government.benefit =
             (s.government.benefit_share * yuan_to_cents(s.firms.initial_wage) as f64) as i64;
         world.platforms.imp.owner = index(
@@ -713,7 +709,7 @@ fn seed_wealth(s: &Scenario, city: &City, residents: &mut Residents, firms: &Fir
     let mut unemployed = 0.0;
     for r in &residents.people {
         match r.employer {
-            FirmId::NONE if r.flags & FLAG_PUBLIC != 0 => public_wages += public_wage(r),
+            FirmId::NONE if r.public() => public_wages += public_wage(r),
             FirmId::NONE => unemployed += 1.0,
             f => wages += offers[f.index()] as f64 * r.skill_milli as f64 / 1000.0,
         }
@@ -727,7 +723,7 @@ fn seed_wealth(s: &Scenario, city: &City, residents: &mut Residents, firms: &Fir
         .zip(dividends)
         .for_each(|(r, dividend)| {
             let net = match r.employer {
-                FirmId::NONE if r.flags & FLAG_PUBLIC != 0 => public_wage(r) * (1.0 - g.income_tax),
+                FirmId::NONE if r.public() => public_wage(r) * (1.0 - g.income_tax),
                 FirmId::NONE => benefit,
                 f => {
                     offers[f.index()] as f64 * r.skill_milli as f64 / 1000.0 * (1.0 - g.income_tax)

@@ -57,11 +57,17 @@ pub struct Resident {
 }
 
 impl Resident {
+    /// Whether the government employs the resident (`FLAG_PUBLIC`).
+    #[inline(always)]
+    pub fn public(&self) -> bool {
+        self.flags & FLAG_PUBLIC != 0
+    }
+
     /// Whether the resident is out of work: no employer among the firms and
     /// not a public employee.
     #[inline(always)]
     pub fn unemployed(&self) -> bool {
-        self.employer.is_none() && self.flags & FLAG_PUBLIC == 0
+        self.employer.is_none() && !self.public()
     }
 }
 

@@ -220,23 +220,21 @@ fn a_higher_benefit_or_income_tax_raises_unemployment() {
         s
     };
     let unemployment = |r: &Row| r.unemployment_rate;
-    let (low, high) = (
-        with(&|s| s.government.benefit_share = 0.2),
-        with(&|s| s.government.benefit_share = 0.8),
-    );
-    assert_beyond_noise(
+    let lever = |what: &str, set: fn(&mut Scenario, f64), low: f64, high: f64| {
+        let (low, high) = (with(&|s| set(s, low)), with(&|s| set(s, high)));
+        assert_beyond_noise(what, paired(&low, &high, 13, 48, unemployment), 1.0);
+    };
+    lever(
         "unemployment rate, benefit 80% against 20% of the mean wage, months 13-48",
-        paired(&low, &high, 13, 48, unemployment),
-        1.0,
+        |s, v| s.government.benefit_share = v,
+        0.2,
+        0.8,
     );
-    let (low, high) = (
-        with(&|s| s.government.income_tax = 0.1),
-        with(&|s| s.government.income_tax = 0.3),
-    );
-    assert_beyond_noise(
+    lever(
         "unemployment rate, income tax 30% against 10%, months 13-48",
-        paired(&low, &high, 13, 48, unemployment),
-        1.0,
+        |s, v| s.government.income_tax = v,
+        0.1,
+        0.3,
     );
 }
 
