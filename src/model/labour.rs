@@ -61,14 +61,18 @@ pub fn accepts(value: f64, bar: f64) -> bool {
 
 /// The chance that a worker of a firm laying off `layoffs` of its
 /// `employees` loses the job this month: `layoffs / employees` (each worker
-/// draws for itself, so the count is binomial around the firm's number).
+/// draws for itself, so the count is binomial around the firm's number),
+/// plus the chance `separation` that a job ends for reasons of its own
+/// (`residents.separation_rate`: quits into unemployment, a match that
+/// stops paying), at most 1.
 #[inline(always)]
-pub fn layoff_chance(layoffs: u32, employees: u32) -> f64 {
-    if layoffs > 0 {
+pub fn layoff_chance(layoffs: u32, employees: u32, separation: f64) -> f64 {
+    let planned = if layoffs > 0 {
         layoffs as f64 / employees.max(1) as f64
     } else {
         0.0
-    }
+    };
+    (planned + separation).min(1.0)
 }
 
 #[cfg(test)]
@@ -155,9 +159,17 @@ mod tests {
 
     #[test]
     fn layoff_chance_is_the_share_laid_off() {
-        assert_eq!(layoff_chance(0, 10), 0.0);
-        assert_eq!(layoff_chance(2, 10), 0.2);
-        assert_eq!(layoff_chance(10, 10), 1.0);
-        assert_eq!(layoff_chance(1, 0), 1.0, "no staff: the division is safe");
+        assert_eq!(layoff_chance(0, 10, 0.0), 0.0);
+        assert_eq!(layoff_chance(2, 10, 0.0), 0.2);
+        assert_eq!(layoff_chance(10, 10, 0.0), 1.0);
+        assert_eq!(
+            layoff_chance(1, 0, 0.0),
+            1.0,
+            "no staff: the division is safe"
+        );
+        // Separations come on top of the planned layoffs, at most all.
+        assert_eq!(layoff_chance(0, 10, 0.02), 0.02);
+        assert!((layoff_chance(2, 10, 0.02) - 0.22).abs() < 1e-12);
+        assert_eq!(layoff_chance(10, 10, 0.02), 1.0);
     }
 }

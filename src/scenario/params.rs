@@ -328,6 +328,9 @@ param_table! {
         /// Spread of the non-wage match quality of a job offer, as a share of the wage (uniform, +/-).
         match_spread: f64 = 0.3, unit "share of wage", range 0.0 => 5.0,
             source "calibrated: commutes as long as Beijing's and Shanghai's need job heterogeneity";
+        /// Monthly chance that a job at a firm ends for reasons of its own (a quit into unemployment, a match that stops paying), on top of the firm's planned layoffs.
+        separation_rate: f64 = 0.0, unit "1/month", range 0.0 => 1.0,
+            source "off (0) in the labour-only city; monthly separation rates into unemployment vary less across 27 OECD countries than job-finding rates (Hobijn & Sahin 2009, abstract checked; their rates not checked here); `baseline.toml`'s 1.25% (calibrated) gives frictional unemployment near China's surveyed 5%";
         /// Monthly chance that an employed resident searches for a better job.
         on_the_job_search: f64 = 0.1, unit "1/month", range 0.0 => 1.0, source "Lengnick (2013): 0.1";
         /// Relative gain in wage minus commute cost needed to change jobs.

@@ -2,7 +2,9 @@
 //!
 //! 1. Layoffs: a worker of a firm that lays off k of its n workers leaves
 //!    with probability k/n (independent draws from each worker's stream, so
-//!    the count is binomial around k and no thread order is involved).
+//!    the count is binomial around k and no thread order is involved), and
+//!    any worker of a firm with probability `separation_rate` (a job that
+//!    ends for reasons of its own).
 //! 2. Search: the unemployed with probability `unemployed_search_prob` (the
 //!    offer arrival rate), the employed with probability
 //!    `on_the_job_search`, draw `job_offers` vacancies (a vacancy-weighted
@@ -69,9 +71,11 @@ pub fn match_jobs(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
         let commute_cost = commutes.cost_cents(city, r.home, firm.zone, wage);
         labour::job_value(wage, fit, home_days, commute_cost)
     };
-    // Each firm's layoff chance, compactly (see recount_staff).
+    // Each firm's layoff chance, compactly (see recount_staff), with the
+    // chance that a job ends for reasons of its own.
+    let separation = rp.separation_rate;
     let layoff_chance: Vec<f32> = par::per_firm(firms)
-        .map(|f| labour::layoff_chance(f.layoffs, f.employees) as f32)
+        .map(|f| labour::layoff_chance(f.layoffs, f.employees, separation) as f32)
         .collect();
     // Whether reading ahead pays (see `par::far`).
     let (far, far_slots) = (par::far(firms.len()), par::far(slots.len()));
@@ -113,8 +117,9 @@ pub fn match_jobs(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows {
                     let r = &mut people[j];
                     let agent = (c * chunk + j) as u64;
                     // Branch-free up to the rare layoff: the chance is 0 for
-                    // firms that lay no one off and for the unemployed, and
-                    // the coin is cheaper than a mispredicted branch.
+                    // the unemployed and small for firms that lay no one
+                    // off, and the coin is cheaper than a mispredicted
+                    // branch.
                     let layoff = layoff_chance
                         .get(r.employer.index())
                         .copied()
