@@ -308,13 +308,13 @@ fn library_csv_of_a_big_city_is_identical_for_1_2_and_8_threads() {
     same_at_2_and_8_threads(&scenario, &one, "a big city");
 }
 
-/// The credit economy (`scenarios/credit-economy.toml`: the bank, capital
-/// and investment, government purchases and the deficit rule) keeps the
-/// contract, with each of its parts at work.
+/// The credit economy of the baseline (`scenarios/baseline.toml`: the bank,
+/// capital and investment, government purchases and the deficit rule, job
+/// separations) keeps the contract, with each of its parts at work.
 #[test]
 fn library_csv_of_the_credit_economy_is_identical_for_1_2_and_8_threads() {
     let mut scenario =
-        Scenario::load(&repo_path("scenarios/credit-economy.toml")).expect("the scenario loads");
+        Scenario::load(&repo_path("scenarios/baseline.toml")).expect("the scenario loads");
     scenario.simulation.residents = RESIDENTS;
     scenario.simulation.months = 36;
     let one = csv_with_threads(&scenario, 1);

@@ -6,8 +6,8 @@
 //!   its money total.
 //! - [`plausible`]: the full baseline stays within observed ranges for three
 //!   seeds.
-//! - [`credit_economy`]: `scenarios/credit-economy.toml` keeps its long-run
-//!   shape (inflation, investment, the stock of firms, wealth concentration)
+//! - [`long_run`]: the baseline keeps its long-run shape (inflation,
+//!   unemployment, investment, the stock of firms, wealth concentration)
 //!   over 30 years for three seeds.
 //! - [`cli`]: the `polis` binary's exit codes, messages and output files.
 //! - [`bad_scenarios`]: a gallery of mistaken scenario files, each with the
@@ -42,7 +42,6 @@ mod bad_scenarios;
 mod bench_cli;
 mod cli;
 mod commands;
-mod credit_economy;
 mod determinism;
 mod experiments;
 mod gallery;
@@ -51,6 +50,7 @@ mod layers;
 mod ledger;
 mod levers;
 mod loader_fuzz;
+mod long_run;
 mod plausible;
 mod plots;
 mod support;

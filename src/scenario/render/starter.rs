@@ -143,7 +143,11 @@ pub fn starter(name: &str) -> String {
          policy changes (events). Every key is optional: a key left out takes its \
          default, so change what you need and delete the rest. The keys below are \
          the ones most often changed, set to their defaults, with a smaller city \
-         and a shorter run than the default so that a run takes seconds.",
+         and a shorter run than the default so that a run takes seconds. The \
+         defaults are the labour-only city (no bank, capital or public \
+         purchases); the shipped scenarios/baseline.toml adds the credit \
+         economy, and a scenario that starts from it says `extends = \
+         \"PATH/TO/scenarios/baseline.toml\"`.",
     ));
     out.push_str("#\n");
     out.push_str(&comment_block(&format!(
