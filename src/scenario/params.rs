@@ -297,7 +297,7 @@ param_table! {
             source "near the model's own steady state (China's surveyed urban rate is about 5%)";
         /// Standard deviation of log skill (skill is lognormal with mean 1).
         skill_sigma: f64 = 0.5, unit "log points", range 0.0 => 3.0,
-            source "dispersion of log wages in Chinese cities, about 0.5-0.7";
+            source "dispersion of log wages in Chinese cities, about 0.5-0.7; `baseline.toml` sets 0.7";
         /// Initial wealth in months of disposable income.
         initial_wealth_months: f64 = 6.0, unit "months of income", range 0.0 => 1_000.0,
             source "the steady state of the consumption rule: (1 - propensity_income) / propensity_wealth = 6";
@@ -306,7 +306,7 @@ param_table! {
             source "Caiani et al. (2016) use 0.9; lowered for China's high household saving rate";
         /// How fast the propensity to consume out of income falls with income: the propensity is `propensity_income` times (income / mean income) to the power of minus this (0: the same for all).
         saving_gradient: f64 = 0.0, unit "-", range 0.0 => 5.0,
-            source "off (0) until the credit economy is calibrated; saving rates rise from near 0 in the bottom quintile of permanent income to 25-50% in the top (Dynan, Skinner & Zeldes 2004); China's urban saving rates rise likewise by income quintile (NBS household survey)";
+            source "off (0) in the labour-only city; `baseline.toml` sets 0.45 (MODEL.md 3.16); saving rates rise from near 0 in the bottom quintile of permanent income to 25-50% in the top (Dynan, Skinner & Zeldes 2004); China's urban saving rates rise likewise by income quintile (NBS household survey)";
         /// Share of wealth consumed each month.
         propensity_wealth: f64 = 0.05, unit "share/month", range 0.0 => 1.0,
             source "Caiani et al. (2016)-style wealth effect";
@@ -376,7 +376,8 @@ param_table! {
         labour_adjust: f64 = 0.3, unit "share/month", range 0.0 => 1.0,
             source "hiring and firing take months";
         /// Largest random step of a wage-offer change.
-        wage_step: f64 = 0.019, unit "share", range 0.0 => 1.0, source "Lengnick (2013): 0.019";
+        wage_step: f64 = 0.019, unit "share", range 0.0 => 1.0,
+            source "Lengnick (2013): 0.019; `baseline.toml` sets 0.005: with credit money the wider steps gave inflation above 4% a year (MODEL.md 3.16)";
         /// A firm that fails to fill vacancies raises its offer only while it pays less than the market wage plus this share.
         wage_premium_cap: f64 = 0.02, unit "share of market wage", range 0.0 => 10.0,
             source "firms benchmark pay against the going wage; keeps unseen vacancies from ratcheting wages up";
@@ -384,7 +385,7 @@ param_table! {
         full_staff_months: u32 = 24, unit "months", range 1 => 1_000, source "Lengnick (2013): 24";
         /// Share of expected inflation (the bank's inflation target while it is on; none while money is a fixed stock) built into every wage offer each month.
         wage_indexation: f64 = 1.0, unit "share", range 0.0 => 1.0,
-            source "wage setters expect the central bank's target when it is credible (Poledna et al. 2023 index wages to expected inflation); no anchor without the bank";
+            source "wage setters expect the central bank's target when it is credible (Poledna et al. 2023 index wages to expected inflation); no anchor without the bank; `baseline.toml` sets 0.7 (MODEL.md 3.16)";
         /// Chance a firm may change its price in a month (Calvo).
         price_change_prob: f64 = 0.75, unit "1/month", range 0.0 => 1.0, source "Lengnick (2013): 0.75";
         /// Largest random step of a price change.
@@ -419,7 +420,7 @@ param_table! {
         size_tail: f64 = 1.05, unit "-", range 0.2 => 10.0, source "Axtell (2001): Zipf exponent about 1";
         /// Capital a firm needs, in months of its output valued at set-up prices (the capital-output ratio).
         capital_output_months: f64 = 0.0, unit "months of output", range 0.0 => 1_000.0,
-            source "off (0) until the credit economy is calibrated (MODEL.md 3.16); 30, a capital-output ratio of 2.5 years (China: 2.5-3.5, Penn World Table 10; Bai, Hsieh & Qian 2006), is the value measured there";
+            source "off (0) in the labour-only city; `baseline.toml` sets 36, a capital-output ratio of 3 years (China: 2.5-3.5, Penn World Table 10; Bai, Hsieh & Qian 2006; MODEL.md 3.16)";
         /// Share of capital worn out each month.
         depreciation: f64 = 0.0075, unit "share/month", range 0.0 => 1.0,
             source "about 9% a year, the depreciation rate of Chinese capital estimates (Bai, Hsieh & Qian 2006; Penn World Table 10: 4-10%)";
@@ -431,7 +432,7 @@ param_table! {
             source "Jorgenson (1963) user cost of capital gives 1 for a Cobb-Douglas technology; damped because the rule has no adjustment cost beyond `investment_adjust` (not calibrated)";
         /// Share of the gap between capital needed and capital held that a firm orders each month, on top of replacing depreciation.
         investment_adjust: f64 = 0.02, unit "share/month", range 0.0 => 1.0,
-            source "a capital gap closes over about four years; 0.1 (a year's time to build, Kydland & Prescott 1982) swung investment between 1% and 95% of output (MODEL.md 3.16)";
+            source "a capital gap closes over about four years; 0.1 (a year's time to build, Kydland & Prescott 1982) swung investment between 1% and 95% of output; `baseline.toml` sets 0.01, about eight years (MODEL.md 3.16)";
     }
 }
 
@@ -476,13 +477,13 @@ param_table! {
             source "the city spends land revenue on residents within a few months";
         /// Share of residents the government employs (drawn at set-up; they do not search and are paid the mean wage scaled by their skill).
         public_employment_share: f64 = 0.0, unit "share of residents", range 0.0 => 0.9,
-            source "off (0) until the credit economy is calibrated; public administration, education, health and social work employ about a tenth of China's urban workers (NBS, China Statistical Yearbook, urban non-private units)";
+            source "off (0), in the baseline too (MODEL.md 3.16); public administration, education, health and social work employ about a tenth of China's urban workers (NBS, China Statistical Yearbook, urban non-private units)";
         /// Goods the government buys each month, as a share of the trend of nominal output.
         purchases_share: f64 = 0.0, unit "share of nominal output", range 0.0 => 0.9,
-            source "off (0) until the credit economy is calibrated (MODEL.md 3.16); 0.15 is near government final consumption, 16-17% of China's GDP (NBS, 2015-2023)";
+            source "off (0) in the labour-only city; `baseline.toml` sets 0.15, near government final consumption, 16-17% of China's GDP (NBS, 2015-2023)";
         /// Public debt the deficit rule lets the government run, in years of the trend of nominal output: transfers pay out the balance above minus this.
         debt_target: f64 = 0.0, unit "years of nominal output", range 0.0 => 10.0,
-            source "off (0): the government pays out its surplus alone, as before the credit economy; 0.5 is near China's general government debt, 50-60% of GDP (IMF Fiscal Monitor 2023, official definition)";
+            source "off (0) in the labour-only city: the government pays out its surplus alone; `baseline.toml` sets 0.5, near China's general government debt, 50-60% of GDP (IMF Fiscal Monitor 2023, official definition)";
         /// Share of the room between public debt and the debt the rule allows that is spent each month (as transfers).
         debt_adjust: f64 = 0.0167, unit "share/month", range 0.0 => 1.0,
             source "deficits move debt toward its target over about five years, a plan period";
@@ -495,7 +496,7 @@ param_table! {
     BankParams, "bank" {
         /// Whether the bank lends (off: money is a fixed stock, as before credit was built).
         enabled: bool = false, unit "-", range 0 => 0,
-            source "off until the credit economy is calibrated (the baseline's money stock stays fixed)";
+            source "off in the labour-only city (a fixed money stock); `baseline.toml` switches it on (MODEL.md 3.15)";
         /// The real neutral rate of the Taylor rule.
         neutral_rate: f64 = 0.02, unit "share/year", range 0.0 => 0.5,
             source "Taylor (1993): 2%";
@@ -522,13 +523,13 @@ param_table! {
             source "calibrated with the bank on: the stock of firms is stationary (-1.7%/decade, 95% interval -7.7 to +4.2; 3 replicates, 120 months) with entry 8.2% and exit 7.6% a year; 3 months (a quarter's costs) makes it grow 28%/decade with exits of 4.3%";
         /// Most a firm may owe against its capital, as a share of the capital's value at current prices (on top of its credit line).
         loan_to_value: f64 = 0.1, unit "share of capital value", range 0.0 => 1.0,
-            source "Chinese banks lend 50-70% of collateral value on equipment and property; with 0.25 to 0.5 loans grew faster than output for 30 years, so 0.1 until the credit economy is calibrated (MODEL.md 3.16)";
+            source "Chinese banks lend 50-70% of collateral value on equipment and property; with 0.25 to 0.5 loans grew faster than output for 30 years, so 0.1; with 0.15-0.2 the baseline's unemployment fell to 0.3-1.6% (MODEL.md 3.16)";
         /// Term of a firm's loans: each month it repays its debt over this many months.
         loan_term_months: f64 = 36.0, unit "months", range 0.0 => 600.0,
             source "medium-term loans of one to five years are most of Chinese firms' bank credit (PBoC credit statistics)";
         /// Interest the bank pays on residents' deposits, as a share of the policy rate (0: none).
         deposit_rate_share: f64 = 0.0, unit "share of policy rate", range 0.0 => 1.0,
-            source "off (0) until the credit economy is calibrated; China's one-year deposit benchmark rate, 1.5%, is 0.6-0.75 of the 7-day reverse repo rate of 2.0-2.5% (PBoC, 2016-2023)";
+            source "off (0), in the baseline too: paid out while the policy rate is high, it works against the tightening (MODEL.md 3.16); China's one-year deposit benchmark rate, 1.5%, is 0.6-0.75 of the 7-day reverse repo rate of 2.0-2.5% (PBoC, 2016-2023)";
         /// Share of a new firm's starting capital the bank lends (the founder puts up the rest).
         founding_loan_share: f64 = 0.4, unit "share of starting capital", range 0.0 => 1.0,
             source "outside debt, mostly bank loans, is about 40% of new firms' first-year capital (Robb & Robinson 2014, Kauffman Firm Survey)";
