@@ -160,9 +160,12 @@ fn trade_in<const S: usize>(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows 
     } else {
         0.0
     };
-    // A resident's budget in a sector. It is computed again in the second
-    // pass rather than stored: in a big city the store costs more memory
-    // traffic than the arithmetic.
+    // A resident's budget in a sector. Without a saving gradient it is
+    // computed again in the second pass rather than stored: in a big city
+    // the store costs more memory traffic than the arithmetic. With one,
+    // its power of income costs more than the store, so the first pass
+    // keeps each budget (its bits) in the resident's `consumption` entry,
+    // which the second pass reads and then overwrites with what was spent.
     let budget_of = |r: &crate::world::Resident| -> f64 {
         let propensity = if graded {
             goods::propensity_at(
@@ -201,8 +204,9 @@ fn trade_in<const S: usize>(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows 
         .people
         .par_chunks(chunk)
         .zip(w.residents.suppliers.par_chunks_mut(chunk * sectors))
+        .zip(w.residents.consumption.par_chunks_mut(chunk))
         .enumerate()
-        .map(|(c, (people, suppliers))| {
+        .map(|(c, ((people, suppliers), kept))| {
             let sectors = sector_count::<S>(sectors);
             let mut local = vec![[0i64; 1]; firms.len()];
             // Residents go by blocks. The first loop picks out the block's
@@ -286,8 +290,11 @@ fn trade_in<const S: usize>(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows 
                         *slot = candidate;
                     }
                 }
-                for (r, slots) in block.iter().zip(slots.chunks(sectors)) {
+                for (j, (r, slots)) in block.iter().zip(slots.chunks(sectors)).enumerate() {
                     let budget = budget_of(r);
+                    if graded {
+                        kept[b * BLOCK + j] = budget.to_bits() as i64;
+                    }
                     for (s, slot) in slots.iter().enumerate() {
                         let b = cents(budget * shares[s]);
                         if !slot.is_none() {
@@ -349,7 +356,11 @@ fn trade_in<const S: usize>(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows 
             for (j, (r, consumption)) in people.iter_mut().zip(consumption).enumerate() {
                 let short =
                     std::mem::replace(&mut ring[j % par::AHEAD], mask(j + par::AHEAD, &local));
-                let budget = budget_of(r);
+                let budget = if graded {
+                    f64::from_bits(*consumption as u64)
+                } else {
+                    budget_of(r)
+                };
                 // Most residents are served in full by every supplier: they
                 // pay their budgets, with no branch a sector.
                 if short == 0 {
