@@ -52,6 +52,14 @@ pub fn net_share(income_tax: f64) -> f64 {
     1.0 - income_tax
 }
 
+/// The flat `government.income_tax` on a gross `wage` (cents, not
+/// negative), rounded down: the same for a firm's and the government's
+/// employees.
+#[inline(always)]
+pub fn income_tax(wage: i64, rate: f64) -> i64 {
+    (wage as f64 * rate) as i64
+}
+
 /// Whether an offer worth `value` is taken over the bar of
 /// [`acceptance_bar`]: strictly better only.
 #[inline(always)]
@@ -155,6 +163,12 @@ mod tests {
         );
         // A job worth less than nothing: the bar is still above it.
         assert_eq!(acceptance_bar(Some(-1_000.0), 0.1, 0.0), -900.0);
+    }
+
+    #[test]
+    fn income_tax_is_a_flat_share_rounded_down() {
+        assert_eq!(income_tax(10_001, 0.1), 1_000, "rounded down");
+        assert_eq!(income_tax(0, 0.3), 0);
     }
 
     #[test]

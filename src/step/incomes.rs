@@ -21,6 +21,7 @@ use rayon::prelude::*;
 
 use crate::model::bank as model_bank;
 use crate::model::firms::{self, Exit};
+use crate::model::labour;
 use crate::par;
 use crate::rng::StepCtx;
 use crate::scenario::Scenario;
@@ -249,7 +250,7 @@ fn pay_in<const S: usize>(w: &mut World, p: &Scenario, _ctx: StepCtx) -> Flows {
                         r.job_match = 0.0;
                     } else {
                         let wage = wage_of(offer, r.skill_milli);
-                        let tax = (wage as f64 * g.income_tax) as i64; // floor: wage >= 0
+                        let tax = labour::income_tax(wage, g.income_tax);
                         t[0] += wage;
                         t[1] += tax;
                         t[6] += 1;
@@ -261,7 +262,7 @@ fn pay_in<const S: usize>(w: &mut World, p: &Scenario, _ctx: StepCtx) -> Flows {
                         // A public employee: the government pays last
                         // month's mean wage scaled by its skill.
                         let wage = wage_of(public_wage, r.skill_milli);
-                        let tax = (wage as f64 * g.income_tax) as i64; // floor: wage >= 0
+                        let tax = labour::income_tax(wage, g.income_tax);
                         t[7] += wage;
                         t[1] += tax;
                         gross += wage - tax;
