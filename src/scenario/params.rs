@@ -317,6 +317,9 @@ param_table! {
         /// Chance that a supplier candidate is drawn from the home zone rather than citywide.
         local_search_share: f64 = 0.5, unit "share", range 0.0 => 1.0,
             source "residents know nearby shops best";
+        /// Chance that a supplier search's candidate is the seller of a random yuan of last month's sales in its sector (word of mouth) rather than a firm drawn from the home zone or the city.
+        referral_share: f64 = 0.0, unit "share", range 0.0 => 1.0,
+            source "off (0) in the labour-only city; growth in proportion to size (Simon 1955) gives Zipf's law for firm sizes (Axtell 2001, Science 293: exponent about 1); `baseline.toml`'s 0.3 (calibrated) brings the tail exponent from about 2 to 1.3";
         /// Shopping travel cost per km of distance, as a share of the price.
         shopping_cost_per_km: f64 = 0.01, unit "share of price/km", range 0.0 => 1.0,
             source "a few trips a month, each a small share of the basket";

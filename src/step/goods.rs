@@ -13,7 +13,12 @@
 //! candidate not dearer by more than that margin. When both platforms run,
 //! an ILP user draws the candidate among the sector's IMP members citywide
 //! with probability `platform_search_share`, and judges IMP members' goods
-//! by price alone (delivered: no travel cost).
+//! by price alone (delivered: no travel cost). With probability
+//! `referral_share` a search's candidate is instead the seller of a random
+//! yuan of last month's sales in the sector (word of mouth): a firm is then
+//! found in proportion to its sales, so the large grow in proportion to
+//! their size (Simon 1955), which gives the firm-size distribution its
+//! Zipf-like tail.
 //!
 //! Rationing: a firm whose orders exceed its stock serves every order in the
 //! same proportion (stock / orders), so the outcome does not depend on who
@@ -115,8 +120,97 @@ const BLOCK: usize = 128;
 const POOL_DRAW: u64 = 16;
 /// See [`POOL_DRAW`].
 const PLACE_DRAW: u64 = 32;
+/// A sector-s search takes its referral coin (low half) and its place in
+/// the referral sample (high half) from draw `REFERRAL_DRAW + s`.
+const REFERRAL_DRAW: u64 = 48;
 
-// Sector coins fit below the search draws.
+/// Entries of a sector's referral sample (see [`Referrals`]) for a city of
+/// `residents`: a quarter of the residents, within 2^10 and 2^16. A firm's
+/// chance to be referred is its share of the sector's sales whatever the
+/// size; the sample costs a few instructions an entry each month (at most
+/// 256 KB a sector, in cache in the megacity), so it stays a small part of
+/// a month's work in a small city.
+fn referral_sample(residents: usize) -> u64 {
+    (residents as u64 / 4).clamp(1 << 10, 1 << 16)
+}
+
+/// Where last month's money was spent, by sector: each sector's list holds
+/// [`referral_sample`] firms, each about as often as its share of the
+/// sector's takings last month, so that a uniform draw from the list is the
+/// seller of a random yuan spent (word of mouth, weighted by sales).
+struct Referrals {
+    by_sector: Vec<Vec<FirmId>>,
+}
+
+impl Referrals {
+    /// The lists, by systematic sampling: the sector's firms laid end to
+    /// end by last month's takings, and [`referral_sample`] points spaced
+    /// evenly along them from a random start; a firm appears once for each
+    /// point it covers. Empty when `on` is false or a sector sold nothing.
+    fn sample(
+        firms: &[Firm],
+        index: &FirmIndex,
+        keys: &rng::PhaseKeys,
+        residents: usize,
+        on: bool,
+    ) -> Referrals {
+        let sectors = index.by_sector.len();
+        if !on {
+            return Referrals {
+                by_sector: vec![Vec::new(); sectors],
+            };
+        }
+        let takings: Vec<u64> = par::per_firm(firms)
+            .map(|f| f.revenue.max(0) as u64)
+            .collect();
+        let by_sector = index
+            .by_sector
+            .iter()
+            .enumerate()
+            .map(|(s, ids)| {
+                let total: u128 = ids.iter().map(|f| takings[f.index()] as u128).sum();
+                let mut list = Vec::new();
+                if total == 0 {
+                    return list;
+                }
+                // Sector s's start is the stream of agent 2^41 + s, past
+                // the residents' and the second round's leftovers'
+                // (2^40 + k).
+                let start = rng::below(
+                    keys.bits((1 << 41) + s as u64, 0),
+                    total.min(u64::MAX as u128) as usize,
+                ) as u128;
+                // Point j lies at (j x total + start) / k along the line;
+                // it falls within a firm whose takings end the line at
+                // `end` when j x total + start < end x k, kept multiplied
+                // out (no division a point).
+                let k = referral_sample(residents) as u128;
+                list.reserve(k as usize);
+                let (mut point, mut end, last) = (start, 0u128, k * total);
+                for &f in ids {
+                    end += takings[f.index()] as u128 * k;
+                    while point < last && point < end {
+                        list.push(f);
+                        point += total;
+                    }
+                }
+                list
+            })
+            .collect();
+        Referrals { by_sector }
+    }
+
+    /// The referred firm of sector `s` at the 32-bit uniform `u`, if the
+    /// sample has any.
+    #[inline(always)]
+    fn pick(&self, s: usize, u: u32) -> Option<&FirmId> {
+        let list = &self.by_sector[s];
+        list.get(((u as u64 * list.len() as u64) >> 32) as usize)
+    }
+}
+
+// Sector coins fit below the search draws, and each sector's draws below
+// the next kind's.
 const _: () = assert!(MAX_SECTORS <= 16);
 
 // A search names its resident's place in the block in a byte.
@@ -198,6 +292,10 @@ fn trade_in<const S: usize>(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows 
     let search_odds = Odds::new(rp.supplier_search_prob);
     let platform_odds = Odds::new(p.platforms.ilp.platform_search_share);
     let local_odds = Odds::new(rp.local_search_share);
+    let referral_on = rp.referral_share > 0.0;
+    let referral_odds = Odds::new(rp.referral_share);
+    // Where last month's money went, read before this month's sales.
+    let referrals = Referrals::sample(firms, &index, &keys, n, referral_on);
     // Choose suppliers and place orders; total the orders per firm.
     let orders = w
         .residents
@@ -261,6 +359,15 @@ fn trade_in<const S: usize>(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows 
                         par::prefetch(pool, k);
                     }
                     *candidate = pool.get(k);
+                    // Word of mouth: a random resident's supplier instead.
+                    if referral_on {
+                        let referral = keys.bits(agent, REFERRAL_DRAW + s as u64);
+                        if referral_odds.hit(rng::half(referral, 0))
+                            && let Some(f) = referrals.pick(s, rng::half(referral, 1))
+                        {
+                            *candidate = Some(f);
+                        }
+                    }
                 }
                 if far {
                     for (&(j, s), candidate) in searches.iter().zip(&drawn) {
@@ -666,6 +773,51 @@ mod tests {
         assert_eq!(general.residents.suppliers, three.residents.suppliers);
         assert_eq!(general.residents.consumption, three.residents.consumption);
         assert_eq!(general.firms.list, three.firms.list);
+    }
+
+    /// Word of mouth finds firms by their sales: in each sector's sample a
+    /// firm appears within one entry of the sample's size times its share
+    /// of the sector's takings (systematic sampling), firms that sold
+    /// nothing never appear, and the sample has its full size.
+    #[test]
+    fn referrals_follow_last_months_sales() {
+        let (_, world) = crate::step::default_city_after(3000, 3);
+        let firms = &world.firms.list;
+        let sectors = world.sectors.len();
+        let index = FirmIndex::build(&world.firms, world.city.len(), sectors, false);
+        let keys = StepCtx::new(7, 4).keys(Phase::Goods);
+        let n = world.residents.len();
+        let referrals = Referrals::sample(firms, &index, &keys, n, true);
+        let k = referral_sample(n);
+        assert_eq!(k, 1024, "a small city's sample is at its floor");
+        for (s, ids) in index.by_sector.iter().enumerate() {
+            let list = &referrals.by_sector[s];
+            assert_eq!(list.len() as u64, k, "sector {s}");
+            let total: i64 = ids.iter().map(|f| firms[f.index()].revenue.max(0)).sum();
+            assert!(total > 0, "sector {s} sold something");
+            let mut seen = 0;
+            for f in ids {
+                let count = list.iter().filter(|&&g| g == *f).count() as f64;
+                let expected = k as f64 * firms[f.index()].revenue.max(0) as f64 / total as f64;
+                assert!(
+                    (count - expected).abs() < 1.0 + 1e-9,
+                    "{count} vs {expected}"
+                );
+                if firms[f.index()].revenue <= 0 {
+                    assert_eq!(count, 0.0);
+                }
+                seen += count as u64;
+            }
+            assert_eq!(seen, k, "every entry is a firm of the sector");
+        }
+        // Off: no sample, and no draw is needed.
+        let off = Referrals::sample(firms, &index, &keys, n, false);
+        assert!(off.by_sector.iter().all(Vec::is_empty));
+        assert_eq!(off.pick(0, u32::MAX), None);
+        // A pick is uniform over the list: the two ends of the draw.
+        let list = &referrals.by_sector[0];
+        assert_eq!(referrals.pick(0, 0), list.first());
+        assert_eq!(referrals.pick(0, u32::MAX), list.last());
     }
 
     #[test]
