@@ -359,7 +359,8 @@ fn trade_in<const S: usize>(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows 
                         par::prefetch(pool, k);
                     }
                     *candidate = pool.get(k);
-                    // Word of mouth: a random resident's supplier instead.
+                    // Word of mouth: instead, the seller of a random yuan
+                    // of the sector's sales last month.
                     if referral_on {
                         let referral = keys.bits(agent, REFERRAL_DRAW + s as u64);
                         if referral_odds.hit(rng::half(referral, 0))
@@ -762,7 +763,9 @@ mod tests {
     /// same flows, residents, suppliers, consumption and firms.
     #[test]
     fn three_sector_passes_equal_the_general_ones() {
-        let (scenario, world) = crate::step::default_city_after(3000, 3);
+        let (mut scenario, world) = crate::step::default_city_after(3000, 3);
+        // With word of mouth, so that its draws are compared too.
+        scenario.residents.referral_share = 0.3;
         let (mut general, mut three) = (world.clone(), world);
         assert_eq!(three.sectors.len(), 3, "the default scenario has 3 sectors");
         let ctx = StepCtx::new(scenario.simulation.seed, 4);
