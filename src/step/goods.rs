@@ -116,7 +116,8 @@ const BLOCK: usize = 128;
 /// The goods phase's draws of a resident (`PhaseKeys::bits`): the search
 /// coins of sectors 2k and 2k + 1 are the halves of draw k; a sector-s
 /// search takes its pool chances from draw `POOL_DRAW + s` and its place in
-/// the pool from draw `PLACE_DRAW + s`.
+/// the pool from draw `PLACE_DRAW + s` (neither when word of mouth names its
+/// candidate, `REFERRAL_DRAW`).
 const POOL_DRAW: u64 = 16;
 /// See [`POOL_DRAW`].
 const PLACE_DRAW: u64 = 32;
@@ -341,11 +342,25 @@ fn trade_in<const S: usize>(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows 
                     }
                 }
                 let searches = &searches[..n];
-                // A search's draws: which pool (two chances), and the
-                // place in it. The pool is picked without a branch.
+                // A search's draws: whether word of mouth names the
+                // candidate, and if not, which pool (two chances) and the
+                // place in it. The pool is picked without a branch. (Draws
+                // are keyed, so one not made shifts no other.)
                 for (&(j, s), candidate) in searches.iter().zip(&mut drawn) {
                     let (r, s) = (&block[j as usize], s as usize);
                     let agent = first + j as u64;
+                    // Word of mouth: the seller of a random yuan of the
+                    // sector's sales last month (a pool draw when the
+                    // sector sold nothing).
+                    if referral_on {
+                        let referral = keys.bits(agent, REFERRAL_DRAW + s as u64);
+                        if referral_odds.hit(rng::half(referral, 0))
+                            && let Some(f) = referrals.pick(s, rng::half(referral, 1))
+                        {
+                            *candidate = Some(f);
+                            continue;
+                        }
+                    }
                     let chances = keys.bits(agent, POOL_DRAW + s as u64);
                     let user = ilp_on && r.flags & FLAG_ILP != 0;
                     let pool = index.pool(
@@ -359,16 +374,6 @@ fn trade_in<const S: usize>(w: &mut World, p: &Scenario, ctx: StepCtx) -> Flows 
                         par::prefetch(pool, k);
                     }
                     *candidate = pool.get(k);
-                    // Word of mouth: instead, the seller of a random yuan
-                    // of the sector's sales last month.
-                    if referral_on {
-                        let referral = keys.bits(agent, REFERRAL_DRAW + s as u64);
-                        if referral_odds.hit(rng::half(referral, 0))
-                            && let Some(f) = referrals.pick(s, rng::half(referral, 1))
-                        {
-                            *candidate = Some(f);
-                        }
-                    }
                 }
                 if far {
                     for (&(j, s), candidate) in searches.iter().zip(&drawn) {
