@@ -201,12 +201,12 @@ impl Referrals {
         Referrals { by_sector }
     }
 
-    /// The referred firm of sector `s` at the 32-bit uniform `u`, if the
-    /// sample has any.
+    /// The referred firm of sector `s` at the 32-bit uniform `u` (the high
+    /// half of 64 bits for [`rng::below`]), if the sample has any.
     #[inline(always)]
     fn pick(&self, s: usize, u: u32) -> Option<&FirmId> {
         let list = &self.by_sector[s];
-        list.get(((u as u64 * list.len() as u64) >> 32) as usize)
+        list.get(rng::below((u as u64) << 32, list.len()))
     }
 }
 
